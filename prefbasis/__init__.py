@@ -1,0 +1,31 @@
+"""prefbasis: the canonical basis of human preferences, from pairwise preference data.
+
+The public API is re-exported here lazily, so `import prefbasis` stays fast.
+
+Example:
+    >>> import prefbasis
+    >>> store = prefbasis.Store.open(":memory:")
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it (imported on first use)
+_EXPORTS = {
+    "Store": "prefbasis.store",
+    "run_query": "prefbasis.query",
+    "ingest": "prefbasis.ingest",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'prefbasis' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_EXPORTS))

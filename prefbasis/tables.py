@@ -1,0 +1,57 @@
+"""Write a DataFrame as an aligned text table, CSV, JSON lines or Parquet.
+
+Example:
+    >>> import pandas as pd
+    >>> print(format_table(pd.DataFrame({"model": ["a"], "n": [3]})))
+    model  n
+    -----  -
+    a      3
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from prefbasis.errors import ConfigError
+
+FORMATS = ("table", "csv", "json", "parquet")
+
+
+def format_table(df, max_width: int = 80) -> str:
+    """Plain aligned columns, long cells cut to `max_width` characters."""
+    cols = [str(c) for c in df.columns]
+
+    def cell(v) -> str:
+        if v is None or (isinstance(v, float) and v != v):
+            return "NULL"
+        if isinstance(v, float):
+            return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.1f}"
+        text = str(v).replace("\n", " ")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    rows = [[cell(v) for v in row] for row in df.itertuples(index=False, name=None)]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def write_frame(df, fmt: str = "table", out: str | None = None) -> None:
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        if not out:
+            raise ConfigError("--format parquet needs --out PATH")
+        df.to_parquet(out, index=False)
+        return
+    if fmt == "table":
+        text = format_table(df) + "\n"
+    elif fmt == "csv":
+        text = df.to_csv(index=False)
+    else:
+        text = df.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
