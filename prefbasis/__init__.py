@@ -17,7 +17,14 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Store": "prefbasis.store",
     "run_query": "prefbasis.query",
+    "pelo": "prefbasis.ratings",
+    "PeloConfig": "prefbasis.ratings",
+    "fit_bradley_terry": "prefbasis.ratings",
     "ingest": "prefbasis.ingest",
+    "IngestReport": "prefbasis.ingest",
+    "SourceFormat": "prefbasis.ingest",
+    "write_comparisons": "prefbasis.ingest",
+    "DatasetMeta": "prefbasis.ingest",
 }
 
 

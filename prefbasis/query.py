@@ -3,13 +3,15 @@
 Example:
     >>> from prefbasis.store import Store
     >>> store = Store.open(":memory:")
-    >>> run_query(store, "select $n + 1 as x", {"n": "41"}).x[0]
+    >>> int(run_query(store, "select $n + 1 as x", {"n": "41"}).x[0])
     42
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+import re
 
 import duckdb
 
@@ -30,6 +32,30 @@ def coerce_param(value: str) -> Any:
         except ValueError:
             pass
     return value
+
+
+_DECLARED = re.compile(r"^--\s+\$(\w+)(?:\s*=\s*(\S+))?", re.M)
+
+
+def declared_params(sql: str) -> dict[str, Any]:
+    r"""Parameters a canned query declares in its header: `--   $name = default   text` (a default)
+    or `--   $name   text` (required, mapped to `REQUIRED`).
+
+    >>> declared_params("-- Parameters:\n--   $model   the model\n--   $limit = 5   rows\nselect 1")
+    {'model': <required>, 'limit': 5}
+    """
+    out: dict[str, Any] = {}
+    for name, default in _DECLARED.findall(sql):
+        out[name] = REQUIRED if not default else coerce_param(default)
+    return out
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+REQUIRED = _Required()
 
 
 def resolve_sql_file(name: str) -> Path:
@@ -63,7 +89,14 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
 def run_query(store: Store, sql: str, params: dict[str, str] | None = None):
     """Run `sql` (one or more read-only statements) and return the last result as a DataFrame."""
     statements = check_read_only(store.con, sql)
-    bound = {k: coerce_param(v) if isinstance(v, str) else v for k, v in (params or {}).items()}
+    given = {k: coerce_param(v) if isinstance(v, str) else v for k, v in (params or {}).items()}
+    declared = declared_params(sql)
+    bound = {k: v for k, v in declared.items() if v is not REQUIRED} | given
+    used = {n for st in statements for n in (getattr(st, "named_parameters", None) or [])}
+    unknown = set(given) - used - set(declared)
+    if unknown:
+        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; this SQL takes "
+                         f"{', '.join(sorted(used | set(declared))) or 'none'}")
     result = None
     try:
         for st in statements:

@@ -1,0 +1,113 @@
+"""DPO + LoRA on a real category subset moves held-out in-category preference accuracy (CPU).
+
+SmolLM2-135M-Instruct (offline, `prefbasis.models.smollm2_checkpoint()`) is trained with LoRA on
+the hh-rlhf harmless single-turn comparisons (category "harmless response") and evaluated on the
+held-out prompts of that category and, as out-of-category control, on PRD (Vicuna-80) human-rated
+answer pairs (category "helpful answer"). Each stage is the library call behind the CLI verb:
+ingest -> (category rows written directly: no LLM annotation here) -> export_dpo -> train -> evaluate.
+
+Run (not in CI; ~10 min on a 2-core VM):
+    flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/dpo_effect.py [--steps 60]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def build_store(db: Path, n_other: int, seed: int):
+    """Ingest hh-rlhf harmless (single-turn) and PRD, and assign them to two categories."""
+    from prefbasis.cli import main as cli
+    from prefbasis.store import Store
+
+    for args in (["ingest", str(DATA / "hh-rlhf" / "harmless-base-test.jsonl.gz"), "--format", "hh-rlhf",
+                  "--single-turn", "--no-ties"],
+                 ["ingest", str(DATA / "prd-vicuna80"), "--format", "prd", "--no-ties"]):
+        rc = cli(["--db", str(db), "--quiet", *args])
+        if rc:
+            raise SystemExit(f"ingest failed ({rc}): {args}")
+    store = Store.open(db)
+    with store.transaction() as con:
+        con.execute("insert into bases(basis_id, name, k) values ('bench', 'dpo_effect', 2)")
+        con.execute("insert into categories(basis_id, category_id, name, kind, share) values "
+                    "('bench', 0, 'harmless response', 'preference', 0.5), "
+                    "('bench', 1, 'helpful answer', 'preference', 0.5)")
+        con.execute("""insert into comparison_categories(basis_id, kind, comparison_id, category_id, similarity)
+            select 'bench', 'preference', comparison_id, 0, 1.0 from comparisons c join datasets d using (dataset_id)
+            where d.format = 'hh-rlhf'""")
+        con.execute(f"""insert into comparison_categories(basis_id, kind, comparison_id, category_id, similarity)
+            select 'bench', 'preference', comparison_id, 1, 1.0 from comparisons c join datasets d using (dataset_id)
+            where d.format = 'prd' order by hash(comparison_id || '{seed}') limit {int(n_other)}""")
+    return store
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", default="/tmp/prefbasis-dpo-effect")
+    ap.add_argument("--steps", type=int, default=30)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
+    ap.add_argument("--eval-limit", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=42)
+    a = ap.parse_args(argv)
+
+    from prefbasis.models import smollm2_checkpoint
+    from prefbasis.train.config import EvalConfig, ExportConfig, load_train_config
+    from prefbasis.train.evaluate import evaluate
+    from prefbasis.train.export import export_dpo
+    from prefbasis.train.trainer import record_training_run, train
+
+    t0 = time.perf_counter()
+    work = Path(a.work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    store = build_store(work / "store.duckdb", a.n_other, a.seed)
+    harm = export_dpo(store, ExportConfig(category="harmless response", out=str(work / "harmless"),
+                                          test_size=0.25, seed=a.seed))
+    other = export_dpo(store, ExportConfig(category="helpful answer", out=str(work / "helpful"),
+                                           test_size=0.5, seed=a.seed))
+    print(f"harmless: {harm.n_train} train / {harm.n_test} test; helpful (PRD): {other.n_test} test",
+          file=sys.stderr)
+    model = str(smollm2_checkpoint())
+    cfg = load_train_config([
+        "--data", str(harm.out), "--model", model, "--output_dir", str(work / "adapter"),
+        "--max_steps", str(a.steps), "--per_device_train_batch_size", "4",
+        "--gradient_accumulation_steps", "1", "--learning_rate", str(a.lr), "--beta", "0.1",
+        "--max_length", str(a.max_length), "--lora_r", "16", "--lora_alpha", "32",
+        "--lora_target_modules", "all-linear", "--gradient_checkpointing", "false",
+        "--logging_steps", "10", "--save_strategy", "no", "--final_eval", "false",
+        "--seed", str(a.seed), "--report_to", "none"])
+    t_train = time.perf_counter()
+    res = train(cfg)
+    t_train = time.perf_counter() - t_train
+    record_training_run(store, res, cfg)
+    t_eval = time.perf_counter()
+    ev = evaluate(store, EvalConfig(adapter=res.output_dir, data=[str(harm.out), str(other.out)],
+                                    max_length=a.max_length, limit=a.eval_limit, seed=a.seed))
+    t_eval = time.perf_counter() - t_eval
+    store.close()
+    f = ev.frame
+    table = f[f.metric == "preference_accuracy"][["category", "role", "variant", "value", "ci_low", "ci_high", "n"]]
+    print("| category | role | variant | accuracy | 95% CI | n |\n| --- | --- | --- | --- | --- | --- |")
+    for r in table.itertuples():
+        print(f"| {r.category} | {r.role} | {r.variant} | {r.value:.3f} | [{r.ci_low:.3f}, {r.ci_high:.3f}] | {r.n} |")
+    summary = {"steps": res.steps, "train_pairs_seen": res.steps * 4, "final_loss": res.final_loss,
+               "train_reward_accuracy": res.reward_accuracy, "train_s": round(t_train, 1),
+               "eval_s": round(t_eval, 1), "total_s": round(time.perf_counter() - t0, 1),
+               "rows": table.to_dict(orient="records")}
+    print(json.dumps(summary, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Built-in annotator backends: openai (any OpenAI-compatible server), transformers, rationale."""

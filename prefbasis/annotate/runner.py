@@ -1,0 +1,275 @@
+"""`annotate(store, AnnotateConfig) -> AnnotateReport`: select, order, ask, validate, repair, store.
+
+Example:
+    >>> from prefbasis.store import Store
+    >>> store = Store.open(":memory:")
+    >>> annotate(store, AnnotateConfig(annotator="rationale")).selected
+    0
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, Annotator, Comparison
+from prefbasis.annotate.cache import Finished, cache_key, cached_keys, write_results
+from prefbasis.annotate.pricing import Budget, PriceTable
+from prefbasis.annotate.registry import create_annotator
+from prefbasis.annotate.schema import SchemaError, parse_annotation, validate_annotation
+from prefbasis.annotate.select import select_comparisons
+from prefbasis.annotate.templates import Template, estimate_tokens, load_template
+from prefbasis.errors import ConfigError
+from prefbasis.hashing import content_hash
+from prefbasis.progress import progress
+
+
+@dataclass
+class AnnotateConfig:
+    """Everything `prefbasis annotate` takes (the CLI flags map one to one)."""
+
+    annotator: str = "openai"
+    model: str | None = None
+    base_url: str = "https://api.openai.com/v1"
+    api_key_env: str = "OPENAI_API_KEY"
+    prompt_file: str | None = None          # a file, or a shipped version name ('v1')
+    dataset: str | None = None              # dataset_id or name
+    where: str | None = None                # SQL condition on `comparisons` (alias c)
+    limit: int | None = None
+    include_ties: bool = False
+    concurrency: int = 8
+    batch_size: int = 8                     # transformers backend
+    seed: int = 0
+    temperature: float = 0.0
+    max_tokens: int = 400
+    timeout_s: float = 60.0
+    max_retries: int = 5
+    backoff_base_s: float = 0.5
+    structured_output: bool = True
+    budget_usd: float | None = None
+    prices: str | None = None               # YAML/JSON price table overriding the defaults
+    dry_run: bool = False
+    flush_every: int = 32                   # results per commit (also flushed every 0.25 s)
+    quiet: bool | None = None
+
+
+@dataclass
+class AnnotateReport:
+    """What a run did (`requests` counts HTTP/model requests, retries and repairs included)."""
+
+    annotator: str
+    model: str
+    template_hash: str | None
+    selected: int = 0
+    skipped_no_text: int = 0
+    cache_hits: int = 0
+    to_do: int = 0
+    requests: int = 0
+    annotated: int = 0
+    preferences: int = 0
+    failed: int = 0
+    transport_errors: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    stopped_by_budget: bool = False
+    not_started: int = 0
+    dry_run: bool = False
+    est_tokens_in: int = 0
+    est_tokens_out: int = 0
+    est_cost_usd: float = 0.0
+    run_id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.dry_run:
+            return (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
+                    f"~{self.est_tokens_in} input + <= {self.est_tokens_out} output tokens, "
+                    f"estimated cost ${self.est_cost_usd:.4f}")
+        text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed validation, "
+                f"{self.transport_errors} request errors, {self.cache_hits} cache hits, {self.requests} requests, "
+                f"cost ${self.cost_usd:.4f}")
+        if self.stopped_by_budget:
+            text += (f"; stopped by the budget: {self.to_do - self.not_started} of {self.to_do} done, "
+                     f"{self.not_started} left (run again with a larger --budget-usd)")
+        return text
+
+
+def _build_requests(store, cfg: AnnotateConfig, ann: Annotator, template: Template | None,
+                    comps: list[Comparison]) -> list[AnnotationRequest]:
+    params = dict(ann.params(), seed=cfg.seed) if ann.uses_llm else ann.params()
+    out = []
+    for c in comps:
+        key = cache_key(ann.name, ann.model, template.hash if template else None, params, c)
+        swapped = ann.uses_llm and int(content_hash("swap", cfg.seed, c.comparison_id)[:8], 16) % 2 == 1
+        req = AnnotationRequest(c, key, swapped)
+        if template is not None:
+            req = AnnotationRequest(c, key, swapped, template.render(c.prompt or "", req.first or "",
+                                                                      req.second or "", req.winner_position))
+        out.append(req)
+    return out
+
+
+class _Run:
+    """State of one run: budget, buffered results, counters."""
+
+    def __init__(self, store, cfg: AnnotateConfig, ann: Annotator, template: Template | None,
+                 report: AnnotateReport, prices: PriceTable) -> None:
+        self.store, self.cfg, self.ann, self.template, self.report = store, cfg, ann, template, report
+        self.prices = prices
+        self.priced = bool(getattr(ann, "priced", ann.name == "openai"))
+        self.budget = Budget(cfg.budget_usd)
+        self.buffer: list[Finished] = []
+        self.last_flush = time.monotonic()
+        self.params = dict(ann.params(), seed=cfg.seed) if ann.uses_llm else ann.params()
+
+    def cost(self, tin: int, tout: int) -> float:
+        return self.prices.cost(self.ann.model, tin, tout) if self.priced else 0.0
+
+    def worst_case(self, reqs: list[AnnotationRequest]) -> float:
+        return sum(self.cost(estimate_tokens("".join(m["content"] for m in r.messages)), self.cfg.max_tokens)
+                   for r in reqs)
+
+    async def finish(self, o: AnnotationOutcome) -> Finished:
+        if o.error:
+            return Finished(o, None, o.error, "transport", self.cost(o.tokens_in, o.tokens_out))
+        error = None
+        for attempt in (0, 1):
+            try:
+                if o.invalid:
+                    raise SchemaError(o.invalid)
+                parsed = validate_annotation(o.parsed) if o.parsed is not None else parse_annotation(o.raw or "")
+                return Finished(o, parsed, None, "ok", self.cost(o.tokens_in, o.tokens_out))
+            except SchemaError as exc:
+                error = str(exc)
+            if attempt == 1 or not self.ann.uses_llm:
+                break
+            worst = self.worst_case([o.request]) * 1.5
+            if not self.budget.reserve(worst):
+                error += " (no repair retry: budget)"
+                break
+            before = o
+            o = await self.ann.repair(o, error)
+            self.budget.settle(worst, self.cost(o.tokens_in - before.tokens_in, o.tokens_out - before.tokens_out))
+            if o.error:
+                return Finished(o, None, o.error, "transport", self.cost(o.tokens_in, o.tokens_out))
+        return Finished(o, None, error, "validation", self.cost(o.tokens_in, o.tokens_out))
+
+    def add(self, results: list[Finished], force: bool = False) -> None:
+        self.buffer.extend(results)
+        r = self.report
+        for f in results:
+            r.requests += f.outcome.requests_made
+            r.tokens_in += f.outcome.tokens_in
+            r.tokens_out += f.outcome.tokens_out
+            r.cost_usd += f.cost_usd
+            if f.kind == "ok":
+                r.annotated += 1
+            elif f.kind == "validation":
+                r.failed += 1
+            else:
+                r.transport_errors += 1
+        if force or len(self.buffer) >= self.cfg.flush_every or time.monotonic() - self.last_flush > 0.25:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.report.preferences += write_results(
+                self.store, self.buffer, run_id=self.report.run_id, annotator=self.ann.name,
+                model=self.ann.model, template_hash=self.report.template_hash, params=self.params)
+            self.buffer = []
+        self.last_flush = time.monotonic()
+
+    async def go(self, pending: list[AnnotationRequest]) -> None:
+        size = max(1, int(getattr(self.ann, "batch_size", 1)))
+        batches = [pending[i:i + size] for i in range(0, len(pending), size)]
+        queue: asyncio.Queue = asyncio.Queue()
+        for b in batches:
+            queue.put_nowait(b)
+        bar = progress(total=len(pending), desc=f"annotate ({self.ann.name})", unit="cmp", quiet=self.cfg.quiet)
+
+        async def worker() -> None:
+            while not queue.empty() and not self.report.stopped_by_budget:
+                batch = queue.get_nowait()
+                worst = self.worst_case(batch)
+                if not self.budget.reserve(worst):
+                    self.report.stopped_by_budget = True
+                    self.report.not_started += len(batch) + sum(len(b) for b in _drain(queue))
+                    return
+                outcomes = await self.ann.annotate_batch(batch)
+                self.budget.settle(worst, sum(self.cost(o.tokens_in, o.tokens_out) for o in outcomes))
+                finished = [await self.finish(o) for o in outcomes]
+                self.add(finished)
+                bar.update(len(batch))
+
+        try:
+            await asyncio.gather(*(worker() for _ in range(max(1, self.cfg.concurrency))))
+        finally:
+            self.flush()
+            bar.close()
+            await self.ann.aclose()
+
+
+def _drain(queue: asyncio.Queue) -> list:
+    out = []
+    while not queue.empty():
+        out.append(queue.get_nowait())
+    return out
+
+
+def _record_run(store, report: AnnotateReport, params: dict[str, Any], finished: bool) -> None:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    with store.transaction() as con:
+        con.execute("delete from annotate_runs where run_id = ?", [report.run_id])
+        con.execute(
+            "insert into annotate_runs values (?, coalesce(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [report.run_id, report.extra.get("started_at"), now, now if finished else None, report.annotator,
+             report.model, report.template_hash, json.dumps(params, sort_keys=True), report.selected,
+             report.requests, report.cache_hits, report.annotated, report.failed, report.cost_usd,
+             report.stopped_by_budget, not finished])
+    report.extra.setdefault("started_at", now)
+
+
+def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator | None = None) -> AnnotateReport:
+    """Annotate the selected comparisons (see `docs/annotate.md`); `annotator` overrides the registry."""
+    cfg = config or AnnotateConfig()
+    if cfg.concurrency < 1:
+        raise ConfigError("--concurrency must be at least 1")
+    if cfg.budget_usd is not None and cfg.budget_usd < 0:
+        raise ConfigError("--budget-usd must be >= 0")
+    ann = annotator or create_annotator(cfg.annotator, cfg)
+    template = load_template(cfg.prompt_file) if ann.uses_llm else None
+    prices = PriceTable.load(cfg.prices)
+    priced = bool(getattr(ann, "priced", ann.name == "openai"))
+    if priced and cfg.budget_usd is not None and prices.lookup(ann.model) is None:
+        raise ConfigError(f"no price for model {ann.model!r}, so --budget-usd cannot be enforced: "
+                          f"give --prices FILE with {{\"{ann.model}\": {{\"input\": X, \"output\": Y}}}}")
+    comps, skipped = select_comparisons(store, dataset=cfg.dataset, where=cfg.where, limit=cfg.limit,
+                                        include_ties=cfg.include_ties, needs_text=ann.uses_llm)
+    report = AnnotateReport(ann.name, ann.model, template.hash if template else None,
+                            selected=len(comps), skipped_no_text=skipped, dry_run=cfg.dry_run)
+    requests = _build_requests(store, cfg, ann, template, comps)
+    done = cached_keys(store, [r.cache_key for r in requests])
+    pending = [r for r in requests if r.cache_key not in done]
+    report.cache_hits, report.to_do = len(requests) - len(pending), len(pending)
+    run = _Run(store, cfg, ann, template, report, prices)
+    if cfg.dry_run:
+        report.est_tokens_in = sum(estimate_tokens("".join(m["content"] for m in r.messages)) for r in pending)
+        report.est_tokens_out = cfg.max_tokens * len(pending) if ann.uses_llm else 0
+        report.est_cost_usd = run.cost(report.est_tokens_in, report.est_tokens_out)
+        return report
+    report.run_id = content_hash("run", datetime.now(timezone.utc).isoformat(), ann.name, id(report))
+    run_params = {k: v for k, v in asdict(cfg).items() if k not in ("quiet",)}
+    _record_run(store, report, run_params, finished=False)
+    if pending:
+        asyncio.run(run.go(pending))
+    _record_run(store, report, run_params, finished=True)
+    return report
+
+
+def print_report(report: AnnotateReport, file=sys.stderr) -> None:
+    print(report.summary(), file=file)

@@ -1,0 +1,90 @@
+"""Calibrating tau: cosine of paraphrase pairs vs unrelated pairs of preference descriptions.
+
+The default tau is the threshold that best separates the two sets for all-MiniLM-L6-v2 (the
+midpoint of the best-separating interval); `calibrate_tau` recomputes it for any embedder.
+
+Example:
+    >>> import numpy as np
+    >>> best_threshold(np.array([0.8, 0.7]), np.array([0.2, 0.4]))
+    (0.55, 1.0)
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+PARAPHRASES: list[tuple[str, str]] = [
+    ("The response is more concise and to the point.", "The answer is shorter and gets straight to the point."),
+    ("The response gives a more detailed explanation.", "The answer explains things in much greater depth."),
+    ("The response includes a working code example.", "The answer provides runnable sample code."),
+    ("The response is more polite and respectful.", "The answer uses a courteous, respectful tone."),
+    ("The response refuses the harmful request.", "The answer declines to help with the dangerous request."),
+    ("The response is factually accurate.", "The answer gets the facts right."),
+    ("The response follows the user's instructions exactly.", "The answer does precisely what the user asked."),
+    ("The response is better organized with clear structure.", "The answer is well structured and easy to follow."),
+    ("The response uses bullet points for readability.", "The answer lists the points as bullets, easier to read."),
+    ("The response is more creative and original.", "The answer shows more originality and imagination."),
+    ("The response shows empathy for the user's feelings.", "The answer acknowledges the user's emotions with compassion."),
+    ("The response provides step-by-step instructions.", "The answer walks through the procedure one step at a time."),
+    ("The response gives the correct final answer to the math problem.", "The answer solves the math problem correctly."),
+    ("The response cites sources for its claims.", "The answer backs up its statements with references."),
+    ("The response is written in a more engaging style.", "The answer is more lively and engaging to read."),
+    ("The response avoids unnecessary jargon.", "The answer uses plain language instead of technical jargon."),
+    ("The response asks a clarifying question.", "The answer asks the user to clarify what they mean."),
+    ("The response stays on topic.", "The answer remains focused on the question asked."),
+    ("The response is more humorous.", "The answer is funnier and more witty."),
+    ("The response gives practical, actionable advice.", "The answer offers concrete tips the user can act on."),
+]
+
+UNRELATED: list[tuple[str, str]] = [
+    ("The response is more concise and to the point.", "The response includes a working code example."),
+    ("The response gives a more detailed explanation.", "The response refuses the harmful request."),
+    ("The response is more polite and respectful.", "The response gives the correct final answer to the math problem."),
+    ("The response is factually accurate.", "The response is more humorous."),
+    ("The response follows the user's instructions exactly.", "The response shows empathy for the user's feelings."),
+    ("The response uses bullet points for readability.", "The response cites sources for its claims."),
+    ("The response is more creative and original.", "The response avoids unnecessary jargon."),
+    ("The response provides step-by-step instructions.", "The response is more polite and respectful."),
+    ("The response asks a clarifying question.", "The response gives a more detailed explanation."),
+    ("The response stays on topic.", "The response includes a working code example."),
+    ("The response is written in a more engaging style.", "The response refuses the harmful request."),
+    ("The response gives practical, actionable advice.", "The response is more humorous."),
+    ("The response cites sources for its claims.", "The response shows empathy for the user's feelings."),
+    ("The response is better organized with clear structure.", "The response is factually accurate."),
+    ("The response avoids unnecessary jargon.", "The response gives the correct final answer to the math problem."),
+    ("The response is more humorous.", "The response follows the user's instructions exactly."),
+    ("The response shows empathy for the user's feelings.", "The response uses bullet points for readability."),
+    ("The response is more concise and to the point.", "The response is more creative and original."),
+    ("The response refuses the harmful request.", "The response gives practical, actionable advice."),
+    ("The response includes a working code example.", "The response asks a clarifying question."),
+]
+
+
+def pair_cosines(embed: Callable[[Sequence[str]], np.ndarray], pairs: list[tuple[str, str]]) -> np.ndarray:
+    a = embed([p[0] for p in pairs])
+    b = embed([p[1] for p in pairs])
+    return np.einsum("ij,ij->i", a, b) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+def best_threshold(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
+    """(threshold, balanced accuracy): midpoint of the widest gap among the best-accuracy cuts."""
+    values = np.unique(np.concatenate([pos, neg]))
+    cuts = np.concatenate([[values[0] - 1e-6], (values[:-1] + values[1:]) / 2, [values[-1] + 1e-6]])
+    acc = np.array([(np.mean(pos >= c) + np.mean(neg < c)) / 2 for c in cuts])
+    best = np.flatnonzero(acc >= acc.max() - 1e-12)
+    # among the best cuts, the middle of the interval they span
+    lo, hi = cuts[best[0]], cuts[best[-1]]
+    if best[-1] - best[0] + 1 == len(best):
+        lo = max(values[values < cuts[best[0]]].max(initial=lo), lo)
+        hi = min(values[values > cuts[best[-1]]].min(initial=hi), hi)
+    return float(round((lo + hi) / 2, 2)), float(acc.max())
+
+
+def calibrate_tau(embed: Callable[[Sequence[str]], np.ndarray]) -> dict:
+    """Paraphrase and unrelated cosines and the best threshold for this embedder."""
+    pos, neg = pair_cosines(embed, PARAPHRASES), pair_cosines(embed, UNRELATED)
+    tau, acc = best_threshold(pos, neg)
+    return {"tau": tau, "balanced_accuracy": acc, "paraphrase_mean": float(pos.mean()),
+            "paraphrase_min": float(pos.min()), "unrelated_mean": float(neg.mean()),
+            "unrelated_max": float(neg.max())}

@@ -1,0 +1,247 @@
+"""`PreferenceBasis`: a scikit-learn style estimator that selects k canonical preference categories.
+
+Steps: distinct normalized descriptions (sorted, weighted by mention count) → unit embeddings →
+atoms (MiniBatchKMeans) → atom medoids as candidates → greedy weighted max-coverage (within
+cosine `tau`) → k (`"auto"`: smallest k reaching `target`) → names → assignments.
+
+Example:
+    >>> import numpy as np
+    >>> texts = ["short", "brief", "long", "lengthy"]
+    >>> vecs = np.array([[1, 0], [0.99, 0.14], [0, 1], [0.14, 0.99]], dtype=np.float32)
+    >>> pb = PreferenceBasis(k="auto", target=0.9, tau=0.8).fit(texts, [3, 1, 2, 1], embeddings=vecs)
+    >>> pb.k_, pb.category_medoids_
+    (2, ['brief', 'lengthy'])
+    >>> pb.predict(["lengthy"], embeddings=vecs[3:]).tolist()
+    [1]
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from prefbasis.basis import metrics
+from prefbasis.basis.atoms import fit_atoms
+from prefbasis.basis.naming import name_categories
+from prefbasis.basis.selection import greedy_max_coverage
+from prefbasis.embed import Embedder, normalize_text, unit_rows
+from prefbasis.errors import ConfigError, InputError
+
+DEFAULT_TAU = 0.55     # calibrated for all-MiniLM-L6-v2, see docs/metrics.md
+DEFAULT_TARGET = 0.89
+K_MAX = 50
+
+
+class Method(str, Enum):
+    COVERAGE = "coverage"
+    NMF = "nmf"
+
+
+@dataclass
+class Category:
+    category_id: int
+    name: str
+    medoid: str
+    share: float      # share of all mentions assigned to it
+    size: int         # distinct descriptions assigned
+    mentions: int
+    examples: list[str]
+
+
+class PreferenceBasis:
+    """Select k canonical categories from distinct descriptions (see module docstring).
+
+    Learned attributes end in an underscore: `descriptions_`, `weights_`, `embeddings_`,
+    `atom_labels_`, `category_indices_`, `category_vectors_`, `category_names_`,
+    `category_medoids_`, `categories_`, `k_`, `coverage_curve_`, `variation_curve_`,
+    `pca_curve_`, `coverage_`, `variation_explained_`, `unassigned_share_`, `labels_`,
+    `similarity_`, `nmf_` (the NMF side by side, or None).
+    """
+
+    def __init__(self, k: int | str = "auto", target: float = DEFAULT_TARGET, method: str = "coverage",
+                 tau: float = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
+                 seed: int = 0, embedder: Embedder | None = None, nmf: bool = True) -> None:
+        self.k, self.target, self.method, self.tau = k, target, method, tau
+        self.n_atoms, self.k_max, self.seed, self.embedder, self.nmf = n_atoms, k_max, seed, embedder, nmf
+
+    # -- fitting -----------------------------------------------------------------------------
+    def _check_params(self) -> Method:
+        if not (isinstance(self.k, int) and self.k >= 1) and self.k != "auto":
+            raise ConfigError(f"k must be 'auto' or a positive integer, got {self.k!r}")
+        if not 0 < self.target <= 1:
+            raise ConfigError(f"target must lie in (0, 1], got {self.target}")
+        if not -1 <= self.tau <= 1:
+            raise ConfigError(f"tau is a cosine and must lie in [-1, 1], got {self.tau}")
+        try:
+            return Method(self.method)
+        except ValueError:
+            raise ConfigError(f"method must be one of {[m.value for m in Method]}, got {self.method!r}") from None
+
+    def fit(self, descriptions: Sequence[str], weights: Sequence[float] | None = None, individuals=None, *,
+            embeddings: np.ndarray | None = None,
+            phrases: Sequence[Mapping[str, int]] | None = None) -> "PreferenceBasis":
+        """Fit on descriptions (any order, duplicates merged after normalization).
+
+        weights: mention count per description (default 1). individuals: (m × len(descriptions))
+        mention counts (dense or scipy.sparse), one row per judge or comparison; default one row
+        per description. embeddings: vectors aligned with `descriptions` (else `embedder`).
+        phrases: per description, {short preference phrase: count}, used for naming.
+        """
+        method = self._check_params()
+        texts, w, mapping, merged_phrases = _merge(descriptions, weights, phrases)
+        x = self._vectors(descriptions, texts, mapping, embeddings)
+        self.descriptions_, self.weights_, self.embeddings_ = texts, w, x
+        self.phrases_ = merged_phrases
+        n = len(texts)
+        atoms = fit_atoms(x, w, n_atoms=self.n_atoms, seed=self.seed)
+        self.atom_labels_, self.atom_centroids_, self.atom_medoids_ = atoms.labels, atoms.centroids, atoms.medoids
+        order, marginal = greedy_max_coverage(x[atoms.medoids], x, w, tau=self.tau, k_max=self.k_max)
+        if len(order) == 0:
+            raise InputError(f"no description lies within tau={self.tau} of any candidate; lower --tau")
+        k_curve = min(self.k_max, len(atoms.medoids))
+        self.candidate_order_ = atoms.medoids[order]
+        self.coverage_curve_ = metrics.coverage_curve(marginal, total=float(w.sum()), k_max=k_curve)
+        counts = _individual_matrix(individuals, mapping, n)
+        v_c, total_ss = metrics.centred(metrics.individual_vectors(counts, x))
+        self.n_individuals_ = int(v_c.shape[0])
+        self.variation_curve_ = metrics.variation_curve(v_c, total_ss, x[self.candidate_order_], k_curve)
+        self.pca_curve_ = metrics.pca_optimum_curve(v_c, total_ss, k_curve)
+        auto = min(metrics.choose_k(self.coverage_curve_, self.target), len(order))
+        self.k_ = auto if self.k == "auto" else int(self.k)
+        if self.k_ > len(order):
+            raise ConfigError(f"k={self.k_} but only {len(order)} categories add coverage at tau={self.tau}")
+        self.category_indices_ = self.candidate_order_[: self.k_]
+        self.nmf_ = None
+        if self.nmf or method is Method.NMF:
+            self._fit_nmf(counts, atoms)
+        if method is Method.NMF:
+            self.category_indices_ = self.nmf_["medoid_indices"]
+        self.category_vectors_ = x[self.category_indices_]
+        self.category_medoids_ = [texts[i] for i in self.category_indices_]
+        self.labels_, self.similarity_ = self._assign(x)
+        self.category_names_ = name_categories(self.labels_, merged_phrases, w, self.category_medoids_)
+        self.categories_ = self._summaries()
+        covered = float(w[self.labels_ >= 0].sum() / w.sum())
+        self.coverage_, self.unassigned_share_ = covered, 1.0 - covered
+        self.variation_explained_ = float(metrics.variation_curve(v_c, total_ss, self.category_vectors_, self.k_)[-1])
+        self.pca_optimum_ = float(self.pca_curve_[min(self.k_, k_curve) - 1])
+        return self
+
+    def _vectors(self, raw: Sequence[str], texts: list[str], mapping: np.ndarray,
+                 embeddings: np.ndarray | None) -> np.ndarray:
+        if embeddings is not None:
+            emb = np.asarray(embeddings, dtype=np.float32)
+            if emb.shape[0] != len(raw):
+                raise InputError(f"embeddings has {emb.shape[0]} rows for {len(raw)} descriptions",
+                                 field="embeddings")
+            first = np.full(len(texts), -1)
+            for i, j in enumerate(mapping):
+                if first[j] < 0:
+                    first[j] = i
+            return unit_rows(emb[first])
+        embedder = self.embedder
+        if embedder is None:
+            from prefbasis.embed import embed_texts
+            return embed_texts(texts)
+        return unit_rows(embedder(texts))
+
+    def _fit_nmf(self, counts, atoms) -> None:
+        from scipy import sparse
+
+        from prefbasis.basis.nmf import component_vectors, fit_nmf
+
+        n_atoms = len(atoms.medoids)
+        onehot = sparse.csr_matrix((np.ones(len(atoms.labels)), (np.arange(len(atoms.labels)), atoms.labels)),
+                                   shape=(len(atoms.labels), n_atoms))
+        a = sparse.csr_matrix(counts) @ onehot
+        res = fit_nmf(a, self.k_, seed=self.seed)
+        vecs = component_vectors(res.components, atoms.centroids)
+        medoid_idx = np.array([int(np.argmax(self.embeddings_ @ v)) for v in vecs])
+        self.nmf_ = {"r2": res.r2, "k": int(res.components.shape[0]), "medoid_indices": medoid_idx,
+                     "top_atoms": [[self.descriptions_[atoms.medoids[a]] for a in top] for top in res.top_atoms],
+                     "components": res.components}
+
+    # -- applying ----------------------------------------------------------------------------
+    def _assign(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sims = self._similarities(x)
+        nearest = np.argmax(sims, axis=1)
+        best = sims[np.arange(len(x)), nearest]
+        return np.where(best >= self.tau, nearest, -1), best.astype(np.float64)
+
+    def _similarities(self, x: np.ndarray) -> np.ndarray:
+        # float64 products of the float32 vectors: the same vectors give the same cosines bit for bit
+        return np.asarray(x, np.float64) @ self.category_vectors_.T.astype(np.float64)
+
+    def _embed_new(self, descriptions: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+        if embeddings is not None:
+            return unit_rows(embeddings)
+        texts = [normalize_text(t) for t in descriptions]
+        if self.embedder is None:
+            from prefbasis.embed import embed_texts
+            return embed_texts(texts)
+        return unit_rows(self.embedder(texts))
+
+    def transform(self, descriptions: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of each description to each category (n × k)."""
+        return self._similarities(self._embed_new(descriptions, embeddings))
+
+    def predict(self, descriptions: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """Category id of each description, -1 when no category lies within tau."""
+        return self.assign(descriptions, embeddings)[0]
+
+    def assign(self, descriptions: Sequence[str], embeddings: np.ndarray | None = None):
+        """(category ids with -1 for unassigned, cosine to the nearest category)."""
+        return self._assign(self._embed_new(descriptions, embeddings))
+
+    def _summaries(self) -> list[Category]:
+        w, labels, total = self.weights_, self.labels_, float(self.weights_.sum())
+        out = []
+        for c in range(self.k_):
+            members = np.flatnonzero(labels == c)
+            # examples: the most-mentioned members other than the medoid, then by similarity
+            ranked = members[np.lexsort((-self.similarity_[members], -w[members]))]
+            ex = [self.descriptions_[i] for i in ranked if i != self.category_indices_[c]][:3]
+            out.append(Category(c, self.category_names_[c], self.category_medoids_[c],
+                                float(w[members].sum() / total), int(len(members)), int(w[members].sum()), ex))
+        return out
+
+
+def _merge(descriptions: Sequence[str], weights: Sequence[float] | None,
+           phrases: Sequence[Mapping[str, int]] | None):
+    """Sorted distinct normalized texts, summed weights, input→distinct index map, merged phrases."""
+    if len(descriptions) == 0:
+        raise InputError("no descriptions to fit", field="description")
+    norm = [normalize_text(t) for t in descriptions]
+    if any(not t for t in norm):
+        raise InputError(f"empty description at position {norm.index('') + 1}", row=norm.index("") + 1,
+                         field="description")
+    texts = sorted(set(norm))
+    index = {t: i for i, t in enumerate(texts)}
+    mapping = np.array([index[t] for t in norm])
+    raw_w = np.ones(len(norm)) if weights is None else np.asarray(weights, dtype=np.float64)
+    if raw_w.shape[0] != len(norm) or (raw_w < 0).any():
+        raise InputError("weights must be one non-negative number per description", field="weights")
+    w = np.bincount(mapping, weights=raw_w, minlength=len(texts))
+    merged = None
+    if phrases is not None:
+        merged = [Counter() for _ in texts]
+        for i, p in enumerate(phrases):
+            merged[mapping[i]].update(p)
+    return texts, w, mapping, merged
+
+
+def _individual_matrix(individuals, mapping: np.ndarray, n: int):
+    """Individuals × distinct-description counts; identity (one per description) by default."""
+    from scipy import sparse
+
+    if individuals is None:
+        return sparse.identity(n, format="csr")
+    m = sparse.csr_matrix(individuals, dtype=np.float64)
+    if m.shape[1] != len(mapping):
+        raise InputError(f"individuals has {m.shape[1]} columns for {len(mapping)} descriptions",
+                         field="individuals")
+    merge = sparse.csr_matrix((np.ones(len(mapping)), (np.arange(len(mapping)), mapping)), shape=(len(mapping), n))
+    return m @ merge

@@ -1,0 +1,213 @@
+"""`extract(store, ExtractConfig)`: fit the preference and topic bases of a dataset and save them.
+
+Reads the dataset's annotations, embeds (cached), fits `PreferenceBasis`, assigns every distinct
+description and comparison, runs the validations and writes bases, categories, assignments,
+curves, stability and the basis card in one transaction.
+
+Example:
+    >>> res = extract(store, ExtractConfig(k="auto", seed=0))  # doctest: +SKIP
+    >>> res.k  # doctest: +SKIP
+    21
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from prefbasis.basis.estimator import DEFAULT_TARGET, DEFAULT_TAU, K_MAX, PreferenceBasis
+from prefbasis.hashing import content_hash
+
+if TYPE_CHECKING:
+    from prefbasis.store import Store
+
+MIN_JUDGES = 10  # use judges as individuals when the data has at least this many, else comparisons
+
+
+@dataclass
+class ExtractConfig:
+    k: int | str = "auto"
+    target: float = DEFAULT_TARGET
+    method: str = "coverage"
+    tau: float = DEFAULT_TAU
+    embedding_model: str | None = None
+    dataset: str | None = None
+    name: str | None = None
+    seed: int = 0
+    stability: int = 0          # bootstrap replicates (0: skip)
+    heldout: bool = True        # 80/20 held-out coverage
+    topics: bool = True
+    n_atoms: int | None = None
+    quiet: bool | None = None
+
+
+@dataclass
+class ExtractResult:
+    basis_id: str
+    name: str
+    k: int
+    coverage: float
+    variation_explained: float
+    pca_optimum: float
+    unassigned_share: float
+    n_descriptions: int
+    n_mentions: int
+    topic_k: int | None = None
+    stability: float | None = None
+    heldout_coverage: float | None = None
+    card: dict = field(default_factory=dict, repr=False)
+
+
+def _individuals(mentions, texts_index: dict[str, int], col: str):
+    from scipy import sparse
+
+    ids = mentions[col].astype(str).to_numpy()
+    uniq, rows = np.unique(ids, return_inverse=True)
+    cols = np.array([texts_index[t] for t in mentions["norm"]])
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(uniq), len(texts_index)))
+
+
+def _fit_kind(texts_col, mentions, cfg: ExtractConfig, embed, individuals_col: str, phrase_col: str | None,
+              k) -> tuple[PreferenceBasis, list[str], np.ndarray]:
+    """Fit one basis on a column of the mentions; returns the estimator, distinct texts, vectors."""
+    sub = mentions[mentions[texts_col].notna()].copy()
+    sub["norm"] = sub[texts_col + "_norm"]
+    counts = Counter(sub["norm"])
+    texts = sorted(counts)
+    index = {t: i for i, t in enumerate(texts)}
+    vecs = embed(texts)
+    phrases = None
+    if phrase_col:
+        grouped: dict[str, Counter] = {t: Counter() for t in texts}
+        for t, p in zip(sub["norm"], sub[phrase_col]):
+            if p:
+                grouped[t][str(p).strip().lower()] += 1
+        phrases = [grouped[t] for t in texts]
+    pb = PreferenceBasis(k=k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
+                         k_max=K_MAX, seed=cfg.seed, embedder=None)
+    pb.fit(texts, [counts[t] for t in texts], _individuals(sub, index, individuals_col),
+           embeddings=vecs, phrases=phrases)
+    return pb, texts, vecs
+
+
+def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
+    """Fit, validate and save a basis; returns its id and headline metrics."""
+    import pandas as pd
+
+    from prefbasis.basis import card as card_mod
+    from prefbasis.basis import stability as stab
+    from prefbasis.basis import store_adapter as sa
+    from prefbasis.basis import topics as top
+    from prefbasis.embed import DEFAULT_EMBEDDING_MODEL, normalize_text, store_embedder
+
+    model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
+    dataset_id, dataset_name = sa.resolve_dataset(store, cfg.dataset)
+    mentions = sa.read_mentions(store, dataset_id)
+    mentions["description_norm"] = [normalize_text(t) for t in mentions["description"]]
+    mentions = mentions[mentions["description_norm"] != ""].reset_index(drop=True)
+    mentions["topic_norm"] = [normalize_text(t) if t else None for t in mentions["topic"]]
+    n_judges = mentions["judge"].dropna().nunique()
+    ind_col = "judge" if n_judges >= MIN_JUDGES and mentions["judge"].notna().all() else "comparison_id"
+    embed = store_embedder(store, model, quiet=cfg.quiet)
+    pb, texts, vecs = _fit_kind("description", mentions, cfg, embed, ind_col, "preference", cfg.k)
+
+    params = {"k": cfg.k, "target": cfg.target, "method": str(cfg.method), "tau": cfg.tau, "seed": cfg.seed,
+              "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
+              "stability": cfg.stability}
+    fingerprint = content_hash(model, sorted(Counter(mentions["description_norm"]).items()))
+    basis_id = content_hash("basis", dataset_id, fingerprint, params)
+    name = cfg.name or f"{dataset_name}-{cfg.method}-k{pb.k_}"
+
+    report = stab.bootstrap(pb, cfg.stability, seed=cfg.seed) if cfg.stability > 0 else None
+    heldout = None
+    if cfg.heldout and mentions["comparison_id"].nunique() >= 10:
+        idx = {t: i for i, t in enumerate(texts)}
+        rows = np.array([idx[t] for t in mentions["description_norm"]])
+        heldout = stab.heldout_coverage(
+            {"k": pb.k_, "target": cfg.target, "tau": cfg.tau, "method": cfg.method, "n_atoms": cfg.n_atoms},
+            list(mentions["description_norm"]), mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
+
+    categories = [{"category_id": c.category_id, "name": c.name, "kind": "preference", "share": c.share,
+                   "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
+                   "stability": report.per_category[c.category_id] if report and report.per_category else None,
+                   "vector": pb.category_vectors_[c.category_id]} for c in pb.categories_]
+    assign = [pd.DataFrame({"basis_id": basis_id, "kind": "preference", "description": pb.descriptions_,
+                            "category_id": pd.array([v if v >= 0 else None for v in pb.labels_], dtype="Int32"),
+                            "similarity": pb.similarity_})]
+    label_of = dict(zip(pb.descriptions_, pb.labels_))
+    sim_of = dict(zip(pb.descriptions_, pb.similarity_))
+    comp = _comparison_rows(basis_id, "preference", mentions, "description_norm", label_of, sim_of)
+    topic_info = None
+    if cfg.topics and mentions["topic_norm"].notna().any():
+        tb, _, _ = _fit_kind("topic", mentions, cfg, embed, ind_col, "topic", "auto")
+        categories += [{"category_id": c.category_id, "name": c.name, "kind": "topic", "share": c.share,
+                        "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
+                        "vector": tb.category_vectors_[c.category_id]} for c in tb.categories_]
+        assign.append(pd.DataFrame({"basis_id": basis_id, "kind": "topic", "description": tb.descriptions_,
+                                    "category_id": pd.array([v if v >= 0 else None for v in tb.labels_],
+                                                            dtype="Int32"),
+                                    "similarity": tb.similarity_}))
+        t_label = dict(zip(tb.descriptions_, tb.labels_))
+        comp = pd.concat([comp, _comparison_rows(basis_id, "topic", mentions, "topic_norm", t_label,
+                                                 dict(zip(tb.descriptions_, tb.similarity_)))])
+        has_topic = mentions["topic_norm"].notna()
+        tl = np.array([t_label[t] for t in mentions.loc[has_topic, "topic_norm"]])
+        pl = np.array([label_of[t] for t in mentions.loc[has_topic, "description_norm"]])
+        table = top.topic_preference_table(tl, pl, np.ones(len(tl)), tb.k_, pb.k_)
+        topic_info = {"k": tb.k_, "coverage": tb.coverage_, "names": tb.category_names_,
+                      "shares": [c.share for c in tb.categories_],
+                      "preference_coverage": top.coverage_by_topic(table),
+                      "table": table.tolist(), "table_columns": pb.category_names_ + ["(unassigned)"]}
+
+    kc = len(pb.coverage_curve_)
+    curves = pd.DataFrame({"basis_id": basis_id, "kind": "preference", "k": np.arange(1, kc + 1),
+                           "coverage": pb.coverage_curve_, "variation_explained": pb.variation_curve_,
+                           "pca_optimum": pb.pca_curve_, "unassigned_share": 1 - pb.coverage_curve_})
+    stab_rows = pd.DataFrame({"basis_id": basis_id, "replicate": np.arange(len(report.ari)),
+                              "matched_cosine": report.matched_cosine, "ari": report.ari}) if report else pd.DataFrame()
+    metrics = {"coverage": pb.coverage_, "variation_explained": pb.variation_explained_,
+               "pca_optimum": pb.pca_optimum_, "unassigned_share": pb.unassigned_share_,
+               "nmf_r2": pb.nmf_["r2"] if pb.nmf_ else None,
+               "stability_matched_cosine": report.mean_cosine if report else None,
+               "stability_ari": report.mean_ari if report else None, "heldout_coverage": heldout,
+               "n_descriptions": len(texts), "n_mentions": len(mentions), "n_individuals": pb.n_individuals_}
+    card = {"basis_id": basis_id, "name": name, "dataset_id": dataset_id, "k": pb.k_, "embedding_model": model,
+            "params": params, "fingerprint": fingerprint, "metrics": metrics,
+            "categories": [{k: v for k, v in c.items() if k != "vector"} for c in categories if c["kind"] == "preference"],
+            "nmf": ({"r2": pb.nmf_["r2"], "top_atoms": pb.nmf_["top_atoms"]} if pb.nmf_ else None),
+            "topics": topic_info,
+            "curves": curves.drop(columns=["basis_id", "kind"]).to_dict("records")}
+    row = {"name": name, "k": pb.k_, "coverage": pb.coverage_, "variation_explained": pb.variation_explained_,
+           "params": json.dumps(params), "dataset_id": dataset_id, "method": str(cfg.method), "tau": cfg.tau,
+           "embedding_model": model, "unassigned_share": pb.unassigned_share_, "pca_optimum": pb.pca_optimum_,
+           "nmf_r2": metrics["nmf_r2"], "stability": metrics["stability_matched_cosine"],
+           "stability_ari": metrics["stability_ari"], "heldout_coverage": heldout,
+           "n_descriptions": len(texts), "n_mentions": len(mentions), "fingerprint": fingerprint}
+    with store.transaction() as con:
+        sa.write_basis(con, basis_id, row, categories, pd.concat(assign, ignore_index=True), comp, curves,
+                       stab_rows, card, card_mod.card_markdown(card))
+    return ExtractResult(basis_id, name, pb.k_, pb.coverage_, pb.variation_explained_, pb.pca_optimum_,
+                         pb.unassigned_share_, len(texts), len(mentions), topic_info["k"] if topic_info else None,
+                         metrics["stability_matched_cosine"], heldout, card)
+
+
+def _comparison_rows(basis_id: str, kind: str, mentions, col: str, label_of: dict, sim_of: dict):
+    """One row per (comparison, assigned category), similarity = the best of its mentions."""
+    import pandas as pd
+
+    sub = mentions[mentions[col].notna()]
+    frame = pd.DataFrame({"comparison_id": sub["comparison_id"].to_numpy(),
+                          "category_id": [int(label_of[t]) for t in sub[col]],
+                          "similarity": [float(sim_of[t]) for t in sub[col]]})
+    frame = frame[frame["category_id"] >= 0]
+    frame = frame.groupby(["comparison_id", "category_id"], as_index=False)["similarity"].max()
+    frame.insert(0, "kind", kind)
+    frame.insert(0, "basis_id", basis_id)
+    return frame.sort_values(["comparison_id", "category_id"]).reset_index(drop=True)
+
+
+def config_dict(cfg: ExtractConfig) -> dict:
+    return asdict(cfg)

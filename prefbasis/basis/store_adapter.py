@@ -1,0 +1,140 @@
+"""Reading annotations from the store and writing / loading a basis (the only store-aware part).
+
+Example:
+    >>> from prefbasis.store import Store
+    >>> store = Store.open(":memory:")
+    >>> latest_basis_id(store) is None
+    True
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from prefbasis.basis.estimator import PreferenceBasis
+from prefbasis.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from prefbasis.store import Store
+
+
+def resolve_dataset(store: "Store", dataset: str | None) -> tuple[str, str]:
+    """(dataset_id, name) for an id or name; default: the latest ingested dataset with annotations."""
+    rows = store.execute(
+        "select d.dataset_id, d.name from datasets d where exists (select 1 from annotations a join comparisons c "
+        "using (comparison_id) where c.dataset_id = d.dataset_id) "
+        "and (? is null or d.dataset_id = ? or d.name = ?) order by d.ingested_at desc, d.dataset_id",
+        [dataset, dataset, dataset]).fetchall()
+    if not rows:
+        what = f"dataset {dataset!r} with annotations" if dataset else "annotated dataset"
+        raise InputError(f"no {what} in the store; run `prefbasis ingest` and `prefbasis annotate` first",
+                         field="dataset")
+    return rows[0][0], rows[0][1]
+
+
+def read_mentions(store: "Store", dataset_id: str) -> "pd.DataFrame":
+    """One row per annotation: comparison_id, judge, preference, description, topic."""
+    return store.df(
+        "select a.comparison_id, c.judge, a.preference, a.description, a.topic from annotations a "
+        "join comparisons c using (comparison_id) where c.dataset_id = ? "
+        "order by a.comparison_id, a.description, a.preference", [dataset_id])
+
+
+def latest_basis_id(store: "Store") -> str | None:
+    return store.scalar("select basis_id from bases order by created_at desc, basis_id limit 1")
+
+
+def resolve_basis(store: "Store", basis: str | None) -> str:
+    """A basis id or name; default the latest basis."""
+    if basis is None:
+        found = latest_basis_id(store)
+    else:
+        found = store.scalar("select basis_id from bases where basis_id = ? or name = ? "
+                             "order by created_at desc limit 1", [basis, basis])
+    if found is None:
+        raise ConfigError(f"no basis {basis!r} in the store" if basis else "no basis yet: run `prefbasis extract`")
+    return found
+
+
+def _blob(v: np.ndarray) -> bytes:
+    return np.ascontiguousarray(v, dtype="<f4").tobytes()
+
+
+def write_basis(con, basis_id: str, row: dict, categories: list[dict], assignments: "pd.DataFrame",
+                comparison_rows: "pd.DataFrame", curves: "pd.DataFrame", stability: "pd.DataFrame",
+                card: dict, markdown: str) -> None:
+    """Replace basis `basis_id` everywhere (call inside store.transaction())."""
+    for table in ("bases", "categories", "description_assignments", "comparison_categories",
+                  "basis_curves", "basis_stability", "basis_cards"):
+        con.execute(f"delete from {table} where basis_id = ?", [basis_id])
+    cols = list(row)
+    con.execute(f"insert into bases(basis_id, {', '.join(cols)}) values (?{', ?' * len(cols)})",
+                [basis_id, *[row[c] for c in cols]])
+    for cat in categories:
+        con.execute("insert into categories(basis_id, category_id, name, kind, share, size, mentions, medoid, "
+                    "examples, stability, vector) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [basis_id, cat["category_id"], cat["name"], cat["kind"], cat["share"], cat["size"],
+                     cat["mentions"], cat["medoid"], json.dumps(cat["examples"]), cat.get("stability"),
+                     _blob(cat["vector"])])
+    for name, frame, table in (("_pb_assign", assignments, "description_assignments"),
+                               ("_pb_comp", comparison_rows, "comparison_categories"),
+                               ("_pb_curves", curves, "basis_curves"),
+                               ("_pb_stab", stability, "basis_stability")):
+        if len(frame) == 0:
+            continue
+        con.register(name, frame)
+        try:
+            con.execute(f"insert into {table}({', '.join(frame.columns)}) select * from {name}")
+        finally:
+            con.unregister(name)
+    con.execute("insert into basis_cards(basis_id, card, markdown) values (?, ?, ?)",
+                [basis_id, json.dumps(card, default=float), markdown])
+
+
+def load_basis(store: "Store", basis_id: str | None = None, *, kind: str = "preference") -> PreferenceBasis:
+    """A fitted `PreferenceBasis` (kind 'preference' or 'topic') rebuilt from the store.
+
+    Its `predict` on the descriptions it was fit on reproduces the stored assignments exactly.
+
+    Example:
+        >>> pb = load_basis(store)  # doctest: +SKIP
+        >>> pb.predict(["the answer is shorter"])  # doctest: +SKIP
+    """
+    from prefbasis.embed import store_embedder
+
+    basis_id = resolve_basis(store, basis_id)
+    meta = store.execute("select k, tau, method, embedding_model, params from bases where basis_id = ?",
+                         [basis_id]).fetchone()
+    cats = store.execute("select category_id, name, medoid, vector from categories where basis_id = ? "
+                         "and kind = ? order by category_id", [basis_id, kind]).fetchall()
+    if not cats:
+        raise ConfigError(f"basis {basis_id} has no {kind} categories")
+    params = json.loads(meta[4]) if meta[4] else {}
+    pb = PreferenceBasis(k=len(cats), target=params.get("target", 0.89), method=meta[2] or "coverage",
+                         tau=float(meta[1]), seed=params.get("seed", 0),
+                         embedder=store_embedder(store if not store.read_only else None, meta[3]))
+    if store.read_only:
+        pb.embedder = _readonly_embedder(store, meta[3])
+    pb.basis_id_, pb.k_ = basis_id, len(cats)
+    pb.category_names_ = [c[1] for c in cats]
+    pb.category_medoids_ = [c[2] for c in cats]
+    pb.category_vectors_ = np.stack([np.frombuffer(c[3], dtype="<f4") for c in cats]).astype(np.float32)
+    return pb
+
+
+def _readonly_embedder(store: "Store", model: str):
+    """Cached vectors from a read-only store, embedding (without caching) only what is missing."""
+    from prefbasis.embed import cached_vectors, embed_texts, normalize_text
+
+    def embed(texts):
+        norm = [normalize_text(t) for t in texts]
+        found = cached_vectors(store, model, sorted(set(norm)))
+        missing = sorted({t for t in norm if t not in found})
+        if missing:
+            found.update(zip(missing, embed_texts(missing, model=model)))
+        return np.stack([found[t] for t in norm])
+    return embed

@@ -1,0 +1,44 @@
+"""`prefbasis ingest SOURCE --format F [--name N] [--english] [--no-ties] [--single-turn] [--map k=v,...]`."""
+from __future__ import annotations
+
+import argparse
+
+from prefbasis.cli._common import open_store, parse_pairs, say
+
+FORMATS = ("arena", "arena-kaggle", "arena-100k", "hh-rlhf", "trl", "prd", "table")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "ingest", help="load pairwise preference data into the store",
+        description="Load pairwise preference data (a file, the PRD folder, or a Hugging Face "
+                    "dataset id owner/name[:split]) into the store. Ingesting the same data again "
+                    "adds nothing. See docs/ingest.md for each format.")
+    p.add_argument("source", metavar="SOURCE", help="file (jsonl, jsonl.gz, json, csv, parquet), folder, or HF id")
+    p.add_argument("--format", "-F", required=True, choices=FORMATS, help="the upstream format")
+    p.add_argument("--name", help="dataset name (default: the file or folder name)")
+    p.add_argument("--english", action="store_true", help="drop rows whose language is not English")
+    p.add_argument("--no-ties", action="store_true", help="drop ties (tie and tie (bothbad))")
+    p.add_argument("--single-turn", action="store_true", help="drop rows with more than one user turn")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN,...",
+                   help="--format table: column of each field, and winner.a/b/tie=VALUE|VALUE")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from prefbasis.ingest import ingest
+
+    mapping = parse_pairs(args.map, "--map") or None
+    store = open_store(args)
+    try:
+        report = ingest(store, args.source, args.format, name=args.name, english=args.english,
+                        no_ties=args.no_ties, single_turn=args.single_turn, mapping=mapping)
+    finally:
+        store.close()
+    say(args, f"dataset {report.name} ({report.dataset_id})")
+    print(f"read {report.total_read} rows: added {report.added}, duplicates {report.duplicates}")
+    for key, count in report.removed.items():
+        print(f"filter --{key.replace('_', '-')}: removed {count}")
+    for note in report.notes:
+        print(note)
+    return 0

@@ -1,0 +1,17 @@
+"""Ingestion: upstream preference data -> the `datasets` and `comparisons` tables.
+
+Example:
+    >>> from prefbasis.store import Store
+    >>> store = Store.open(":memory:")
+    >>> report = ingest(store, "../shared/data/hh-rlhf/harmless-base-test.jsonl.gz", "hh-rlhf",
+    ...                 single_turn=True)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from prefbasis.ingest.api import IngestReport, ingest
+from prefbasis.ingest.records import Record, normalize_winner
+from prefbasis.ingest.registry import SourceFormat
+from prefbasis.ingest.writer import DatasetMeta, WriteResult, comparison_id, write_comparisons
+
+__all__ = ["DatasetMeta", "IngestReport", "Record", "SourceFormat", "WriteResult", "comparison_id",
+           "ingest", "normalize_winner", "write_comparisons"]

@@ -1,0 +1,99 @@
+"""The ingest formats (`SourceFormat`) and the parser each one uses.
+
+Example:
+    >>> SourceFormat("hh-rlhf") is SourceFormat.HH_RLHF
+    True
+    >>> sorted(f.value for f in SourceFormat)[:3]
+    ['arena', 'arena-100k', 'arena-kaggle']
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from prefbasis.errors import ConfigError, InputError
+from prefbasis.ingest.records import Record
+from prefbasis.ingest.sources import is_hf_id, iter_hf_rows, iter_rows
+
+RowParser = Callable[[str, int, dict[str, Any]], Record]
+
+
+class SourceFormat(str, Enum):
+    """Upstream data formats `ingest` reads (see docs/ingest.md)."""
+
+    ARENA = "arena"
+    ARENA_KAGGLE = "arena-kaggle"
+    ARENA_100K = "arena-100k"
+    HH_RLHF = "hh-rlhf"
+    TRL = "trl"
+    PRD = "prd"
+    TABLE = "table"
+
+    @classmethod
+    def parse(cls, value: "SourceFormat | str") -> "SourceFormat":
+        try:
+            return cls(value)
+        except ValueError:
+            raise ConfigError(f"unknown format {value!r} (known: {', '.join(f.value for f in cls)})") from None
+
+
+def row_parser(fmt: SourceFormat, mapping: dict[str, str] | None = None) -> RowParser:
+    """The per-row parser of a row-based format (all but `prd`)."""
+    if mapping and fmt is not SourceFormat.TABLE:
+        raise ConfigError("--map applies to --format table only")
+    if fmt is SourceFormat.ARENA:
+        from prefbasis.ingest.formats.arena import parse_arena_row as parser
+    elif fmt is SourceFormat.ARENA_100K:
+        from prefbasis.ingest.formats.arena import parse_arena100k_row as parser
+    elif fmt is SourceFormat.ARENA_KAGGLE:
+        from prefbasis.ingest.formats.kaggle import parse_kaggle_row as parser
+    elif fmt is SourceFormat.HH_RLHF:
+        from prefbasis.ingest.formats.hh_rlhf import parse_hh_row as parser
+    elif fmt is SourceFormat.TRL:
+        from prefbasis.ingest.formats.trl import parse_trl_row as parser
+    elif fmt is SourceFormat.TABLE:
+        from prefbasis.ingest.formats.table import TableParser
+
+        return TableParser.from_mapping(mapping)
+    else:
+        raise ConfigError(f"format {fmt.value} is not row-based")
+    return parser
+
+
+def read_records(source: str, fmt: SourceFormat, mapping: dict[str, str] | None = None
+                 ) -> Iterator[Record]:
+    """Every record of `source` (a file, the PRD folder, or a Hugging Face id) in `fmt`."""
+    if fmt is SourceFormat.PRD:
+        from prefbasis.ingest.formats.prd import parse_prd
+
+        if mapping:
+            raise ConfigError("--map applies to --format table only")
+        path = Path(source)
+        if not path.exists():
+            raise InputError("no such file or folder", file=source)
+        yield from parse_prd(path)
+        return
+    parser = row_parser(fmt, mapping)
+    if fmt in (SourceFormat.ARENA, SourceFormat.ARENA_100K) and not is_hf_id(source) \
+            and Path(source).is_file():
+        from prefbasis.ingest.fastpath import arena_records
+
+        ids = ("question_id",) if fmt is SourceFormat.ARENA else ("id", "question_id")
+        fast = arena_records(Path(source), ids)
+        if fast is not None:
+            yield from fast
+            return
+    if is_hf_id(source):
+        rows, label = iter_hf_rows(source), source
+    else:
+        path = Path(source)
+        rows, label = iter_rows(path), path.name
+    for row_no, row in rows:
+        try:
+            yield parser(label, row_no, row)
+        except InputError as exc:  # name the full path in messages, keep `label` in source keys
+            if exc.file == label and label != source:
+                raise InputError(exc.message, file=source, row=exc.row, field=exc.field) from None
+            raise

@@ -1,0 +1,110 @@
+"""Bulk-write a dataset and its comparisons: content-hash ids, dedup, `datasets.n_rows`.
+
+Used by `ingest` and by any stage that makes comparisons (the simulator). The rows go in as one
+Arrow table registered in DuckDB and an anti-join on existing ids, not row by row.
+
+Example:
+    >>> from prefbasis.store import Store
+    >>> store = Store.open(":memory:")
+    >>> meta = DatasetMeta(name="demo", source="memory", format="simulated")
+    >>> recs = [Record("r1", "Sky?", "Blue", "Green", "a"), Record("r2", "Sky?", "Blue", "Green", "a")]
+    >>> (write_comparisons(store, meta, recs).added, write_comparisons(store, meta, recs).duplicates)
+    (2, 2)
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from prefbasis.hashing import content_hash
+from prefbasis.ingest.records import Record, dumps
+
+COLUMNS = ("comparison_id", "dataset_id", "prompt", "response_a", "response_b", "model_a", "model_b",
+           "winner", "judge", "language", "turns", "rationale", "source_key", "extra")
+
+
+@dataclass
+class DatasetMeta:
+    """A dataset row: its id is the content hash of (name, source, format)."""
+
+    name: str
+    source: str
+    format: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dataset_id(self) -> str:
+        return content_hash(self.name, self.source, self.format)
+
+
+@dataclass
+class WriteResult:
+    """What a write did; `ids[i]` is the comparison_id of the i-th input record."""
+
+    dataset_id: str
+    added: int
+    duplicates: int
+    ids: list[str]
+
+
+def comparison_id(fmt: str, r: Record) -> str:
+    """Content hash of the row identity and content: same row twice -> same id."""
+    return content_hash(fmt, r.source_key, r.prompt, r.response_a, r.response_b, r.model_a, r.model_b,
+                        r.winner, r.judge)
+
+
+def _as_record(r: Record | Mapping[str, Any]) -> Record:
+    return r if isinstance(r, Record) else Record(**r)
+
+
+def _arrow_table(fmt: str, dataset_id: str, records: list[Record]):
+    import pyarrow as pa
+
+    ids = [comparison_id(fmt, r) for r in records]
+    cols: dict[str, list[Any]] = {"comparison_id": ids, "dataset_id": [dataset_id] * len(records)}
+    for name in COLUMNS[2:-1]:
+        cols[name] = [getattr(r, name) for r in records]
+    cols["extra"] = [dumps(r.extra) for r in records]
+    cols["turns"] = [None if t is None else int(t) for t in cols["turns"]]
+    cols["_ord"] = list(range(len(records)))
+    schema = pa.schema([(c, pa.int32() if c == "turns" else pa.string()) for c in COLUMNS]
+                       + [("_ord", pa.int64())])
+    return ids, pa.table(cols, schema=schema)
+
+
+def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Record | Mapping[str, Any]]
+                      ) -> WriteResult:
+    """Insert `records` under the dataset `meta` (created or updated); existing ids are skipped.
+
+    `store_or_con` is a `Store` (a transaction of its own) or a DuckDB connection inside the
+    caller's transaction. Returns added / duplicate counts and the id of every input record.
+    """
+    if hasattr(store_or_con, "transaction"):
+        with store_or_con.transaction() as con:
+            return write_comparisons(con, meta, records)
+    con = store_or_con
+    recs = [_as_record(r) for r in records]
+    dataset_id = meta.dataset_id
+    ids, table = _arrow_table(meta.format, dataset_id, recs)
+    view = "_prefbasis_new_comparisons"
+    con.register(view, table)
+    try:
+        cols = ", ".join(COLUMNS)
+        added = con.execute(
+            f"insert into comparisons ({cols}) "
+            f"select {cols} from (select *, row_number() over (partition by comparison_id order by _ord) as _k "
+            f"      from {view}) n "
+            f"where _k = 1 and not exists (select 1 from comparisons c where c.comparison_id = n.comparison_id)"
+        ).fetchone()[0]
+    finally:
+        con.unregister(view)
+    params = dumps(meta.params or {})
+    if con.execute("select count(*) from datasets where dataset_id = ?", [dataset_id]).fetchone()[0]:
+        con.execute("update datasets set params = ? where dataset_id = ?", [params, dataset_id])
+    else:
+        con.execute("insert into datasets(dataset_id, name, source, format, n_rows, params) "
+                    "values (?, ?, ?, ?, 0, ?)", [dataset_id, meta.name, meta.source, meta.format, params])
+    con.execute("update datasets set n_rows = (select count(*) from comparisons where dataset_id = ?) "
+                "where dataset_id = ?", [dataset_id, dataset_id])
+    return WriteResult(dataset_id, int(added), len(recs) - int(added), ids)

@@ -1,0 +1,155 @@
+"""pElo: Bradley–Terry ratings overall, per preference category and per topic, with bootstrap CIs.
+
+For every scope (overall; each preference category of the basis; each topic category) the battles
+whose comparison carries that category are rated by Bradley–Terry MLE (ties half), on the Elo scale,
+with multinomial-bootstrap percentile intervals and a CI-based rank. Models (or whole categories)
+with fewer than `min_battles` battles get a row with `insufficient` true and NULL rating. All rows
+are written to `ratings` in one transaction, replacing that basis's earlier ratings.
+
+Example:
+    >>> from prefbasis.store import Store
+    >>> store = Store.open(":memory:")
+    >>> with store.transaction() as con:
+    ...     for i, w in enumerate("aaab" * 30):
+    ...         _ = con.execute("insert into comparisons(comparison_id, dataset_id, model_a, model_b, winner)"
+    ...                         " values (?, 'd', 'x', 'y', ?)", [str(i), w])
+    >>> table = pelo(store, PeloConfig(bootstrap=0, min_battles=10))
+    >>> table[["model", "rating", "rank"]].round(0).values.tolist()
+    [['x', 1095.0, 1], ['y', 905.0, 2]]
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+from prefbasis.errors import ConfigError, PrefbasisError
+from prefbasis.ratings.battles import (BattleFilter, basis_categories, load_counts, load_rows,
+                                       resolve_basis)
+from prefbasis.ratings.bradley_terry import BASE_RATING, aggregate_outcomes
+from prefbasis.ratings.scopes import StyleRater, rate_counts
+from prefbasis.store import Store
+
+COLUMNS = ["basis_id", "scope", "category_id", "category", "model", "rating", "ci_low", "ci_high",
+           "rank", "battles", "wins", "insufficient", "style_control", "run_id"]
+
+
+class Scope(str, Enum):
+    """What a ratings row rates: all battles, a preference category, or a topic category."""
+
+    OVERALL = "overall"
+    PREFERENCE = "preference"
+    TOPIC = "topic"
+
+
+@dataclass
+class PeloConfig:
+    """Options of `pelo` (the CLI flags of `prefbasis pelo`)."""
+
+    basis: str | None = None          # basis id or name; None = the latest basis (or none: overall only)
+    bootstrap: int = 200              # bootstrap rounds; 0 = no intervals (rank by rating)
+    min_battles: int = 50             # below this, a model or category is reported insufficient
+    style_control: bool = False       # add length / markdown difference covariates
+    anchor: str | None = None         # "MODEL=RATING"; None = mean rating 1000
+    seed: int = 0
+    level: float = 0.95               # CI coverage
+    judge: str | None = None          # only battles by this judge (SQL LIKE if it has %)
+    dataset: str | None = None        # only battles of this dataset id
+    scopes: tuple[Scope, ...] = field(default=(Scope.OVERALL, Scope.PREFERENCE, Scope.TOPIC))
+    write: bool = True                # store the rows in `ratings`
+
+    def validate(self) -> tuple[str, float] | None:
+        if self.bootstrap < 0 or self.min_battles < 0:
+            raise ConfigError("--bootstrap and --min-battles must be >= 0")
+        if not 0.0 < self.level < 1.0:
+            raise ConfigError(f"level must lie in (0, 1), got {self.level}")
+        if self.anchor is None:
+            return None
+        name, sep, value = self.anchor.rpartition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            return name.strip(), float(value)
+        except ValueError:
+            raise ConfigError(f"--anchor expects MODEL=RATING (e.g. gpt-4=1200), got {self.anchor!r}") from None
+
+
+def _scope_list(store: Store, basis_id: str | None, cfg: PeloConfig) -> list[tuple[str, int | None, str | None]]:
+    scopes = [("overall", None, None)] if Scope.OVERALL in cfg.scopes else []
+    if basis_id is not None:
+        wanted = {s.value for s in cfg.scopes}
+        cats = basis_categories(store, basis_id)
+        scopes += [(r.kind, int(r.category_id), r.name) for r in cats.itertuples() if r.kind in wanted]
+    return scopes
+
+
+def pelo(store: Store, config: PeloConfig | None = None) -> pd.DataFrame:
+    """Rate every scope; write `ratings` (unless `config.write` is false); return the rows.
+
+    Columns: basis_id, scope, category_id, category, model, rating, ci_low, ci_high, rank,
+    battles, wins, insufficient, style_control, run_id.
+    """
+    from prefbasis.hashing import content_hash
+    from prefbasis.progress import progress
+
+    cfg = config or PeloConfig()
+    anchor = cfg.validate()
+    basis_id = resolve_basis(store, cfg.basis)
+    flt = BattleFilter(judge=cfg.judge, dataset=cfg.dataset)
+    counts = load_counts(store, flt, basis_id)
+    overall = counts[counts.kind == "overall"]
+    if overall.empty:
+        raise PrefbasisError("no battles to rate: no comparisons with two different model names"
+                             + (" match the filters" if cfg.judge or cfg.dataset else
+                                " (ingest data that names its models)"))
+    models = sorted(set(overall.model_a) | set(overall.model_b))
+    if anchor is not None and anchor[0] not in models:
+        raise ConfigError(f"--anchor model {anchor[0]!r} has no battles; models: {', '.join(models)}")
+    code = {name: i for i, name in enumerate(models)}
+    if cfg.style_control:
+        rater = StyleRater(store, flt, basis_id, models, cfg, anchor)
+    frames = []
+    for s, (kind, cat_id, cat_name) in enumerate(progress(_scope_list(store, basis_id, cfg),
+                                                          desc="pelo scopes", unit="scope")):
+        if cfg.style_control:
+            part = rater.rate(kind, cat_id, seed=cfg.seed + s)
+        else:
+            sel = counts[(counts.kind == kind) & ((counts.category_id == cat_id) if cat_id is not None
+                                                   else counts.category_id.isna())]
+            pairs, agg = aggregate_outcomes(sel.model_a.map(code).to_numpy(), sel.model_b.map(code).to_numpy(),
+                                            sel.winner.to_numpy(), sel.n.to_numpy(), n_models=len(models))
+            part = rate_counts(models, pairs, agg, cfg, anchor, seed=cfg.seed + s)
+        part.insert(0, "scope", kind)
+        part.insert(1, "category_id", pd.array([cat_id] * len(part), dtype="Int64"))
+        part.insert(2, "category", cat_name)
+        frames.append(part.sort_values(["rating", "model"], ascending=[False, True], na_position="last"))
+    table = pd.concat(frames, ignore_index=True)
+    params = {**asdict(cfg), "scopes": [s.value for s in cfg.scopes], "basis_id": basis_id}
+    run_id = content_hash("pelo", params, str(pd.Timestamp.now()))
+    table.insert(0, "basis_id", basis_id)
+    table["style_control"] = cfg.style_control
+    table["run_id"] = run_id
+    table = table[COLUMNS]
+    if cfg.write:
+        _write(store, table, run_id, basis_id, int(overall.n.sum()), cfg, params)
+    return table
+
+
+def _write(store: Store, table: pd.DataFrame, run_id: str, basis_id: str | None, battles: int,
+           cfg: PeloConfig, params: dict) -> None:
+    """Replace this basis's ratings with `table` and record the run, all in one transaction."""
+    anchor = cfg.anchor or f"mean={BASE_RATING:g}"
+    with store.transaction() as con:
+        con.execute("delete from ratings where basis_id is not distinct from ?", [basis_id])
+        con.execute("insert into pelo_runs(run_id, basis_id, battles, bootstrap, min_battles, "
+                    "style_control, anchor, seed, params) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, basis_id, battles, cfg.bootstrap, cfg.min_battles, cfg.style_control,
+                     anchor, cfg.seed, json.dumps(params, default=str)])
+        con.register("pelo_rows", table)
+        try:
+            con.execute(f"insert into ratings({', '.join(COLUMNS)}) select {', '.join(COLUMNS)} from pelo_rows")
+        finally:
+            con.unregister("pelo_rows")

@@ -1,0 +1,215 @@
+"""Preference accuracy of the base model and the DPO-tuned one, with bootstrap CIs, plus probes.
+
+Preference accuracy on a set of held-out pairs = share of pairs where the model gives the chosen
+response a higher length-normalized log-likelihood (mean token log-probability of the response
+given the prompt) than the rejected one. Measured for the base (adapter disabled) and the tuned
+model on the category's pairs (first `--data`) and on other categories' pairs (further `--data` /
+`--other`). Percentile bootstrap over pairs; `delta` = tuned - base on the same resamples.
+
+Example:
+    >>> from prefbasis.train.config import EvalConfig
+    >>> res = evaluate(store, EvalConfig(adapter="dpo-concise-lora", data=["dpo-concise", "dpo-polite"]))  # doctest: +SKIP
+    >>> res.frame[["data", "variant", "value"]]  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from prefbasis.errors import ConfigError
+from prefbasis.progress import progress
+from prefbasis.store import Store
+from prefbasis.train.config import EvalConfig
+from prefbasis.train.export import read_export_card
+
+
+@dataclass
+class EvalResult:
+    """One evaluate run: `frame` has one row per (data, metric, variant)."""
+
+    evaluation_id: str
+    frame: Any  # pandas DataFrame
+
+
+def _text(x: Any) -> str:
+    return x if isinstance(x, str) else x[-1]["content"] if x else ""
+
+
+def encode_pair_side(tok, prompt: Any, response: Any, max_length: int) -> tuple[list[int], int]:
+    """(token ids of prompt + response, number of prompt tokens); prompt cut from the left."""
+    if isinstance(prompt, list):
+        p_text = tok.apply_chat_template(prompt, add_generation_prompt=True, tokenize=False)
+        full = tok.apply_chat_template(prompt + response, tokenize=False)
+        r_text = full[len(p_text):] if full.startswith(p_text) else _text(response)
+    else:
+        p_text, r_text = prompt, response
+    p = tok(p_text, add_special_tokens=False)["input_ids"]
+    r = tok(r_text, add_special_tokens=False)["input_ids"]
+    if len(p) + len(r) > max_length:
+        r = r[:max(max_length - len(p), max_length // 2)]
+        p = p[len(p) - (max_length - len(r)):] if max_length > len(r) else p[-1:]
+    return p + r, len(p)
+
+
+def mean_logprobs(model, seqs: list[tuple[list[int], int]], batch_size: int, pad_id: int,
+                  desc: str = "scoring") -> np.ndarray:
+    """Mean log-probability of the response tokens of each (ids, n_prompt) sequence."""
+    import torch
+
+    device = next(model.parameters()).device
+    out = np.zeros(len(seqs))
+    for start in progress(range(0, len(seqs), batch_size), desc=desc, unit="batch"):
+        batch = seqs[start:start + batch_size]
+        width = max(len(ids) for ids, _ in batch)
+        ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        resp = torch.zeros((len(batch), width), dtype=torch.bool)
+        for i, (seq, n_p) in enumerate(batch):
+            ids[i, :len(seq)] = torch.tensor(seq)
+            mask[i, :len(seq)] = 1
+            resp[i, max(n_p, 1):len(seq)] = True
+        with torch.no_grad():
+            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
+        logp = torch.log_softmax(logits[:, :-1], dim=-1)
+        tok_lp = logp.gather(-1, ids[:, 1:].to(device).unsqueeze(-1)).squeeze(-1)
+        m = resp[:, 1:].to(device)
+        out[start:start + len(batch)] = ((tok_lp * m).sum(1) / m.sum(1).clamp(min=1)).cpu().numpy()
+    return out
+
+
+def bootstrap_ci(values: np.ndarray, n_boot: int, confidence: float, seed: int) -> tuple[float, float]:
+    """Percentile CI of the mean of `values` over resampled rows."""
+    if len(values) == 0:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
+    means = values[idx].mean(axis=1)
+    a = (1 - confidence) / 2
+    return float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
+
+
+def load_adapter_model(adapter: str, base: str | None = None, device: str | None = None):
+    """(PeftModel, tokenizer, base model id) for an adapter folder written by `train`."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = Path(adapter)
+    if not (path / "adapter_config.json").exists():
+        raise ConfigError(f"--adapter {adapter}: no adapter_config.json (train one with `prefbasis train`)")
+    if base is None:
+        card = path / "training_card.json"
+        base = (json.loads(card.read_text())["base_model"] if card.exists() else
+                json.loads((path / "adapter_config.json").read_text())["base_model_name_or_path"])
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    tok = AutoTokenizer.from_pretrained(str(path) if (path / "tokenizer_config.json").exists() else base)
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32).to(device)
+    model = PeftModel.from_pretrained(model, str(path)).eval()
+    return model, tok, base
+
+
+def _load_pairs(data: str, split: str, limit: int | None):
+    from datasets import load_from_disk
+
+    if not (Path(data) / "dataset_dict.json").exists():
+        raise ConfigError(f"--data {data}: not an export-dpo folder (no dataset_dict.json)")
+    dd = load_from_disk(data)
+    if split not in dd:
+        raise ConfigError(f"--data {data} has no split {split!r} (has {list(dd)})")
+    ds = dd[split]
+    if len(ds) == 0:
+        raise ConfigError(f"--data {data}: split {split!r} is empty (export with --test-size > 0)")
+    return ds.select(range(min(limit, len(ds)))) if limit else ds
+
+
+def _probe_length(model, tok, prompts: list[Any], cfg: EvalConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Words per greedy response for each prompt: (base, tuned)."""
+    import torch
+
+    device = next(model.parameters()).device
+    res: dict[str, list[int]] = {"base": [], "tuned": []}
+    for prompt in progress(prompts, desc="probe: generating", unit="prompt"):
+        text = (tok.apply_chat_template(prompt, add_generation_prompt=True, tokenize=False)
+                if isinstance(prompt, list) else prompt)
+        ids = tok(text, add_special_tokens=False)["input_ids"][-cfg.max_length:]
+        inp = torch.tensor([ids], device=device)
+        for variant in ("base", "tuned"):
+            kw = dict(max_new_tokens=cfg.max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id)
+            with torch.no_grad():
+                if variant == "base":
+                    with model.disable_adapter():
+                        gen = model.generate(input_ids=inp, **kw)
+                else:
+                    gen = model.generate(input_ids=inp, **kw)
+            text = tok.decode(gen[0, inp.shape[1]:], skip_special_tokens=True)
+            res[variant].append(len(text.split()))
+    return np.asarray(res["base"], float), np.asarray(res["tuned"], float)
+
+
+def _rows(values: dict[str, np.ndarray], cfg: EvalConfig, common: dict[str, Any], metric: str,
+          seed: int) -> list[dict[str, Any]]:
+    rows = []
+    for variant, v in values.items():
+        lo, hi = bootstrap_ci(v, cfg.n_bootstrap, cfg.confidence, seed)
+        rows.append(common | {"metric": metric, "variant": variant, "value": float(v.mean()),
+                              "ci_low": lo, "ci_high": hi, "n": len(v)})
+    return rows
+
+
+def evaluate(store: Store | None, cfg: EvalConfig) -> EvalResult:
+    """Score base vs tuned on every `cfg.data` folder; store the rows when `store` is given."""
+    import pandas as pd
+
+    model, tok, base = load_adapter_model(cfg.adapter, cfg.model, cfg.device)
+    rows: list[dict[str, Any]] = []
+    first_prompts: list[Any] = []
+    for i, data in enumerate(cfg.data):
+        ds = _load_pairs(data, cfg.split, cfg.limit)
+        if i == 0:
+            first_prompts = list(ds["prompt"][:cfg.probe_prompts])
+        chosen = [encode_pair_side(tok, r["prompt"], r["chosen"], cfg.max_length) for r in ds]
+        rejected = [encode_pair_side(tok, r["prompt"], r["rejected"], cfg.max_length) for r in ds]
+        seqs = chosen + rejected
+        n = len(ds)
+        with model.disable_adapter():
+            lp_base = mean_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"base {Path(data).name}")
+        lp_tuned = mean_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"tuned {Path(data).name}")
+        acc_b = (lp_base[:n] > lp_base[n:]).astype(float)
+        acc_t = (lp_tuned[:n] > lp_tuned[n:]).astype(float)
+        common = {"data": str(data), "split": cfg.split, "role": "category" if i == 0 else "other",
+                  "category": read_export_card(data).get("category")}
+        rows += _rows({"base": acc_b, "tuned": acc_t, "delta": acc_t - acc_b}, cfg, common,
+                      "preference_accuracy", cfg.seed)
+    if cfg.probe is not None:
+        b, t = _probe_length(model, tok, first_prompts, cfg)
+        common = {"data": str(cfg.data[0]), "split": cfg.split, "role": "category",
+                  "category": read_export_card(cfg.data[0]).get("category")}
+        rows += _rows({"base": b, "tuned": t, "delta": t - b}, cfg, common, f"probe:{cfg.probe.value}",
+                      cfg.seed)
+    eval_id = uuid.uuid4().hex[:16]
+    frame = pd.DataFrame(rows)
+    frame.insert(0, "evaluation_id", eval_id)
+    frame.insert(1, "adapter", str(cfg.adapter))
+    frame.insert(2, "base_model", str(base))
+    if store is not None:
+        save_evaluation(store, frame, cfg)
+    return EvalResult(evaluation_id=eval_id, frame=frame)
+
+
+def save_evaluation(store: Store, frame, cfg: EvalConfig) -> None:
+    """Append the rows to `evaluations` in one transaction."""
+    params = json.dumps({k: (v.value if hasattr(v, "value") else v) for k, v in vars(cfg).items()},
+                        default=str)
+    cols = ["evaluation_id", "adapter", "base_model", "data", "split", "role", "category", "metric",
+            "variant", "value", "ci_low", "ci_high", "n"]
+    with store.transaction() as con:
+        for r in frame[cols].itertuples(index=False):
+            con.execute(f"insert into evaluations({', '.join(cols)}, params) values "
+                        f"({', '.join('?' * len(cols))}, ?)", [*r, params])

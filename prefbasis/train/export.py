@@ -1,0 +1,237 @@
+"""Export one preference category's comparisons as a DPO data set (TRL's preference format).
+
+Winner -> `chosen`, loser -> `rejected`, ties dropped. Train/test split by prompt (a prompt is never
+on both sides), seeded. Written as a Hugging Face `DatasetDict` (`save_to_disk`), JSONL, Parquet,
+`export.json` (machine-readable card) and a dataset card `README.md`.
+
+Example:
+    >>> from prefbasis.train.config import ExportConfig
+    >>> res = export_dpo(store, ExportConfig(category="concise answers", out="dpo-concise"))  # doctest: +SKIP
+    >>> res.n_train, res.n_test  # doctest: +SKIP
+    (160, 40)
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prefbasis.errors import ConfigError, InputError, PrefbasisError
+from prefbasis.progress import quiet_default
+from prefbasis.store import Store
+from prefbasis.train.config import ExportConfig, ExportStyle
+
+CARD_FILE = "export.json"
+
+
+@dataclass
+class ExportResult:
+    """Where the export went and what is in it."""
+
+    out: Path
+    basis_id: str
+    category: str
+    category_id: int
+    n_pairs: int
+    n_train: int
+    n_test: int
+    n_ties_dropped: int
+    n_prompts: int
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["out"] = str(self.out)
+        return d
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "category"
+
+
+def _known(store: Store, kind: str, basis_id: str | None = None) -> str:
+    sql = "select basis_id, category_id, name from categories where kind = ?"
+    params: list[Any] = [kind]
+    if basis_id:
+        sql += " and basis_id = ?"
+        params.append(basis_id)
+    df = store.df(sql + " order by basis_id, category_id", params)
+    if df.empty:
+        return "(none: run `prefbasis extract` first)"
+    return "; ".join(f"{r.basis_id}#{r.category_id} {r.name!r}" for r in df.itertuples())
+
+
+def resolve_category(store: Store, name_or_id: str, basis: str | None = None,
+                     kind: str = "preference") -> tuple[str, int, str]:
+    """(basis_id, category_id, name) for a category given by name or id; a clear error if unknown."""
+    sql = ("select c.basis_id, c.category_id, c.name from categories c "
+           "left join bases b using (basis_id) where c.kind = ? "
+           "and (lower(c.name) = lower(?) or cast(c.category_id as varchar) = ?)")
+    params: list[Any] = [kind, str(name_or_id), str(name_or_id)]
+    if basis:
+        sql += " and (c.basis_id = ? or b.name = ?)"
+        params += [basis, basis]
+    rows = store.execute(sql + " order by b.created_at desc nulls last, c.basis_id", params).fetchall()
+    if not rows:
+        scope = f" in basis {basis!r}" if basis else ""
+        raise InputError(f"unknown {kind} category {name_or_id!r}{scope}; known: {_known(store, kind)}",
+                         field="--topic" if kind == "topic" else "--category")
+    if basis is None and str(name_or_id).isdigit() and len({r[0] for r in rows}) > 1:
+        raise ConfigError(f"category id {name_or_id} exists in several bases; pass --basis")
+    return rows[0][0], int(rows[0][1]), rows[0][2]
+
+
+def load_pairs(store: Store, cfg: ExportConfig):
+    """The category's comparisons as a DataFrame (ties included, flagged), plus the resolved ids."""
+    basis_id, cat_id, cat_name = resolve_category(store, cfg.category, cfg.basis)
+    params: list[Any] = [basis_id, cat_id]
+    topic_sql = ""
+    topic_name = None
+    if cfg.topic is not None:
+        _, topic_id, topic_name = resolve_category(store, cfg.topic, basis_id, kind="topic")
+        topic_sql = ("and c.comparison_id in (select comparison_id from comparison_categories "
+                     "where basis_id = ? and kind = 'topic' and category_id = ?)")
+        params += [basis_id, topic_id]
+    sim_sql = ""
+    if cfg.min_similarity is not None:
+        sim_sql = "where similarity >= ?"
+        params.append(float(cfg.min_similarity))
+    df = store.df(f"""
+        with cc as (
+            select comparison_id, max(similarity) as similarity from comparison_categories
+            where basis_id = ? and kind = 'preference' and category_id = ? group by comparison_id)
+        select c.comparison_id, c.prompt, c.response_a, c.response_b, c.winner, c.dataset_id,
+               cc.similarity
+        from comparisons c join cc using (comparison_id)
+        where c.prompt is not null and c.response_a is not null and c.response_b is not null
+        {topic_sql}
+        and cc.comparison_id in (select comparison_id from cc {sim_sql})
+        order by c.comparison_id""", params)
+    return df, basis_id, cat_id, cat_name, topic_name
+
+
+def _records(df, style: ExportStyle, weight: bool) -> list[dict[str, Any]]:
+    out = []
+    for r in df.itertuples():
+        chosen, rejected = (r.response_a, r.response_b) if r.winner == "a" else (r.response_b, r.response_a)
+        if style is ExportStyle.conversational:
+            rec: dict[str, Any] = {"prompt": [{"role": "user", "content": r.prompt}],
+                                   "chosen": [{"role": "assistant", "content": chosen}],
+                                   "rejected": [{"role": "assistant", "content": rejected}]}
+        else:
+            rec = {"prompt": r.prompt, "chosen": chosen, "rejected": rejected}
+        rec["comparison_id"] = r.comparison_id
+        if weight:
+            sim = r.similarity
+            rec["weight"] = float(min(max(sim, 0.0), 1.0)) if sim == sim and sim is not None else 1.0
+        out.append(rec)
+    return out
+
+
+def split_by_prompt(prompts: list[str], test_size: float, seed: int) -> tuple[list[int], list[int]]:
+    """Row indices (train, test): whole prompts go to one side (sklearn `GroupShuffleSplit`)."""
+    import numpy as np
+
+    idx = np.arange(len(prompts))
+    if test_size <= 0 or len(set(prompts)) < 2:
+        return idx.tolist(), []
+    from sklearn.model_selection import GroupShuffleSplit
+
+    gss = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+    train, test = next(gss.split(idx, groups=np.asarray(prompts, dtype=object)))
+    return sorted(train.tolist()), sorted(test.tolist())
+
+
+def _prepare_out(out: Path) -> None:
+    if out.exists() and any(out.iterdir()):
+        if not (out / CARD_FILE).exists():
+            raise ConfigError(f"--out {out} exists and is not an earlier export; choose another folder")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _card(res: ExportResult, cfg: ExportConfig, sources: list[str]) -> str:
+    f = res.filters
+    return f"""---
+pretty_name: "prefbasis DPO export: {res.category}"
+tags: [dpo, preference, prefbasis, trl]
+configs:
+- config_name: default
+  data_files:
+  - split: train
+    path: train.jsonl
+  - split: test
+    path: test.jsonl
+---
+# DPO data: category "{res.category}"
+
+Exported by `prefbasis export-dpo` from a prefbasis store: the comparisons assigned to preference
+category **{res.category}** (id {res.category_id}) of basis `{res.basis_id}`; the winner is `chosen`,
+the loser `rejected`. Format: TRL {cfg.style.value} preference data.
+
+| | |
+| --- | --- |
+| source data sets | {', '.join(sources) or '-'} |
+| basis | `{res.basis_id}` |
+| category | {res.category} (id {res.category_id}) |
+| topic filter | {f.get('topic') or 'none'} |
+| min similarity | {f.get('min_similarity') if f.get('min_similarity') is not None else 'none'} |
+| pairs | {res.n_pairs} (ties dropped: {res.n_ties_dropped}) |
+| train / test | {res.n_train} / {res.n_test} pairs, split by prompt ({res.n_prompts} prompts, seed {cfg.seed}, test size {cfg.test_size}) |
+| weight column | {'yes: assignment similarity clipped to [0, 1]' if cfg.weight else 'no'} |
+
+Files: `dataset_dict.json` + `train/`, `test/` (`datasets.load_from_disk`), `*.jsonl`, `*.parquet`,
+`{CARD_FILE}`.
+"""
+
+
+def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
+    """Write the DPO data set of `cfg.category`; see the module docstring. Reads the store only."""
+    import datasets
+
+    if quiet_default():
+        datasets.disable_progress_bars()
+    df, basis_id, cat_id, cat_name, topic_name = load_pairs(store, cfg)
+    n_ties = int((df["winner"] == "tie").sum())
+    df = df[df["winner"] != "tie"].reset_index(drop=True)
+    if len(df) < cfg.min_pairs:
+        raise PrefbasisError(
+            f"category {cat_name!r} (basis {basis_id}) has only {len(df)} usable pairs after filters "
+            f"({n_ties} ties dropped); at least {cfg.min_pairs} are needed to train "
+            f"(relax --min-similarity/--topic or lower min_pairs)")
+    train_idx, test_idx = split_by_prompt(df["prompt"].tolist(), cfg.test_size, cfg.seed)
+    records = _records(df, cfg.style, cfg.weight)
+    splits = {"train": [records[i] for i in train_idx], "test": [records[i] for i in test_idx]}
+    out = Path(cfg.out or f"dpo-{_slug(cat_name)}")
+    filters = {"topic": topic_name, "min_similarity": cfg.min_similarity, "style": cfg.style.value,
+               "weight": cfg.weight, "test_size": cfg.test_size, "seed": cfg.seed}
+    res = ExportResult(out=out, basis_id=basis_id, category=cat_name, category_id=cat_id,
+                       n_pairs=len(df), n_train=len(train_idx), n_test=len(test_idx),
+                       n_ties_dropped=n_ties, n_prompts=int(df["prompt"].nunique()), filters=filters)
+    _prepare_out(out)
+    train_ds = datasets.Dataset.from_list(splits["train"])
+    test_ds = (datasets.Dataset.from_list(splits["test"], features=train_ds.features)
+               if splits["test"] else train_ds.select([]))
+    dd = datasets.DatasetDict({"train": train_ds, "test": test_ds})
+    dd.save_to_disk(str(out))
+    for name, ds in dd.items():
+        with open(out / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for rec in splits[name]:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        ds.to_parquet(str(out / f"{name}.parquet"))
+    sources = store.df("select distinct d.name || ' (' || d.source || ')' as s from datasets d "
+                       "where dataset_id in (select unnest(?))",
+                       [sorted(set(df["dataset_id"]))])["s"].tolist()
+    card = res.to_dict() | {"sources": sources, "store": str(store.path)}
+    (out / CARD_FILE).write_text(json.dumps(card, indent=2), encoding="utf-8")
+    (out / "README.md").write_text(_card(res, cfg, sources), encoding="utf-8")
+    return res
+
+
+def read_export_card(data_dir: str | Path) -> dict[str, Any]:
+    """The `export.json` of an export folder ({} for a folder made elsewhere)."""
+    path = Path(data_dir) / CARD_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

@@ -1,0 +1,109 @@
+"""Unit tests of the annotation engine's parts: schema, templates, prices, registry, rationale."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotate_helpers import add_comparisons
+from prefbasis.annotate import (AnnotateConfig, AnnotationOutcome, BaseAnnotator, PriceTable, SchemaError,
+                                annotate, load_template, parse_annotation, register_annotator)
+from prefbasis.annotate.backends.rationale import derive_topic, preferences_from_rationale
+from prefbasis.errors import ConfigError, InputError
+
+GOOD = {"topic": "cooking pasta", "preferences": [{"preference": "more detail", "description": "It has steps."}]}
+
+
+def test_parse_repairs_fences_chatter_and_truncation():
+    text = json.dumps(GOOD)
+    assert parse_annotation("```json\n" + text + "\n```") == GOOD
+    assert parse_annotation("Here you go: " + text + " Hope it helps") == GOOD
+    truncated = parse_annotation(text[:-3])  # cut inside the closing brackets
+    assert truncated["preferences"][0]["preference"] == "more detail"
+
+
+@pytest.mark.parametrize("bad, msg", [
+    ("no json here", "no JSON object"),
+    ('{"topic": "x", "preferences": []}', "non-empty list"),
+    ('{"topic": "x", "reasons": ["a"]}', "preferences"),
+    (json.dumps({"topic": "t", "preferences": [GOOD["preferences"][0]] * 4}), "at most 3"),
+    ('{"topic": "a b", "preferences": [{"preference": "' + "w " * 12 + '", "description": "d"}]}', "words"),
+])
+def test_schema_errors_say_why(bad, msg):
+    with pytest.raises(SchemaError, match=msg):
+        parse_annotation(bad)
+
+
+def test_template_versions_hash_and_placeholders(tmp_path):
+    t = load_template("v1")
+    msgs = t.render("Q {response_1}?", "first", "second", winner_position=2)
+    user = msgs[1]["content"]
+    assert "preferred Response 2" in user and "Q {response_1}?" in user  # no double substitution
+    assert '{"topic":' in user  # JSON braces are literal
+    assert load_template("v1").hash == t.hash
+    f = tmp_path / "p.txt"
+    f.write_text("Question: {prompt}\nWinner: {winner}\n{response_1}\n{response_2}")
+    mine = load_template(str(f))
+    assert mine.hash != t.hash and mine.render("q", "x", "y", 1)[0]["content"].startswith("Question: q")
+    with pytest.raises(ConfigError, match="no prompt template"):
+        load_template("v999")
+
+
+def test_price_table_override_and_bad_file(tmp_path):
+    p = tmp_path / "prices.yaml"
+    p.write_text("my-model:\n  input: 1.0\n  output: 2.0\n")
+    table = PriceTable.load(p)
+    assert table.cost("my-model", 1_000_000, 500_000) == pytest.approx(2.0)
+    assert table.cost("gpt-4o-mini-2024-07-18", 1_000_000, 0) == pytest.approx(0.15)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"m": {"input": "cheap"}}')
+    with pytest.raises(InputError, match="numeric"):
+        PriceTable.load(bad)
+
+
+def test_rationale_keeps_differences_and_drops_verdicts():
+    text = ("Both Assistant 1 and Assistant 2 provided helpful answers.\n\n"
+            "However, Assistant 2's answer included more concrete examples and was more accurate.\n"
+            "Assistant 1 made an error in the calculation.\n"
+            "Assistant 1: 6/10\nAssistant 2: 9/10\n\n2")
+    prefs = preferences_from_rationale(text, winner_position=2)
+    descs = " ".join(p["description"] for p in prefs)
+    assert prefs and "/10" not in descs and "Both" not in descs
+    assert "the preferred response" in descs.lower() and "Assistant" not in descs
+    assert all(2 <= len(p["preference"].split()) <= 6 for p in prefs)
+    assert derive_topic("What are the main differences between Python and JavaScript?") == \
+        "differences python javascript"
+
+
+def test_rationale_run_and_plugin(store):
+    add_comparisons(store, 5, ties=2, no_text=1)
+    rep = annotate(store, AnnotateConfig(annotator="rationale"))
+    # rationale needs no text: the row without prompt is annotated too; ties skipped by default
+    assert rep.selected == 6 and rep.annotated == 6 and rep.requests == 0
+    assert store.scalar("select count(distinct comparison_id) from annotations") == 6
+    assert store.scalar("select count(*) from annotations where description like '%/10%'") == 0
+
+    class Longer(BaseAnnotator):
+        name, model = "longer", "len-v1"
+
+        def annotate_one(self, req):
+            return AnnotationOutcome(req, parsed={"topic": "any topic", "preferences": [
+                {"preference": "longer answer", "description": "The preferred response is longer."}]})
+
+    register_annotator("longer-test", lambda cfg: Longer(), replace=True)
+    rep = annotate(store, AnnotateConfig(annotator="longer-test", include_ties=True, where="c.prompt is not null"))
+    assert rep.annotated == 7
+    assert store.scalar("select count(*) from annotations where annotator = 'longer'") == 7
+
+
+def test_bad_options_change_nothing(store):
+    add_comparisons(store, 3)
+    before = store.table_counts()
+    with pytest.raises(ConfigError, match="no dataset"):
+        annotate(store, AnnotateConfig(annotator="rationale", dataset="nope"))
+    with pytest.raises(ConfigError, match="unknown annotator"):
+        annotate(store, AnnotateConfig(annotator="nope"))
+    from prefbasis.errors import QueryError
+    with pytest.raises(QueryError, match="--where"):
+        annotate(store, AnnotateConfig(annotator="rationale", where="no_such_column = 1"))
+    assert store.table_counts() == before

@@ -1,0 +1,124 @@
+"""extract / show / profile / embed against a real DuckDB store with a synthetic annotated dataset.
+
+Embeddings come from the store's cache (model name 'synthetic-test'), so extract embeds nothing.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from prefbasis.basis.extract import ExtractConfig, extract
+from prefbasis.basis.store_adapter import load_basis
+from prefbasis.cli import main
+from prefbasis.embed import _write_cache, normalize_text
+from prefbasis.errors import PrefbasisError
+from test_basis import make_clusters
+
+MODEL = "synthetic-test"
+TOPICS = ["coding help", "travel advice", "math homework"]
+
+
+def fill(store, n: int = 360, seed: int = 0, dataset: str = "synthetic", reverse: bool = False) -> list[str]:
+    """A dataset with n comparisons, one annotation each; 12 judges; 6 planted clusters."""
+    texts, _, x, labels = make_clusters(n=n, seed=seed)
+    tvec = np.eye(3, 32, k=5, dtype=np.float32)
+    with store.transaction() as con:
+        con.execute("insert into datasets(dataset_id, name, source, format, n_rows) values (?, ?, 'test', 'table', ?)",
+                    [dataset, dataset, n])
+        for i in (reversed(range(n)) if reverse else range(n)):
+            t = texts[i]
+            cid = f"{dataset}-c{i:04d}"
+            con.execute("insert into comparisons(comparison_id, dataset_id, winner, judge) values (?, ?, 'a', ?)",
+                        [cid, dataset, f"judge-{i % 12}"])
+            con.execute("insert into annotations(annotation_id, comparison_id, preference, description, topic, "
+                        "annotator) values (?, ?, ?, ?, ?, 'test')",
+                        [f"a{cid}", cid, f"pref {labels[i]}", t.capitalize() + ".", TOPICS[i % 3]])
+    _write_cache(store, MODEL, [normalize_text(t) for t in texts], x)
+    _write_cache(store, MODEL, TOPICS, tvec)
+    return texts
+
+
+def test_extract_writes_everything_in_one_basis(store):
+    fill(store)
+    res = extract(store, ExtractConfig(k="auto", tau=0.5, embedding_model=MODEL, stability=2))
+    assert res.k == 6 and res.coverage >= 0.89 and res.topic_k == 3
+    kinds = dict(store.execute("select kind, count(*) from categories where basis_id = ? group by 1",
+                               [res.basis_id]).fetchall())
+    assert kinds == {"preference": 6, "topic": 3}
+    n_desc = store.scalar("select count(*) from description_assignments where basis_id = ? and kind = 'preference'",
+                          [res.basis_id])
+    assert n_desc == 360
+    unassigned = store.scalar("select count(*) from description_assignments where basis_id = ? "
+                              "and category_id is null and kind = 'preference'", [res.basis_id])
+    assert unassigned / 360 == pytest.approx(res.unassigned_share, abs=0.02)
+    assert store.scalar("select count(*) from basis_curves where basis_id = ?", [res.basis_id]) >= 6
+    assert store.scalar("select count(*) from basis_stability where basis_id = ?", [res.basis_id]) == 2
+    card = json.loads(store.scalar("select card from basis_cards where basis_id = ?", [res.basis_id]))
+    assert card["metrics"]["heldout_coverage"] > 0.8 and card["embedding_model"] == MODEL
+    assert card["params"]["individuals"] == "judge"
+    names = store.df("select name from categories where basis_id = ? and kind = 'preference'", [res.basis_id])
+    assert sorted(names["name"]) == [f"pref {i}" for i in range(6)]  # named by the most used phrase
+    # every comparison with an assigned description has its category
+    assert store.scalar("select count(*) from comparison_categories where basis_id = ? and kind = 'preference'",
+                        [res.basis_id]) == 360 - unassigned
+
+
+def test_saved_basis_reproduces_its_assignments(store):
+    fill(store)
+    res = extract(store, ExtractConfig(k=6, tau=0.5, embedding_model=MODEL, topics=False))
+    saved = store.df("select description, category_id, similarity from description_assignments "
+                     "where basis_id = ? order by description", [res.basis_id])
+    pb = load_basis(store, res.basis_id)
+    labels, sims = pb.assign(list(saved["description"]))
+    assert np.array_equal(labels, saved["category_id"].fillna(-1).astype(int).to_numpy())
+    assert np.array_equal(sims, saved["similarity"].to_numpy())
+
+
+def test_same_input_same_basis_and_rerun_replaces(store, tmp_path):
+    from prefbasis.store import Store
+
+    fill(store)
+    a = extract(store, ExtractConfig(k="auto", tau=0.5, embedding_model=MODEL, topics=False))
+    b = extract(store, ExtractConfig(k="auto", tau=0.5, embedding_model=MODEL, topics=False))
+    assert a.basis_id == b.basis_id and store.scalar("select count(*) from bases") == 1
+    other = Store.open(tmp_path / "other.duckdb")  # same data inserted in reverse order
+    fill(other, reverse=True)
+    c = extract(other, ExtractConfig(k="auto", tau=0.5, embedding_model=MODEL, topics=False))
+    assert c.basis_id == a.basis_id
+    q = "select description, category_id from description_assignments order by description"
+    assert store.df(q).equals(other.df(q))
+    other.close()
+
+
+def test_cli_extract_show_profile_and_bad_input(store, db_path, capsys):
+    store.close()
+    from prefbasis.store import Store
+
+    s = Store.open(db_path)
+    fill(s)
+    s.close()
+    db = ["--db", str(db_path), "--quiet"]
+    assert main(db + ["extract", "--k", "6", "--tau", "0.5", "--embedding-model", MODEL, "--method", "nmf"]) == 0
+    basis_id = capsys.readouterr().out.strip()
+    assert main(db + ["show"]) == 0
+    out = capsys.readouterr().out
+    assert basis_id in out and "example 1" in out and "NMF" in out
+    assert main(db + ["profile", "--judge", "judge-3", "--format", "csv"]) == 0
+    prof = capsys.readouterr().out
+    assert "share" in prof and "(unassigned)" in prof
+    s = Store.open(db_path)
+    before = s.table_counts()
+    s.close()
+    assert main(db + ["extract", "--tau", "1.5", "--embedding-model", MODEL]) == 2
+    assert main(db + ["extract", "--dataset", "nope", "--embedding-model", MODEL]) == 2
+    assert main(db + ["show", "no-such-basis"]) == 2
+    s = Store.open(db_path)
+    assert s.table_counts() == before
+    s.close()
+
+
+def test_extract_without_annotations_is_an_input_error(store):
+    with pytest.raises(PrefbasisError):
+        extract(store, ExtractConfig(embedding_model=MODEL))

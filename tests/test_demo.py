@@ -1,0 +1,36 @@
+"""`prefbasis demo`: the whole chain on a small simulated dataset (real MiniLM, real store, real report)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from prefbasis.cli import main
+from prefbasis.demo import DemoConfig, format_summary, run_demo
+from prefbasis.errors import ConfigError
+
+SMALL = {"n_categories": 6}
+
+
+def test_demo_chain_recovers_planted_truth(store, tmp_path):
+    pytest.importorskip("prefbasis.simulate")
+    result = run_demo(store, DemoConfig(out=tmp_path / "demo", seed=0, bootstrap=20, stability=2,
+                                        min_battles=20, simulation=SMALL))
+    counts = store.table_counts()
+    for table in ("comparisons", "annotations", "embeddings", "bases", "description_assignments", "ratings"):
+        assert counts[table] > 0, table
+    assert result.report.exists() and result.report.stat().st_size > 1_000_000
+    assert result.planted_k == SMALL["n_categories"]
+    assert abs(result.k - result.planted_k) <= 2
+    assert result.ari is not None and result.ari > 0.5
+    assert result.dpo_dir is not None and (result.dpo_dir / "export.json").exists()
+    text = format_summary(result)
+    assert f"k = {result.k}" in text and "ARI" in text and str(result.report) in text
+    assert re.search(r"coverage \d+\.\d%", text)
+
+
+def test_demo_cli_rejects_half_real_data_options(db_path, capsys):
+    assert main(["--db", str(db_path), "demo", "--format", "prd"]) == 2
+    assert "--format needs --data" in capsys.readouterr().err
+    with pytest.raises(ConfigError, match="--data needs --format"):
+        DemoConfig(data="x.jsonl")
