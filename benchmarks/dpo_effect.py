@@ -46,7 +46,8 @@ def build_store(db: Path, n_other: int, seed: int):
             where d.format = 'hh-rlhf'""")
         con.execute(f"""insert into comparison_categories(basis_id, kind, comparison_id, category_id, similarity)
             select 'bench', 'preference', comparison_id, 1, 1.0 from comparisons c join datasets d using (dataset_id)
-            where d.format = 'prd' order by hash(comparison_id || '{seed}') limit {int(n_other)}""")
+            where d.format = 'prd' and c.response_a is not null and c.response_b is not null
+            order by hash(comparison_id || '{seed}') limit {int(n_other)}""")
     return store
 
 

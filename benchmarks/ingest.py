@@ -2,7 +2,8 @@
 
 Run: flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/ingest.py [--rows N] [--seed S]
 Prints rows/s for the ingest (parse + hash + bulk insert, one transaction), a re-ingest (all
-duplicates) and the process's peak resident memory.
+duplicates), the CPU time of the process (all threads), the machine's load average, and the
+process's peak resident memory.
 """
 from __future__ import annotations
 
@@ -62,20 +63,24 @@ def main() -> None:
         generate(data, args.rows, args.seed)
         gen_s = time.perf_counter() - t0
         store = Store.open(Path(tmp) / "bench.duckdb")
-        t0 = time.perf_counter()
+        load_before = os.getloadavg()[0]
+        t0, c0 = time.perf_counter(), time.process_time()
         report = ingest(store, str(data), "arena")
-        first_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        first_s, first_cpu = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
         again = ingest(store, str(data), "arena")
-        second_s = time.perf_counter() - t0
+        second_s, second_cpu = time.perf_counter() - t0, time.process_time() - c0
+        load_after = os.getloadavg()[0]
         stored = store.scalar("select count(*) from comparisons")
         store.close()
         size_mb = data.stat().st_size / 2**20
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"rows: {args.rows} arena rows ({size_mb:.0f} MiB JSONL, generated in {gen_s:.1f} s)")
-    print(f"ingest: {first_s:.2f} s, {args.rows / first_s:,.0f} rows/s, added {report.added}, stored {stored}")
-    print(f"re-ingest: {second_s:.2f} s, {args.rows / second_s:,.0f} rows/s, added {again.added}, "
-          f"duplicates {again.duplicates}")
+    print(f"ingest: {first_s:.2f} s wall ({args.rows / first_s:,.0f} rows/s), {first_cpu:.2f} s CPU "
+          f"(all threads), added {report.added}, stored {stored}")
+    print(f"re-ingest: {second_s:.2f} s wall ({args.rows / second_s:,.0f} rows/s), {second_cpu:.2f} s CPU, "
+          f"added {again.added}, duplicates {again.duplicates}")
+    print(f"load average (1 min) before / after: {load_before:.1f} / {load_after:.1f} on {os.cpu_count()} cores")
     print(f"peak memory (max RSS of the process): {peak_mb:,.0f} MiB")
 
 

@@ -41,6 +41,31 @@ def naive_arena_round(a: np.ndarray, b: np.ndarray, winner: np.ndarray, m: int, 
     return 400 * lr.coef_[0] + 1000
 
 
+def recovery(n_comparisons: int, n_models: int) -> None:
+    """Simulator recovery: planted categories as the basis, Spearman(rating, planted strength)."""
+    from scipy.stats import spearmanr
+
+    from prefbasis.ratings import PeloConfig, pelo
+    from prefbasis.ratings.planted import planted_basis
+    from prefbasis.simulate import SimulationConfig, simulate
+    from prefbasis.store import Store
+
+    store = Store.open(":memory:")
+    simulate(store, SimulationConfig(seed=0, n_comparisons=n_comparisons, n_models=n_models))
+    planted_basis(store)
+    t = time.perf_counter()
+    table = pelo(store, PeloConfig(bootstrap=200, min_battles=50, scopes=("preference",)))
+    took = time.perf_counter() - t
+    truth = store.df("select model, planted_category as category, strength from planted_model_strengths")
+    joined = table.merge(truth, on=["model", "category"])
+    rho = joined.groupby("category").apply(lambda g: spearmanr(g.rating, g.strength).statistic)
+    battles = joined.groupby("category").battles.sum() // 2
+    print(f"recovery: simulator seed 0, {n_comparisons:,} comparisons, {n_models} models, "
+          f"{rho.size} planted categories ({battles.min()}-{battles.max()} battles each); pelo {took:.1f} s")
+    print(f"  Spearman per category: min {rho.min():.3f}, median {rho.median():.3f}; "
+          f">= 0.9 in {(rho >= 0.9).sum()}/{rho.size}")
+
+
 def main() -> None:
     from prefbasis.ratings import PeloConfig, pelo
     from prefbasis.ratings.bootstrap import bootstrap_ratings
@@ -55,7 +80,11 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=200)
     ap.add_argument("--sample", type=int, default=100_000)
     ap.add_argument("--naive-rounds", type=int, default=10, help="timed naive rounds (extrapolated)")
+    ap.add_argument("--recovery", type=int, default=0, metavar="N",
+                    help="also score recovery on N simulated comparisons (12 models)")
     args = ap.parse_args()
+    if args.recovery:
+        recovery(args.recovery, 12)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; date {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
 
     strengths = np.random.default_rng(0).normal(0, 0.8, (args.categories, args.models))

@@ -16,6 +16,8 @@ __version__ = "0.1.0"
 # name -> module that defines it (imported on first use)
 _EXPORTS = {
     "Store": "prefbasis.store",
+    "simulate": "prefbasis.simulate",
+    "SimulationConfig": "prefbasis.simulate",
     "run_query": "prefbasis.query",
     "pelo": "prefbasis.ratings",
     "PeloConfig": "prefbasis.ratings",

@@ -110,7 +110,7 @@ def _descriptions(store: Store, dataset_id: str) -> list[str]:
 
 
 def _extract(store: Store, cfg: DemoConfig, dataset_id: str) -> str:
-    from prefbasis.basis import ExtractConfig, extract
+    from prefbasis.basis.extract import ExtractConfig, extract
 
     k: Any = cfg.k if cfg.k == "auto" else int(cfg.k)
     kwargs: dict[str, Any] = {"k": k, "target": cfg.target, "seed": cfg.seed, "dataset": dataset_id,
@@ -152,11 +152,9 @@ def recovery_spearman(store: Store, basis_id: str, dataset_id: str, match: pd.Da
 
     from prefbasis.report.data import table_columns
 
-    cols = table_columns(store, "planted_strengths")
-    if match.empty or not {"dataset_id", "model", "strength"} <= cols:
+    if match.empty or "strength" not in table_columns(store, "planted_model_strengths"):
         return None
-    cat_col = "planted_category" if "planted_category" in cols else "category"
-    strengths = store.df(f'select "{cat_col}" as planted_category, model, strength from planted_strengths '
+    strengths = store.df("select planted_category, model, strength from planted_model_strengths "
                          "where dataset_id = ?", [dataset_id])
     ratings = store.df("select category_id, model, rating from ratings where basis_id = ? "
                        "and scope = 'preference' and rating is not null", [basis_id])

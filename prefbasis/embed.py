@@ -70,7 +70,8 @@ def load_model(model: str | None = None):
 
 def _encode(texts: list[str], model: str | None, batch_size: int, quiet: bool | None) -> np.ndarray:
     st = load_model(model)
-    out = np.zeros((len(texts), st.get_sentence_embedding_dimension() or 0), dtype=np.float32)
+    dim_of = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+    out = np.zeros((len(texts), dim_of() or 0), dtype=np.float32)
     bar = progress(total=len(texts), desc="embed", unit="text", quiet=quiet)
     for start in range(0, len(texts), batch_size):
         chunk = texts[start:start + batch_size]
@@ -87,13 +88,20 @@ def cached_vectors(store: "Store", model: str, texts: Sequence[str]) -> dict[str
         return {}
     keys = {text_key(t): t for t in texts}
     con = store.con
-    con.register("_wanted_keys", _frame({"text_hash": list(keys)}))
+    register_frame(con, "_wanted_keys", _frame({"text_hash": list(keys)}))
     try:
         rows = con.execute("select e.text_hash, e.vector from embeddings e join _wanted_keys w "
                            "using (text_hash) where e.model = ?", [model]).fetchall()
     finally:
         con.unregister("_wanted_keys")
     return {keys[h]: np.frombuffer(v, dtype="<f4") for h, v in rows}
+
+
+def register_frame(con, name: str, frame) -> None:
+    """con.register, after finishing any result left pending on the connection (DuckDB 2 refuses
+    to register while an earlier execute() has unfetched rows, e.g. after a fetchone())."""
+    con.execute("select 1").fetchall()
+    con.register(name, frame)
 
 
 def _frame(columns: dict[str, list]):
@@ -132,7 +140,7 @@ def _write_cache(store: "Store", model: str, texts: list[str], vectors: np.ndarr
                     "text": texts, "dim": [int(vectors.shape[1])] * len(texts),
                     "vector": [np.ascontiguousarray(v, dtype="<f4").tobytes() for v in vectors]})
     with store.transaction() as con:
-        con.register("_new_vectors", frame)
+        register_frame(con, "_new_vectors", frame)
         try:
             con.execute("insert or ignore into embeddings(model, text_hash, text, dim, vector) "
                         "select model, text_hash, text, dim, vector from _new_vectors")

@@ -146,10 +146,10 @@ def test_vectorized_arena_path_matches_row_parser(name, fmt, tmp_path):
     import gzip
     import shutil
 
-    from prefbasis.ingest.fastpath import arena_records
+    from prefbasis.ingest.fastpath import arena_table
     from prefbasis.ingest.registry import row_parser
     from prefbasis.ingest.sources import iter_rows
-    from prefbasis.ingest.writer import comparison_id
+    from prefbasis.ingest.writer import comparison_id, table_ids
 
     path = FX / name
     gz = tmp_path / (name + ".gz")
@@ -158,11 +158,22 @@ def test_vectorized_arena_path_matches_row_parser(name, fmt, tmp_path):
     parser = row_parser(SourceFormat(fmt))
     slow = [parser(name, n, row) for n, row in iter_rows(path)]
     ids = ("question_id",) if fmt == "arena" else ("id", "question_id")
-    for fast in (arena_records(path, ids), arena_records(gz, ids)):
-        assert fast is not None and len(fast) == len(slow)
+    for table in (arena_table(path, ids), arena_table(gz, ids)):
+        assert table is not None and table.num_rows == len(slow)
+        fast = [Record(**row) for row in table.to_pylist()]
+        assert table_ids(fmt, table) == [comparison_id(fmt, s) for s in slow]
         for f, s in zip(fast, slow):
-            assert comparison_id(fmt, f) == comparison_id(fmt, s)
+            assert (f.prompt, f.response_a, f.response_b, f.model_a, f.model_b) == \
+                (s.prompt, s.response_a, s.response_b, s.model_a, s.model_b)
             assert (f.turns, f.language, f.judge, f.winner) == (s.turns, s.language, s.judge, s.winner)
             extra = json.loads(f.extra)
             assert {k: v for k, v in extra.items() if v is not None and k != "category_tag"} == \
                 {k: v for k, v in s.extra.items() if k != "category_tag"}
+
+
+def test_same_row_twice_in_one_file_is_one_comparison(store, tmp_path):
+    lines = (FX / "arena.jsonl").read_text().splitlines()
+    path = tmp_path / "twice.jsonl"
+    path.write_text("\n".join(lines + lines[:2]) + "\n")
+    report = ingest(store, path, "arena")
+    assert (report.total_read, report.added, report.duplicates) == (7, 5, 2)

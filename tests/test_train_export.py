@@ -11,8 +11,8 @@ from prefbasis.train.config import ExportConfig
 from prefbasis.train.export import export_dpo, split_by_prompt
 
 
-def populate(store, n: int = 40, n_prompts: int = 20) -> None:
-    """Two preference categories and one topic; category 0 prefers the short answer."""
+def populate(store, n: int = 40, n_prompts: int = 20, short_wins: bool = True) -> None:
+    """Two preference categories and one topic; the short answer wins (else the long one)."""
     with store.transaction() as con:
         con.execute("insert into datasets(dataset_id, name, source, format, n_rows) "
                     "values ('d1', 'demo', 'memory', 'table', ?)", [n + 2])
@@ -23,7 +23,8 @@ def populate(store, n: int = 40, n_prompts: int = 20) -> None:
         for i in range(n + 2):
             short, long = f"{i % 7} ok.", f"well, let me explain {i} at great length, step by step."
             winner = "tie" if i >= n else ("a" if i % 2 else "b")
-            a, b = (short, long) if winner != "b" else (long, short)
+            win, lose = (short, long) if short_wins else (long, short)
+            a, b = (win, lose) if winner != "b" else (lose, win)
             cid = f"c{i:03d}"
             con.execute("insert into comparisons(comparison_id, dataset_id, prompt, response_a, "
                         "response_b, winner) values (?, 'd1', ?, ?, ?, ?)",

@@ -45,7 +45,7 @@ def test_config_yaml_and_overrides_reach_every_field(tmp_path):
 
 
 def test_export_train_resume_evaluate(store, tmp_path, tiny_model, capsys):
-    populate(store, n=48, n_prompts=24)
+    populate(store, n=48, n_prompts=24, short_wins=False)  # base prefers short: starts low
     db = store.path
     store.close()
     data, other, adapter = tmp_path / "concise", tmp_path / "polite", tmp_path / "adapter"
@@ -70,12 +70,12 @@ def test_export_train_resume_evaluate(store, tmp_path, tiny_model, capsys):
     assert cli(["--db", db, "-q", "evaluate", "--adapter", str(adapter), "--data", str(data),
                 "--other", str(other), "--probe", "length", "--probe-prompts", "2",
                 "--max-new-tokens", "6", "--n-bootstrap", "200", "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
     acc = {(r["role"], r["variant"]): r for r in rows if r["metric"] == "preference_accuracy"}
     assert set(acc) == {(role, v) for role in ("category", "other") for v in ("base", "tuned", "delta")}
     tuned = acc[("category", "tuned")]
     assert tuned["ci_low"] <= tuned["value"] <= tuned["ci_high"]
-    # the tiny model learned "short answer wins" on its category's held-out prompts
+    # the tiny model learned "long answer wins" on its category's held-out prompts
     assert tuned["value"] > acc[("category", "base")]["value"] and tuned["value"] >= 0.8
     assert any(r["metric"] == "probe:length" and r["n"] == 2 for r in rows)
     with Store.open(db, read_only=True) as s:

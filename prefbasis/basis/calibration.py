@@ -64,6 +64,7 @@ UNRELATED: list[tuple[str, str]] = [
 def pair_cosines(embed: Callable[[Sequence[str]], np.ndarray], pairs: list[tuple[str, str]]) -> np.ndarray:
     a = embed([p[0] for p in pairs])
     b = embed([p[1] for p in pairs])
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     return np.einsum("ij,ij->i", a, b) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 

@@ -30,7 +30,7 @@ from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import Embedder, normalize_text, unit_rows
 from prefbasis.errors import ConfigError, InputError
 
-DEFAULT_TAU = 0.55     # calibrated for all-MiniLM-L6-v2, see docs/metrics.md
+DEFAULT_TAU = 0.49     # calibrated for all-MiniLM-L6-v2 (basis/calibration.py), see docs/metrics.md
 DEFAULT_TARGET = 0.89
 K_MAX = 50
 

@@ -71,7 +71,7 @@ def _individuals(mentions, texts_index: dict[str, int], col: str):
 
 
 def _fit_kind(texts_col, mentions, cfg: ExtractConfig, embed, individuals_col: str, phrase_col: str | None,
-              k) -> tuple[PreferenceBasis, list[str], np.ndarray]:
+              k, nmf: bool = True) -> tuple[PreferenceBasis, list[str], np.ndarray]:
     """Fit one basis on a column of the mentions; returns the estimator, distinct texts, vectors."""
     sub = mentions[mentions[texts_col].notna()].copy()
     sub["norm"] = sub[texts_col + "_norm"]
@@ -87,7 +87,7 @@ def _fit_kind(texts_col, mentions, cfg: ExtractConfig, embed, individuals_col: s
                 grouped[t][str(p).strip().lower()] += 1
         phrases = [grouped[t] for t in texts]
     pb = PreferenceBasis(k=k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
-                         k_max=K_MAX, seed=cfg.seed, embedder=None)
+                         k_max=K_MAX, seed=cfg.seed, embedder=None, nmf=nmf)
     pb.fit(texts, [counts[t] for t in texts], _individuals(sub, index, individuals_col),
            embeddings=vecs, phrases=phrases)
     return pb, texts, vecs
@@ -142,7 +142,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     comp = _comparison_rows(basis_id, "preference", mentions, "description_norm", label_of, sim_of)
     topic_info = None
     if cfg.topics and mentions["topic_norm"].notna().any():
-        tb, _, _ = _fit_kind("topic", mentions, cfg, embed, ind_col, "topic", "auto")
+        tb, _, _ = _fit_kind("topic", mentions, cfg, embed, ind_col, "topic", "auto", nmf=False)
         categories += [{"category_id": c.category_id, "name": c.name, "kind": "topic", "share": c.share,
                         "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
                         "vector": tb.category_vectors_[c.category_id]} for c in tb.categories_]

@@ -36,7 +36,7 @@ def fit_nmf(a, k: int, *, seed: int = 0, top: int = 3) -> NMFResult:
 
     a = sparse.csr_matrix(a, dtype=np.float64)
     k = max(1, min(k, min(a.shape)))
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500, tol=1e-5)
+    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=200, tol=1e-4)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         w = model.fit_transform(a)

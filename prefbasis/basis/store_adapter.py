@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from prefbasis.basis.estimator import PreferenceBasis
+from prefbasis.embed import register_frame
 from prefbasis.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def write_basis(con, basis_id: str, row: dict, categories: list[dict], assignmen
                                ("_pb_stab", stability, "basis_stability")):
         if len(frame) == 0:
             continue
-        con.register(name, frame)
+        register_frame(con, name, frame)
         try:
             con.execute(f"insert into {table}({', '.join(frame.columns)}) select * from {name}")
         finally:

@@ -56,8 +56,11 @@ def run(args: argparse.Namespace) -> int:
     rated = int((~table.insufficient).sum())
     say(args, f"pelo: {rated} ratings, {int(table.insufficient.sum())} insufficient, "
               f"basis {basis or 'none (overall only)'}, run {table.run_id.iloc[0]}")
+    for note in table.attrs.get("notes", []):
+        say(args, f"pelo: {note}")
     shown = table if args.all_columns else table[SHOWN]
     if args.format == "table":
-        shown = shown.round({"rating": 1, "ci_low": 1, "ci_high": 1})
+        shown = shown.round({"rating": 1, "ci_low": 1, "ci_high": 1}).astype({"category_id": object, "rank": object})
+        shown = shown.where(shown.notna(), None)
     print_frame(shown, args.format, args.out)
     return 0

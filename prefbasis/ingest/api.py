@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefbasis.ingest.filters import apply_filters
-from prefbasis.ingest.registry import SourceFormat, read_records
+from prefbasis.ingest.registry import SourceFormat, read_source
 from prefbasis.ingest.sources import SUFFIXES, is_hf_id
 from prefbasis.ingest.writer import DatasetMeta, write_comparisons
-from prefbasis.progress import progress
 
 
 @dataclass
@@ -63,17 +62,18 @@ def ingest(store, source: str, format: SourceFormat | str, *, name: str | None =
     """
     fmt = SourceFormat.parse(format)
     source = str(source)
-    records = list(progress(read_records(source, fmt, mapping), desc=f"ingest {fmt.value}", unit="rows"))
-    total = len(records)
+    records = read_source(source, fmt, mapping)
+    total = len(records) if isinstance(records, list) else records.num_rows
     kept, removed, unknown = apply_filters(records, english=english, no_ties=no_ties,
                                            single_turn=single_turn)
     notes = []
     if unknown:
         notes.append(f"filter --english: kept {unknown} rows with no language in the data")
-    empty = sum(1 for r in kept if r.response_a == "" or r.response_b == "")
+    rows = kept if isinstance(kept, list) else []  # the vectorized path admits no blank/missing text
+    empty = sum(1 for r in rows if r.response_a == "" or r.response_b == "")
     if empty:
         notes.append(f"kept {empty} rows whose upstream response is an empty assistant turn")
-    no_text = sum(1 for r in kept if r.response_a is None or r.response_b is None)
+    no_text = sum(1 for r in rows if r.response_a is None or r.response_b is None)
     if no_text:
         notes.append(f"kept {no_text} votes without response text (models with no answers in the source)")
     stored_source = source if is_hf_id(source) else str(Path(source).resolve())

@@ -16,6 +16,7 @@ from typing import Any
 from prefbasis.errors import ConfigError, InputError
 from prefbasis.ingest.records import Record
 from prefbasis.ingest.sources import is_hf_id, iter_hf_rows, iter_rows
+from prefbasis.progress import progress
 
 RowParser = Callable[[str, int, dict[str, Any]], Record]
 
@@ -62,9 +63,23 @@ def row_parser(fmt: SourceFormat, mapping: dict[str, str] | None = None) -> RowP
     return parser
 
 
+def read_source(source: str, fmt: SourceFormat, mapping: dict[str, str] | None = None,
+                progress_desc: str | None = None):
+    """All records of `source`: an Arrow table (large arena files, vectorized) or a list of Records."""
+    if fmt in (SourceFormat.ARENA, SourceFormat.ARENA_100K) and not is_hf_id(source) \
+            and Path(source).is_file() and not mapping:
+        from prefbasis.ingest.fastpath import arena_table
+
+        table = arena_table(Path(source), ("question_id",) if fmt is SourceFormat.ARENA else ("id", "question_id"))
+        if table is not None:
+            return table
+    return list(progress(read_records(source, fmt, mapping), desc=progress_desc or f"ingest {fmt.value}",
+                         unit="rows"))
+
+
 def read_records(source: str, fmt: SourceFormat, mapping: dict[str, str] | None = None
                  ) -> Iterator[Record]:
-    """Every record of `source` (a file, the PRD folder, or a Hugging Face id) in `fmt`."""
+    """Every record of `source` (a file, the PRD folder, or a Hugging Face id) in `fmt`, row by row."""
     if fmt is SourceFormat.PRD:
         from prefbasis.ingest.formats.prd import parse_prd
 
@@ -76,15 +91,6 @@ def read_records(source: str, fmt: SourceFormat, mapping: dict[str, str] | None 
         yield from parse_prd(path)
         return
     parser = row_parser(fmt, mapping)
-    if fmt in (SourceFormat.ARENA, SourceFormat.ARENA_100K) and not is_hf_id(source) \
-            and Path(source).is_file():
-        from prefbasis.ingest.fastpath import arena_records
-
-        ids = ("question_id",) if fmt is SourceFormat.ARENA else ("id", "question_id")
-        fast = arena_records(Path(source), ids)
-        if fast is not None:
-            yield from fast
-            return
     if is_hf_id(source):
         rows, label = iter_hf_rows(source), source
     else:

@@ -22,6 +22,8 @@ from prefbasis.ingest.records import Record, dumps
 
 COLUMNS = ("comparison_id", "dataset_id", "prompt", "response_a", "response_b", "model_a", "model_b",
            "winner", "judge", "language", "turns", "rationale", "source_key", "extra")
+RECORD_COLUMNS = ("source_key", "prompt", "response_a", "response_b", "winner", "model_a", "model_b",
+                  "judge", "language", "turns", "rationale", "extra")
 
 
 @dataclass
@@ -58,45 +60,54 @@ def _as_record(r: Record | Mapping[str, Any]) -> Record:
     return r if isinstance(r, Record) else Record(**r)
 
 
-def _arrow_table(fmt: str, dataset_id: str, records: list[Record]):
+def records_table(records: Iterable[Record | Mapping[str, Any]]):
+    """Records as an Arrow table with the `Record` columns (`extra` as JSON text)."""
     import pyarrow as pa
 
-    ids = [comparison_id(fmt, r) for r in records]
-    cols: dict[str, list[Any]] = {"comparison_id": ids, "dataset_id": [dataset_id] * len(records)}
-    for name in COLUMNS[2:-1]:
-        cols[name] = [getattr(r, name) for r in records]
-    cols["extra"] = [dumps(r.extra) for r in records]
+    recs = [_as_record(r) for r in records]
+    cols: dict[str, list[Any]] = {name: [getattr(r, name) for r in recs] for name in RECORD_COLUMNS}
+    cols["extra"] = [dumps(r.extra) for r in recs]
     cols["turns"] = [None if t is None else int(t) for t in cols["turns"]]
-    cols["_ord"] = list(range(len(records)))
-    schema = pa.schema([(c, pa.int32() if c == "turns" else pa.string()) for c in COLUMNS]
-                       + [("_ord", pa.int64())])
-    return ids, pa.table(cols, schema=schema)
+    schema = pa.schema([(c, pa.int32() if c == "turns" else pa.string()) for c in RECORD_COLUMNS])
+    return pa.table(cols, schema=schema)
 
 
-def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Record | Mapping[str, Any]]
+def table_ids(fmt: str, table) -> list[str]:
+    """`comparison_id` of every row of a records table (same as `comparison_id` on a Record)."""
+    cols = [table.column(c).to_pylist() for c in
+            ("source_key", "prompt", "response_a", "response_b", "model_a", "model_b", "winner", "judge")]
+    return [content_hash(fmt, *row) for row in zip(*cols)]
+
+
+def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Record | Mapping[str, Any]] | Any
                       ) -> WriteResult:
     """Insert `records` under the dataset `meta` (created or updated); existing ids are skipped.
 
+    `records`: `Record`s, dicts of Record fields, or an Arrow table of the Record columns.
     `store_or_con` is a `Store` (a transaction of its own) or a DuckDB connection inside the
     caller's transaction. Returns added / duplicate counts and the id of every input record.
     """
+    import pyarrow as pa
+
     if hasattr(store_or_con, "transaction"):
         with store_or_con.transaction() as con:
             return write_comparisons(con, meta, records)
     con = store_or_con
-    recs = [_as_record(r) for r in records]
+    table = records if isinstance(records, pa.Table) else records_table(records)
     dataset_id = meta.dataset_id
-    ids, table = _arrow_table(meta.format, dataset_id, recs)
+    ids = table_ids(meta.format, table)
+    n = table.num_rows
+    seen: set[str] = set()
+    first = [not (i in seen or seen.add(i)) for i in ids]  # the same row twice in one input: once
+    table = table.append_column("comparison_id", pa.array(ids, pa.string())) \
+        .append_column("dataset_id", pa.array([dataset_id] * n, pa.string())).filter(pa.array(first))
     view = "_prefbasis_new_comparisons"
     con.register(view, table)
     try:
         cols = ", ".join(COLUMNS)
         added = con.execute(
-            f"insert into comparisons ({cols}) "
-            f"select {cols} from (select *, row_number() over (partition by comparison_id order by _ord) as _k "
-            f"      from {view}) n "
-            f"where _k = 1 and not exists (select 1 from comparisons c where c.comparison_id = n.comparison_id)"
-        ).fetchone()[0]
+            f"insert into comparisons ({cols}) select {cols} from {view} n "
+            f"anti join comparisons c on c.comparison_id = n.comparison_id").fetchone()[0]
     finally:
         con.unregister(view)
     params = dumps(meta.params or {})
@@ -107,4 +118,4 @@ def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Re
                     "values (?, ?, ?, ?, 0, ?)", [dataset_id, meta.name, meta.source, meta.format, params])
     con.execute("update datasets set n_rows = (select count(*) from comparisons where dataset_id = ?) "
                 "where dataset_id = ?", [dataset_id, dataset_id])
-    return WriteResult(dataset_id, int(added), len(recs) - int(added), ids)
+    return WriteResult(dataset_id, int(added), n - int(added), ids)

@@ -43,10 +43,12 @@ def resample_counts(counts: np.ndarray, rounds: int, rng: np.random.Generator) -
 
 def bootstrap_ratings(pairs: np.ndarray, counts: np.ndarray, n_models: int, *, rounds: int = 200,
                       seed: int = 0, level: float = 0.95, anchor: tuple[int, float] | None = None,
-                      l2: float = 0.0, chunk: int | None = None) -> BootstrapResult:
+                      l2: float = 0.0, chunk: int | None = None,
+                      init: np.ndarray | None = None) -> BootstrapResult:
     """Percentile CIs from `rounds` multinomial resamples of `counts` (P, 3), fitted in batches.
 
-    Rounds are fitted `chunk` at a time (default: as many as keep the Hessians under ~160 MB).
+    Rounds are fitted `chunk` at a time (default: as many as keep the Hessians under ~160 MB),
+    each starting from `init` (the full-data logits, when given: fewer Newton steps).
     """
     rng = np.random.default_rng(seed)
     draws = resample_counts(counts, rounds, rng)
@@ -54,7 +56,7 @@ def bootstrap_ratings(pairs: np.ndarray, counts: np.ndarray, n_models: int, *, r
     thetas = []
     for start in range(0, rounds, chunk):
         wins, n = counts_to_wins(draws[start:start + chunk])
-        theta, _, _ = newton_bt(pairs, wins, n, n_models, l2=l2)
+        theta, _, _ = newton_bt(pairs, wins, n, n_models, l2=l2, tol=1e-8, init=init)
         thetas.append(theta)
     samples = to_elo(np.concatenate(thetas, axis=0), anchor)
     alpha = (1.0 - level) / 2.0

@@ -50,11 +50,12 @@ def to_elo(theta: np.ndarray, anchor: tuple[int, float] | None = None) -> np.nda
 
 def newton_bt(pairs: np.ndarray, wins: np.ndarray, n: np.ndarray, n_models: int, *,
               l2: float = 0.0, max_iter: int = 100, tol: float = 1e-10,
-              max_step: float = 4.0) -> tuple[np.ndarray, int, bool]:
+              max_step: float = 4.0, init: np.ndarray | None = None) -> tuple[np.ndarray, int, bool]:
     """Batched Newton for BT. `wins`, `n`: (P,) or (R, P). Returns theta (…, n_models), iters, converged.
 
     `l2` adds a ridge penalty l2/2 * ||theta||^2 (0 = plain MLE). Steps are clipped to `max_step`
     logits per coordinate, which keeps the iteration stable when a model won (almost) everything.
+    `init` (n_models,) starts every round there (bootstrap rounds start at the full-data fit).
     """
     pairs = np.asarray(pairs, dtype=np.int64)
     wins, n = np.asarray(wins, dtype=float), np.asarray(n, dtype=float)
@@ -67,7 +68,7 @@ def newton_bt(pairs: np.ndarray, wins: np.ndarray, n: np.ndarray, n_models: int,
     incidence = np.zeros((len(pairs), m))
     incidence[np.arange(len(pairs)), i] = 1.0
     incidence[np.arange(len(pairs)), j] = -1.0
-    theta = np.zeros((rounds, m))
+    theta = np.zeros((rounds, m)) if init is None else np.tile(np.asarray(init, dtype=float), (rounds, 1))
     ones = np.ones((m, m)) / m   # + 1 1^T / m makes the Laplacian invertible (sum-zero direction)
     converged, it = False, 0
     for it in range(1, max_iter + 1):

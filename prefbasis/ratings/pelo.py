@@ -61,6 +61,12 @@ class PeloConfig:
     scopes: tuple[Scope, ...] = field(default=(Scope.OVERALL, Scope.PREFERENCE, Scope.TOPIC))
     write: bool = True                # store the rows in `ratings`
 
+    def __post_init__(self) -> None:
+        try:
+            self.scopes = tuple(Scope(s) for s in self.scopes)
+        except ValueError as exc:
+            raise ConfigError(f"unknown scope: {exc}; choose from overall, preference, topic") from None
+
     def validate(self) -> tuple[str, float] | None:
         if self.bootstrap < 0 or self.min_battles < 0:
             raise ConfigError("--bootstrap and --min-battles must be >= 0")
@@ -109,8 +115,11 @@ def pelo(store: Store, config: PeloConfig | None = None) -> pd.DataFrame:
     if anchor is not None and anchor[0] not in models:
         raise ConfigError(f"--anchor model {anchor[0]!r} has no battles; models: {', '.join(models)}")
     code = {name: i for i, name in enumerate(models)}
+    notes: list[str] = []
     if cfg.style_control:
         rater = StyleRater(store, flt, basis_id, models, cfg, anchor)
+        if rater.dropped:
+            notes.append(f"style control: {rater.dropped} battles without both response texts left out")
     frames = []
     for s, (kind, cat_id, cat_name) in enumerate(progress(_scope_list(store, basis_id, cfg),
                                                           desc="pelo scopes", unit="scope")):
@@ -133,6 +142,7 @@ def pelo(store: Store, config: PeloConfig | None = None) -> pd.DataFrame:
     table["style_control"] = cfg.style_control
     table["run_id"] = run_id
     table = table[COLUMNS]
+    table.attrs["notes"] = notes
     if cfg.write:
         _write(store, table, run_id, basis_id, int(overall.n.sum()), cfg, params)
     return table

@@ -109,12 +109,15 @@ def rate_counts(models: list[str], pairs: np.ndarray, counts: np.ndarray, cfg: "
     if not cfg.bootstrap:
         return _finish(out, idx, fit.ratings, None, None)
     boot = bootstrap_ratings(sp, sc, len(idx), rounds=cfg.bootstrap, seed=seed, level=cfg.level,
-                             anchor=a_idx)
+                             anchor=a_idx, init=fit.theta)
     return _finish(out, idx, fit.ratings, boot.low, boot.high)
 
 
 class StyleRater:
-    """Rows of every battle with style features computed once; `rate(kind, category_id)` per scope."""
+    """Rows of every battle with style features computed once; `rate(kind, category_id)` per scope.
+
+    Battles lacking either response text are left out (`dropped` counts them): their style is unknown.
+    """
 
     def __init__(self, store: "Store", flt: "BattleFilter", basis_id: str | None,
                  models: list[str], cfg: "PeloConfig", anchor: tuple[str, float] | None) -> None:
@@ -122,6 +125,9 @@ class StyleRater:
         from prefbasis.ratings.style import style_features
 
         rows, members = load_rows(store, flt, basis_id)
+        # style needs both texts: battles without them (e.g. votes on unpublished answers) are left out
+        self.dropped = int((rows.response_a.isna() | rows.response_b.isna()).sum())
+        rows = rows[rows.response_a.notna() & rows.response_b.notna()].reset_index(drop=True)
         code = {name: i for i, name in enumerate(models)}
         self.models, self.cfg, self.anchor = models, cfg, anchor
         self.ids = rows.comparison_id.to_numpy()

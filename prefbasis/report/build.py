@@ -110,8 +110,8 @@ def _topic_section(d: ReportData) -> tuple[str, bool]:
     share = mat.div(mat.sum(axis=1).replace(0, np.nan), axis=0).fillna(0)
     fig = charts.heatmap_figure(share, title_x="preference category", title_y="topic",
                                 value="share of topic", fmt=".1%")
-    note = ("Rows: prompt topics (the basis's topic categories where extract made them, else the most "
-            "frequent annotated topics); each row shows how that topic's comparisons split over the "
+    note = ("Rows: the 20 largest prompt topics (the basis's topic categories where extract made them, "
+            "else the most frequent annotated topics); each row shows how that topic's comparisons split over the "
             "preference categories.")
     return H.section("Topic × preference category", H.figure_div(fig, "topics"), note, "topics"), True
 

@@ -22,6 +22,7 @@ from prefbasis.errors import PrefbasisError
 from prefbasis.store import Store
 
 N_EXAMPLES = 3
+MAX_TOPICS = 20  # rows of the topic heatmap: the topics with the most comparisons
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _topic_matrix(store: Store, basis_id: str, names: dict[int, str]) -> pd.Data
         return df
     df["category"] = df["category_id"].map(names)
     mat = df.pivot_table(index="topic", columns="category", values="n", aggfunc="sum", fill_value=0)
-    mat = mat.loc[mat.sum(axis=1).sort_values(ascending=False).index]
+    mat = mat.loc[mat.sum(axis=1).sort_values(ascending=False, kind="stable").index[:MAX_TOPICS]]
     return mat[[n for n in names.values() if n in mat.columns]]
 
 

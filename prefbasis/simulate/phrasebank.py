@@ -9,7 +9,7 @@ Example:
     >>> cat.key, len(cat.claims) >= 8
     ('conciseness', True)
     >>> render(FRAMES[2], cat.claims[0], cat.claims[1], cat.details[0])
-    'It is brief and concise and keeps the answer short and succinct.'
+    'It is brief and concise and keeps it short and succinct.'
 """
 from __future__ import annotations
 
@@ -34,35 +34,35 @@ def _c(key: str, name: str, description: str, preferences: str, claims: str, det
 
 
 CATEGORIES: tuple[Category, ...] = (
-    _c("conciseness", "concise answer", "The response is brief and concise, with no unnecessary words.",
-       "concise answer|brief, succinct reply|short and concise|keeps it brief|concise wording|"
+    _c("conciseness", "concise answer", "The response is brief and concise, with no unnecessary length.",
+       "concise answer|brief, succinct reply|short and concise|keeps it brief|short length|"
        "brevity and concision",
-       "is brief and concise|keeps the answer short and succinct|is much more concise|"
-       "says it in far fewer words|gives a short, succinct reply|stays brief instead of wordy|"
-       "trims the answer down to a few concise lines|is compact and succinct|"
-       "avoids verbosity and stays concise|keeps its wording brief",
-       "without padding or filler|with no wordiness|in just a sentence or two|"
-       "rather than a long, verbose reply|so it is quick to read|with minimal verbiage|"
-       "without rambling on|in a brief, compact form"),
+       "is brief and concise|keeps it short and succinct|is much shorter and more concise|"
+       "is only a few sentences long|is short, terse and succinct|stays brief instead of long|"
+       "trims its length down to a few concise lines|is compact and succinct|"
+       "cuts the length and stays concise|keeps its length brief",
+       "without padding or filler|with no long-windedness|in just a sentence or two|"
+       "rather than a lengthy wall of text|at a fraction of the length|in very few sentences|"
+       "without padding it out|in a brief, compact form"),
     _c("thoroughness", "thorough and detailed", "The response is thorough and detailed, covering every aspect in depth.",
-       "thorough, detailed answer|comprehensive coverage|depth of detail|in-depth explanation|"
-       "detailed and complete|covers all aspects",
-       "is far more thorough and detailed|covers every aspect of the question in depth|"
-       "gives a comprehensive, in-depth answer|goes into much greater detail|"
-       "explores the topic exhaustively|provides a detailed, complete treatment|"
-       "addresses all the relevant angles thoroughly|offers a richer, more comprehensive explanation|"
-       "elaborates on each point in depth|leaves no aspect uncovered",
-       "with extensive detail|in considerable depth|covering the nuances and edge cases|"
-       "rather than a shallow overview|with comprehensive coverage|going well beyond the basics|"
-       "in a thorough, exhaustive way|with depth on every sub-question"),
+       "thorough, detailed answer|comprehensive coverage|depth of detail|in-depth treatment|"
+       "detailed and complete|covers all aspects thoroughly",
+       "is far more thorough and detailed|covers every aspect of the topic in depth|"
+       "gives comprehensive, in-depth coverage|goes into much greater detail|"
+       "explores the topic thoroughly and exhaustively|provides a detailed, comprehensive treatment|"
+       "addresses all the relevant aspects thoroughly|offers far more comprehensive detail|"
+       "elaborates on each aspect in thorough detail|covers the subject comprehensively",
+       "with extensive detail|in considerable depth and detail|covering every nuance in depth|"
+       "rather than a shallow, superficial overview|with comprehensive, exhaustive coverage|"
+       "going deep into the details|in a thorough, exhaustive way|with in-depth detail on every aspect"),
     _c("factual_accuracy", "factually accurate", "The response is factually accurate and free of errors.",
        "factual accuracy|correct facts|accurate information|no factual errors|factually correct answer|"
        "truthful and accurate",
        "gets the facts right|is factually accurate|contains no factual mistakes|"
-       "states only correct, accurate facts|avoids the factual errors of the other answer|"
-       "is accurate where the rival is wrong|presents true and correct information|"
+       "states only correct, accurate facts|avoids factual errors and inaccuracies|"
+       "is factually correct and accurate|presents true and correct information|"
        "makes no false claims|is free of factual inaccuracies|reports the facts correctly",
-       "with no factual errors|without any false statements|while the other answer gets facts wrong|"
+       "with no factual errors|without any false statements|while its facts are verified and correct|"
        "and every claim is true|with correct details throughout|without misinformation|"
        "and avoids inaccurate claims|so its facts can be trusted"),
     _c("working_code", "working, correct code", "The response provides code that runs correctly and solves the task.",
@@ -74,10 +74,10 @@ CATEGORIES: tuple[Category, ...] = (
        "offers a functional code implementation|shares a script that runs as expected|"
        "produces code that passes the tests",
        "without syntax errors|with no bugs in the program|so the code compiles cleanly|"
-       "while the other code crashes|and the function returns the right output|"
+       "and the code does not crash|and the function returns the right output|"
        "without runtime exceptions|with a correct implementation|so the script executes successfully"),
     _c("creativity", "creative and original", "The response is creative and original, with imaginative ideas.",
-       "creativity|original ideas|imaginative response|inventive thinking|creative flair|novel, fresh ideas",
+       "creative thinking|original ideas|imaginative response|inventive thinking|creative flair|novel, fresh ideas",
        "is more creative and original|comes up with imaginative, inventive ideas|"
        "shows real creativity and originality|offers fresh, unconventional ideas|"
        "takes an inventive, original approach|brainstorms novel and imaginative options|"
@@ -87,85 +87,85 @@ CATEGORIES: tuple[Category, ...] = (
        "full of imaginative twists|with inventive, novel angles|avoiding the obvious, stale suggestions|"
        "with an artistic, original spark|in an unexpectedly creative way"),
     _c("humor", "funny and witty", "The response is funny and witty, making the reader laugh.",
-       "humor|funny, witty reply|playful jokes|sense of humor|witty wordplay|lighthearted and funny",
+       "good sense of humour|funny, witty reply|playful jokes|sense of humor|witty wordplay|lighthearted and funny",
        "is genuinely funny and witty|makes the reader laugh|includes clever jokes and puns|"
        "has a playful sense of humor|adds witty, humorous remarks|delivers a hilarious punchline|"
        "keeps a lighthearted, comedic tone|uses funny wordplay|is amusing and jokey|"
        "cracks a good joke",
-       "that actually land|with comic timing|so it is entertaining and fun|while the other is dry and humorless|"
+       "that actually land|with comic timing|so it is entertaining and fun|instead of dry, humorless prose|"
        "with laugh-out-loud moments|full of puns and jokes|in a playful, joking way|with a humorous twist"),
     _c("empathy", "empathetic and warm", "The response is empathetic and warm, acknowledging the user's feelings.",
-       "empathy|warm, caring tone|emotional support|compassionate response|acknowledges feelings|"
+       "shows empathy|warm, caring tone|emotional support|compassionate response|acknowledges feelings|"
        "kind and supportive",
-       "shows empathy for the user's feelings|responds with warmth and compassion|"
-       "acknowledges how the user feels|offers kind, caring emotional support|"
-       "is gentle, warm and understanding|validates the user's emotions|"
-       "expresses genuine care and sympathy|comforts the user compassionately|"
+       "shows empathy for their feelings|responds with warmth and compassion|"
+       "acknowledges how the person feels emotionally|offers kind, caring emotional support|"
+       "is gentle, warm and understanding|validates their emotions with sympathy|"
+       "expresses genuine care and sympathy|comforts the person compassionately|"
        "speaks with kindness and emotional sensitivity|treats the person's struggle with compassion",
-       "in a caring, supportive way|with heartfelt sympathy|instead of a cold, clinical reply|"
-       "so the user feels heard and understood|with emotional warmth|showing real compassion|"
+       "in a caring, supportive way|with heartfelt sympathy|instead of cold, unfeeling detachment|"
+       "so the person feels emotionally heard and cared for|with emotional warmth|showing real compassion|"
        "in a gentle and reassuring tone|with kindness and care"),
     _c("formatting", "clear formatting and structure", "The response is well formatted, with headings, bullet points and a clear layout.",
        "good formatting|structured layout|bullet points and headings|well-organized structure|"
        "readable markdown layout|organized into sections",
        "uses headings and bullet points|is neatly formatted with a clear layout|"
-       "organizes the content into labeled sections|presents information in a well-structured list|"
+       "organizes the content into labeled sections|presents information in a well-structured bulleted list|"
        "uses markdown formatting, tables and lists|breaks the text into bulleted sections|"
-       "has a clean, organized visual structure|lays the answer out in numbered lists and headers|"
+       "has a clean, organized visual structure|lays the content out in numbered lists and headers|"
        "structures the content with headers and bullets|formats the information into a tidy table",
        "instead of one wall of text|so the layout is easy to scan|with clearly separated sections|"
        "using bold headers and bullet lists|in a skimmable, organized format|with well-organized formatting|"
        "rather than a dense, unformatted block|with neat visual organization"),
     _c("safety", "safe and harmless", "The response is safe and harmless, refusing to give dangerous instructions.",
-       "safety|harmless response|refuses harmful request|avoids dangerous advice|responsible safety caution|"
+       "safety first|harmless response|refuses harmful request|avoids dangerous advice|responsible safety caution|"
        "no harmful content",
        "refuses to provide dangerous instructions|avoids harmful or unsafe content|"
        "declines the harmful request responsibly|warns about safety risks and hazards|"
-       "steers away from dangerous, illegal activity|keeps the user safe from harm|"
+       "steers away from dangerous, illegal activity|keeps people safe from harm|"
        "does not help with anything harmful|prioritizes safety and harm prevention|"
        "refuses to assist with a risky, harmful plan|adds safety warnings about potential danger",
-       "rather than enabling harm|to prevent injury or danger|while the other gives hazardous instructions|"
+       "rather than enabling harm|to prevent injury or danger|rather than hazardous, unsafe instructions|"
        "in a responsible, harmless way|avoiding any dangerous guidance|with appropriate safety precautions|"
        "so nobody gets hurt|without facilitating harmful acts"),
     _c("instruction_following", "follows instructions", "The response follows the user's instructions and constraints exactly.",
        "instruction following|follows instructions|respects constraints|obeys requested format|"
        "adheres to the request|complies with instructions",
-       "follows the user's instructions exactly|respects every constraint in the prompt|"
-       "does precisely what the user asked for|sticks to the requested format and word limit|"
+       "follows the given instructions exactly|respects every constraint in the prompt|"
+       "does precisely what the instructions asked for|sticks to the requested format and word limit|"
        "complies with all the stated requirements|obeys the instructions to the letter|"
        "adheres to the specified constraints|honors the exact requirements the user gave|"
-       "follows the requested output format|meets each of the user's specified conditions",
-       "as instructed|while the other ignores the instructions|without deviating from the requirements|"
-       "in exactly the requested form|respecting the word limit and format|per the user's explicit directions|"
+       "follows the requested output format|meets each specified condition of the instructions",
+       "as instructed|without ignoring any instruction|without deviating from the requirements|"
+       "in exactly the requested form|respecting the word limit and format|per the explicit directions given|"
        "as the prompt demanded|in full compliance with the request"),
     _c("clarity", "clear and easy to understand", "The response is clear and simple, easy for anyone to understand.",
-       "clarity|easy to understand|simple, plain language|clear explanation|accessible wording|"
-       "jargon-free explanation",
-       "explains things in simple, plain language|is clear and easy to understand|"
+       "easy to understand|clear and understandable|simple, plain language|clear explanation|"
+       "accessible to beginners|jargon-free explanation",
+       "explains things in simple, plain language|is easy to understand|"
        "avoids jargon and stays understandable|makes a complicated idea easy to grasp|"
-       "uses simple words anyone can follow|is more understandable for a beginner|"
-       "explains it in an accessible, simple way|clarifies the concept in everyday terms|"
-       "keeps the explanation simple and lucid|breaks a hard idea down into easy terms",
+       "uses simple words any beginner can understand|is more understandable for a novice|"
+       "makes the concept comprehensible to a layperson|clarifies the concept in everyday terms|"
+       "is easy to comprehend|breaks a hard idea down so anyone can understand it",
        "without confusing jargon|so even a beginner understands|in layman's terms|"
-       "while the other is confusing and hard to follow|with crystal-clear explanations|"
-       "in plain, accessible English|so nothing is confusing|in an easy-to-follow way"),
+       "instead of being confusing and hard to comprehend|so it is clearly understood|"
+       "in plain, jargon-free language|so nothing is confusing|in an easy-to-understand way"),
     _c("examples", "concrete examples", "The response illustrates its points with concrete, specific examples.",
-       "concrete examples|illustrative examples|specific use cases|real-world examples|"
+       "concrete examples|illustrative examples|example use cases|real-world examples|"
        "examples that illustrate|worked example included",
-       "illustrates its points with concrete examples|gives specific, real-world examples|"
-       "includes an example for each idea|shows a worked example|provides illustrative sample cases|"
-       "grounds the advice in tangible examples|offers practical examples to illustrate|"
-       "backs each point with a specific instance|uses a concrete example to demonstrate|"
+       "illustrates its points with concrete examples|gives real-world examples|"
+       "includes an example for each idea|shows a worked example|provides illustrative examples|"
+       "grounds the advice in tangible examples|offers practical examples as illustrations|"
+       "backs each point with an example|uses a concrete example to demonstrate|"
        "adds sample scenarios as examples",
-       "such as a sample case|for instance, a specific scenario|rather than abstract generalities|"
-       "so the idea is illustrated concretely|with several illustrative examples|through real-life examples|"
-       "giving an example of each|with tangible, specific instances"),
+       "such as an example case|for instance, with an example scenario|rather than vague abstractions without examples|"
+       "so the idea is illustrated by example|with several illustrative examples|through real-life examples|"
+       "giving an example of each|with examples from everyday life"),
     _c("step_by_step", "step-by-step reasoning", "The response reasons step by step, showing each step of the process.",
        "step-by-step reasoning|step-by-step instructions|sequential steps|walkthrough of steps|"
        "shows the steps|logical chain of steps",
        "walks through the solution step by step|breaks the process into sequential steps|"
        "shows its reasoning one step at a time|lays out a numbered, step-by-step procedure|"
-       "explains each step in order|guides the user through the steps one by one|"
+       "goes through each step in order|guides through the steps one by one|"
        "reasons through the problem stepwise|details every intermediate step|"
        "presents a clear sequence of steps|follows a logical chain of steps",
        "from the first step to the last|one step after another|with each intermediate step shown|"
@@ -180,10 +180,10 @@ CATEGORIES: tuple[Category, ...] = (
        "provides a bibliography of sources|quotes reputable references|"
        "points to official documentation as a source|supports claims with cited research",
        "with links to the sources|citing peer-reviewed studies|with proper attribution|"
-       "while the other gives no references|so the claims can be verified against sources|"
+       "rather than unreferenced claims|so the claims can be verified against sources|"
        "referencing reputable publications|with footnotes and citations|naming where the information comes from"),
     _c("neutrality", "neutral and unbiased", "The response is neutral and unbiased, presenting multiple viewpoints fairly.",
-       "neutrality|unbiased perspective|balanced viewpoints|impartial tone|fair to both sides|"
+       "stays neutral|unbiased perspective|balanced viewpoints|impartial tone|fair to both sides|"
        "no political bias",
        "stays neutral and unbiased|presents both sides of the debate fairly|"
        "gives a balanced, impartial view|avoids taking a partisan side|"
@@ -191,20 +191,20 @@ CATEGORIES: tuple[Category, ...] = (
        "represents multiple perspectives fairly|avoids political or ideological bias|"
        "keeps an impartial, balanced stance|weighs competing opinions without favoritism",
        "without pushing an opinion|rather than a one-sided argument|with fairness to each side|"
-       "while the other is clearly biased|in an even-handed way|without partisan slant|"
+       "rather than a clearly biased take|in an even-handed way|without partisan slant|"
        "giving each viewpoint equal weight|in an objective, impartial manner"),
-    _c("directness", "direct answer", "The response answers the question directly, without hedging or evasion.",
-       "directness|direct answer|no hedging|straight answer|answers the question asked|decisive response",
-       "answers the question directly|gives a straight, definite answer|commits to a clear answer|"
+    _c("directness", "direct answer", "The response answers directly and decisively, without hedging or evasion.",
+       "direct, decisive answer|direct answer|no hedging|straight yes or no|answers directly|decisive response",
+       "answers directly and decisively|gives a straight, definite yes or no|commits to a definite position|"
        "addresses the actual question head-on|responds decisively without hedging|"
-       "states the answer up front|gives a direct yes-or-no answer|"
-       "tackles the question directly instead of dodging it|provides a definitive response|"
-       "gets right to the answer the user asked for",
-       "without evasion or hedging|rather than dodging the question|instead of vague non-answers|"
-       "with no beating around the bush|without equivocating|while the other sidesteps the question|"
-       "in a decisive, unambiguous way|without wishy-washy caveats"),
+       "states its verdict directly up front|gives a direct yes-or-no verdict|"
+       "responds directly instead of dodging|provides a definitive verdict|"
+       "takes a decisive stance without hedging",
+       "without evasion or hedging|rather than dodging or evading|instead of vague non-answers|"
+       "with no beating around the bush|without equivocating|rather than sidestepping|"
+       "in a decisive, unambiguous way|without wishy-washy hedging"),
     _c("storytelling", "engaging storytelling", "The response tells an engaging story with vivid characters and a plot.",
-       "storytelling|engaging narrative|vivid story|compelling plot|narrative flow|character-driven story",
+       "good storytelling|engaging narrative|vivid story|compelling plot|narrative flow|character-driven story",
        "tells an engaging, vivid story|crafts a compelling narrative with characters|"
        "builds a story with a gripping plot|has a captivating narrative arc|"
        "brings the characters and setting to life|weaves an immersive tale|"
@@ -221,7 +221,7 @@ CATEGORIES: tuple[Category, ...] = (
        "performs the algebra correctly|gets the sum and the final number right|"
        "calculates the probability correctly|derives the correct mathematical solution|"
        "does the math without arithmetic mistakes",
-       "while the other miscalculates|with correct arithmetic|and the numbers add up|"
+       "without miscalculating|with correct arithmetic|and the numbers add up|"
        "with the right final value|without computational errors|so the equation balances|"
        "with accurate calculations throughout|and the math checks out"),
     _c("up_to_date", "up-to-date information", "The response uses current, up-to-date information rather than outdated facts.",
@@ -233,31 +233,31 @@ CATEGORIES: tuple[Category, ...] = (
        "is current rather than outdated|accounts for recent updates|"
        "references the latest release and current state|has up-to-date knowledge of recent events",
        "instead of stale, outdated information|as of this year|reflecting the newest version|"
-       "while the other relies on obsolete facts|with the latest numbers|including recent updates|"
+       "rather than relying on obsolete facts|with the latest numbers|including recent updates|"
        "that is current and timely|rather than old, superseded data"),
     _c("personalization", "personalized to the user", "The response is personalized, tailored to the user's specific situation and needs.",
-       "personalization|tailored advice|fits my situation|customized recommendations|user-specific answer|"
+       "personalized answer|tailored advice|fits my situation|customized recommendations|user-specific answer|"
        "adapted to my needs",
-       "tailors its advice to the user's specific situation|personalizes the answer to the user's needs|"
+       "tailors its advice to the user's specific situation|personalizes its advice to the user's needs|"
        "takes the user's circumstances into account|customizes the recommendations for this person|"
-       "adapts to the details the user shared|fits the answer to the user's goals and preferences|"
+       "adapts to the details the user shared|fits its recommendations to the user's goals and preferences|"
        "uses the personal context the user provided|gives individualized, customized advice|"
        "addresses this user's particular constraints|considers the user's own background",
        "rather than generic one-size-fits-all advice|based on the user's stated preferences|"
        "for this particular person|using the details the user mentioned|with customization to their needs|"
-       "while the other gives a generic answer|that matches their personal circumstances|"
+       "rather than generic advice|that matches their personal circumstances|"
        "adapted to the user's own situation"),
     _c("fluency", "fluent, grammatical writing", "The response is fluent and grammatical, with well-written, polished prose.",
-       "fluent writing|correct grammar|polished prose|well-written sentences|good spelling and grammar|"
+       "fluent writing|correct grammar|polished prose|well-written prose|good spelling and grammar|"
        "natural fluent language",
        "is written in fluent, grammatical English|has flawless grammar and spelling|"
-       "reads smoothly with polished prose|uses well-constructed, fluent sentences|"
+       "reads smoothly with polished prose|uses grammatical, fluent prose|"
        "is free of grammatical and spelling mistakes|has natural, idiomatic phrasing|"
-       "is grammatically correct and well written|flows naturally with good sentence structure|"
-       "shows polished, fluent writing|uses proper punctuation and syntax",
-       "without typos or grammar errors|while the other has awkward, broken grammar|"
+       "is grammatically correct and well written|flows naturally with good syntax|"
+       "shows polished, fluent writing|uses proper punctuation, spelling and syntax",
+       "without typos or grammar errors|rather than awkward, ungrammatical prose|"
        "with smooth, natural phrasing|with impeccable spelling|in elegant, well-crafted prose|"
-       "without awkward wording|with correct punctuation throughout|reading like a native speaker"),
+       "without grammatical slips|with correct punctuation throughout|reading like a native speaker"),
 )
 
 # Sentence frames. The generic words are few and short ("It", "and"), so the two claims and the

@@ -15,7 +15,9 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -143,18 +145,21 @@ def train(cfg) -> TrainResult:
     card = read_export_card(cfg.data)
     model, tok = load_model_and_tokenizer(cfg.model, bf16=bool(cfg.bf16))
     resume = resolve_resume(cfg)
-    trainer = DPOTrainer(model=model, args=cfg, train_dataset=train_ds, eval_dataset=eval_ds,
-                         processing_class=tok, peft_config=cfg.lora_config())
-    start = time.perf_counter()
-    output = trainer.train(resume_from_checkpoint=resume)
-    runtime = time.perf_counter() - start
-    metrics: dict[str, Any] = dict(output.metrics)
-    if eval_ds is not None:
-        metrics.update(trainer.evaluate())
+    with contextlib.redirect_stdout(sys.stderr):  # Trainer prints its logs: keep stdout for results
+        trainer = DPOTrainer(model=model, args=cfg, train_dataset=train_ds, eval_dataset=eval_ds,
+                             processing_class=tok, peft_config=cfg.lora_config())
+        start = time.perf_counter()
+        output = trainer.train(resume_from_checkpoint=resume)
+        runtime = time.perf_counter() - start
+        metrics: dict[str, Any] = dict(output.metrics)
+        if eval_ds is not None:
+            metrics.update(trainer.evaluate())
     out = Path(cfg.output_dir)
     trainer.save_model(str(out))
     tok.save_pretrained(str(out))
     history = trainer.state.log_history
+    if _last(history, "num_tokens") is not None:   # tokens seen (TRL's count), for throughput
+        metrics["num_tokens"] = _last(history, "num_tokens")
     reward_acc = metrics.get("eval_rewards/accuracies", _last(history, "rewards/accuracies"))
     res = TrainResult(output_dir=str(out), base_model=str(cfg.model), data=str(cfg.data),
                       category=card.get("category"), basis_id=card.get("basis_id"),

@@ -1,0 +1,131 @@
+"""Benchmark: time and peak memory of `extract` with embeddings cached, for 5k / 20k / 100k distinct
+descriptions, and BERTopic's default UMAP+HDBSCAN pipeline on the same 5k embeddings as a reference.
+
+Embeddings are synthetic 384-d unit vectors with cluster structure (21 categories × 8 sub-clusters,
+cosine to the sub-centre ≈ 0.82), written into a real DuckDB store's embedding cache together with
+a dataset of comparisons and annotations (1–3 mentions per description, 200 judges, 30 topics).
+Each size runs in its own subprocess, so peak RSS (ru_maxrss) is that size's alone.
+
+Run: flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/extract.py [--sizes 5000,20000,100000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+MODEL = "bench-synthetic-384"
+
+
+def vectors(n: int, seed: int = 0, d: int = 384, k: int = 21, sub: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(k, d))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    subs = centres[:, None, :] + rng.normal(scale=0.03, size=(k, sub, d))
+    subs = (subs / np.linalg.norm(subs, axis=2, keepdims=True)).reshape(k * sub, d)
+    share = rng.dirichlet(np.full(k, 30.0))
+    cat = rng.choice(k, size=n, p=share)
+    lab = cat * sub + rng.integers(0, sub, size=n)
+    x = subs[lab] + rng.normal(scale=0.035, size=(n, d))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x.astype(np.float32), cat
+
+
+def build_store(path: Path, n: int, seed: int = 0):
+    import pandas as pd
+
+    from prefbasis.embed import _write_cache
+    from prefbasis.store import Store
+
+    x, _ = vectors(n, seed)
+    rng = np.random.default_rng(seed + 1)
+    texts = [f"synthetic description {i:06d}" for i in range(n)]
+    reps = rng.integers(1, 4, size=n)
+    desc_idx = np.repeat(np.arange(n), reps)
+    m = len(desc_idx)
+    topics = [f"synthetic topic {t:02d}" for t in range(30)]
+    store = Store.open(path)
+    comp = pd.DataFrame({"comparison_id": [f"c{i:07d}" for i in range(m)], "dataset_id": "bench",
+                         "winner": "a", "judge": [f"judge-{j}" for j in rng.integers(0, 200, size=m)]})
+    ann = pd.DataFrame({"annotation_id": [f"a{i:07d}" for i in range(m)], "comparison_id": comp["comparison_id"],
+                        "preference": [f"pref {i % 97}" for i in desc_idx],
+                        "description": [texts[i] for i in desc_idx],
+                        "topic": [topics[i % 30] for i in desc_idx], "annotator": "bench"})
+    with store.transaction() as con:
+        con.execute("insert into datasets(dataset_id, name, source, format, n_rows) "
+                    "values ('bench', 'bench', 'synthetic', 'table', ?)", [m])
+        con.register("_c", comp)
+        con.execute("insert into comparisons(comparison_id, dataset_id, winner, judge) select * from _c")
+        con.register("_a", ann)
+        con.execute("insert into annotations(annotation_id, comparison_id, preference, description, topic, "
+                    "annotator) select * from _a")
+    _write_cache(store, MODEL, texts, x)
+    tv = np.random.default_rng(seed + 2).normal(size=(30, 384)).astype(np.float32)
+    _write_cache(store, MODEL, topics, tv / np.linalg.norm(tv, axis=1, keepdims=True))
+    return store, m
+
+
+def run_one(n: int) -> dict:
+    """Child process: build the store, then time extract (embeddings cached)."""
+    from prefbasis.basis.extract import ExtractConfig, extract
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store, m = build_store(Path(tmp) / "bench.duckdb", n)
+        t0 = time.perf_counter()
+        res = extract(store, ExtractConfig(embedding_model=MODEL, quiet=True))
+        seconds = time.perf_counter() - t0
+        store.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"n_distinct": n, "n_mentions": m, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb),
+            "k": res.k, "coverage": round(res.coverage, 4), "topic_k": res.topic_k}
+
+
+def bertopic_reference(n: int = 5000, seed: int = 0) -> dict:
+    """BERTopic's default clustering (UMAP 5-d cosine + HDBSCAN eom) on the same vectors."""
+    from sklearn.cluster import HDBSCAN
+    from umap import UMAP
+
+    x, _ = vectors(n, seed)
+    t0 = time.perf_counter()
+    red = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed).fit_transform(x)
+    labels = HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom").fit_predict(red)
+    seconds = time.perf_counter() - t0
+    return {"n_distinct": n, "seconds": round(seconds, 2), "clusters": int(labels.max() + 1),
+            "outlier_share": round(float(np.mean(labels < 0)), 4)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="5000,20000,100000")
+    ap.add_argument("--child", type=int, default=None)
+    ap.add_argument("--bertopic", action="store_true")
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child)))
+        return
+    if args.bertopic:
+        print(json.dumps(bertopic_reference()))
+        return
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        out = subprocess.run([sys.executable, __file__, "--child", str(n)], capture_output=True, text=True,
+                             check=True, env={"PREFBASIS_QUIET": "1", **__import__("os").environ})
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), flush=True)
+    out = subprocess.run([sys.executable, __file__, "--bertopic"], capture_output=True, text=True, check=True)
+    ref = json.loads(out.stdout.strip().splitlines()[-1])
+    five = next((r for r in rows if r["n_distinct"] == 5000), None)
+    if five:
+        ref["ratio_bertopic_over_extract"] = round(ref["seconds"] / five["seconds"], 2)
+    print(json.dumps({"bertopic_default_umap_hdbscan": ref}))
+
+
+if __name__ == "__main__":
+    main()

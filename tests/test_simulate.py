@@ -1,0 +1,158 @@
+"""`prefbasis simulate`: planted-basis datasets, their truth tables, determinism, CLI, separability."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from prefbasis.errors import ConfigError
+from prefbasis.simulate import CATEGORIES, SimulationConfig, generate, simulate
+from prefbasis.simulate.responses import response_pair
+from prefbasis.simulate.topics import TOPICS
+from prefbasis.store import Store
+
+SMALL = SimulationConfig(seed=7, n_comparisons=1500, n_distinct=600, n_judges=12, n_models=6)
+TRUTH = ["planted_descriptions", "planted_categories", "planted_model_strengths", "planted_judges",
+         "planted_topics", "planted_comparisons"]
+
+
+def _content(store: Store) -> dict[str, pd.DataFrame]:
+    """Every simulated row, timestamps left out, in a stable order."""
+    out = {"comparisons": store.df("select * from comparisons order by comparison_id"),
+           "annotations": store.df("select annotation_id, comparison_id, preference, description, topic, annotator "
+                                   "from annotations order by annotation_id"),
+           "datasets": store.df("select dataset_id, name, source, format, n_rows, params from datasets")}
+    for t in TRUTH:
+        out[t] = store.df(f"select * from {t} order by all")
+    return out
+
+
+def test_generate_counts_and_fields():
+    data = generate(SMALL)
+    comp, ann = data.comparisons, data.annotations
+    assert len(comp) == 1500
+    assert ann["description"].nunique() == 600 == len(data.descriptions)
+    per = ann.groupby("comparison").size()
+    assert per.min() >= 1 and per.max() <= 3 and per.index.tolist() == list(range(1500))
+    assert set(comp["winner"]) == {"a", "b"}
+    assert (comp["model_a"] != comp["model_b"]).all()
+    assert comp[["prompt", "response_a", "response_b", "judge"]].notna().all().all()
+    assert ann["preference"].str.split().str.len().between(2, 6).all()
+    assert ann["topic"].str.split().str.len().between(2, 6).all()
+    # the first stated reason is the planted one
+    first = ann[ann["position"] == 0].set_index("comparison")["planted_category"]
+    assert (first.sort_index().to_numpy() == comp["planted_category"].to_numpy()).all()
+    # every description belongs to exactly one category
+    assert data.descriptions["description"].is_unique
+
+
+def test_winners_follow_planted_strengths():
+    data = generate(SimulationConfig(seed=3, n_comparisons=12000, n_distinct=2000, n_models=8))
+    comp = data.comparisons
+    s = data.strengths.set_index(["model", "planted_category"])["strength"]
+    sa = s.reindex(pd.MultiIndex.from_arrays([comp["model_a"], comp["planted_category"]])).to_numpy()
+    sb = s.reindex(pd.MultiIndex.from_arrays([comp["model_b"], comp["planted_category"]])).to_numpy()
+    p_a = 1 / (1 + np.exp(-(sa - sb)))
+    a_won = (comp["winner"] == "a").to_numpy()
+    # calibration: observed vs Bradley–Terry expected win rate, in probability bins
+    bins = np.digitize(p_a, [0.2, 0.4, 0.6, 0.8])
+    for b in range(5):
+        sel = bins == b
+        assert abs(a_won[sel].mean() - p_a[sel].mean()) < 0.05
+    # strengths differ across categories: the model order is not the same everywhere
+    ranks = data.strengths.pivot(index="model", columns="planted_category", values="strength").rank()
+    assert ranks.corr(method="spearman").min().min() < 0.5
+
+
+def test_simulate_writes_consistent_truth(store):
+    res = simulate(store, SMALL)
+    assert res.added and res.n_comparisons == 1500 and res.n_distinct_descriptions == 600
+    assert store.scalar("select format from datasets where dataset_id = ?", [res.dataset_id]) == "simulated"
+    assert store.scalar("select n_rows from datasets") == 1500
+    assert store.scalar("select count(*) from annotations where annotator = 'simulated'") == res.n_annotations
+    assert store.scalar("select count(distinct description) from annotations") == 600
+    assert store.scalar("select count(*) from comparisons where language = 'en' and turns = 1 "
+                        "and winner in ('a', 'b') and model_a <> model_b") == 1500
+    # every annotated description has its planted category; the comparison's planted reason is stated
+    assert store.scalar("select count(*) from annotations a anti join planted_descriptions p using (description)") == 0
+    assert store.scalar("""select count(*) from planted_comparisons pc where not exists (
+        select 1 from annotations a join planted_descriptions p using (description)
+        where a.comparison_id = pc.comparison_id and p.planted_category = pc.planted_category)""") == 0
+    assert store.scalar("select count(*) from planted_topics t join annotations a using (topic)") == res.n_annotations
+    assert store.scalar("select count(*) from planted_model_strengths") == 6 * 21
+    assert store.scalar("select max(abs(s - 1)) from (select sum(weight) s from planted_judges group by judge)") < 1e-9
+    assert store.scalar("select max(abs(m - 1000)) from (select avg(elo) m from planted_model_strengths "
+                        "group by planted_category)") < 1e-6
+    shares = store.df("select planted_category, share, n_distinct from planted_categories")
+    assert len(shares) == 21 and abs(shares["share"].sum() - 1) < 1e-9 and shares["n_distinct"].sum() == 600
+
+
+def test_same_seed_same_store_and_rerun_adds_nothing(tmp_path):
+    a, b, c = (Store.open(tmp_path / f"{n}.duckdb") for n in "abc")
+    simulate(a, SMALL)
+    simulate(b, SMALL)
+    simulate(c, SimulationConfig(**{**SMALL.as_dict(), "seed": 8}))
+    ca, cb, cc = _content(a), _content(b), _content(c)
+    for table in ca:
+        pd.testing.assert_frame_equal(ca[table], cb[table])
+    assert not ca["annotations"]["description"].equals(cc["annotations"]["description"])
+    before = a.table_counts()
+    assert simulate(a, SMALL).added is False
+    assert a.table_counts() == before
+    for s in (a, b, c):
+        s.close()
+
+
+def test_responses_reflect_the_reason():
+    rng = np.random.default_rng(0)
+    topic = TOPICS[0]
+    win, lose = response_pair(topic, "conciseness", rng)
+    assert len(win) < len(lose)
+    win, lose = response_pair(topic, "thoroughness", rng)
+    assert len(win) > len(lose)
+    assert "```" in response_pair(topic, "working_code", rng)[0]
+    assert "\n- " in response_pair(topic, "formatting", rng)[0]
+
+
+def test_config_errors():
+    for bad in ({"n_categories": 30}, {"n_models": 1}, {"n_comparisons": 0}, {"extra_reason_prob": 2.0}):
+        with pytest.raises(ConfigError):
+            generate(SimulationConfig(**bad))
+
+
+def test_public_exports(store):
+    import prefbasis
+
+    res = prefbasis.simulate(store, prefbasis.SimulationConfig(seed=1, n_comparisons=50, n_distinct=40, n_judges=3))
+    assert res.n_comparisons == 50
+
+
+def test_cli_simulate(db_path, capsys):
+    from prefbasis.cli import main
+
+    rc = main(["--db", str(db_path), "-q", "simulate", "--seed", "2", "--comparisons", "400", "--distinct", "250",
+               "--judges", "5", "--models", "4", "--categories", "10", "--name", "tiny"])
+    assert rc == 0
+    assert "400 comparisons" in capsys.readouterr().out
+    with Store.open(db_path, read_only=True) as s:
+        assert s.scalar("select name from datasets") == "tiny"
+        assert s.scalar("select count(distinct planted_category) from planted_descriptions") == 10
+        assert s.scalar("select count(distinct description) from annotations") == 250
+        counts = s.table_counts()
+    assert main(["--db", str(db_path), "simulate", "--categories", "99"]) == 2
+    with Store.open(db_path, read_only=True) as s:
+        assert s.table_counts() == counts
+
+
+@pytest.mark.slow
+def test_categories_separate_in_minilm():
+    """Paraphrases of one category embed near each other and away from the others (real MiniLM)."""
+    from prefbasis.simulate.separability import embed_texts, separability
+
+    data = generate(SimulationConfig(seed=11))
+    sample = data.descriptions.groupby("planted_category", group_keys=False).sample(20, random_state=0)
+    rep = separability(embed_texts(sample["description"].tolist()), sample["planted_category"].tolist())
+    assert rep.centroid_accuracy >= 0.98
+    assert rep.within_cosine > rep.max_between_centroid_cosine + 0.02
+    assert rep.within_cosine > rep.mean_between_cosine + 0.3
+    assert len(rep.per_category_accuracy) == len(CATEGORIES)
