@@ -6,7 +6,7 @@ held-out prompts of that category and, as out-of-category control, on PRD (Vicun
 answer pairs (category "helpful answer"). Each stage is the library call behind the CLI verb:
 ingest -> (category rows written directly: no LLM annotation here) -> export_dpo -> train -> evaluate.
 
-Run (not in CI; ~10 min on a 2-core VM):
+Run (not in CI; ~12 min on the shared 2-core VM; --steps/--eval-limit trade time for power):
     flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/dpo_effect.py [--steps 60]
 """
 from __future__ import annotations
@@ -54,11 +54,11 @@ def build_store(db: Path, n_other: int, seed: int):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default="/tmp/prefbasis-dpo-effect")
-    ap.add_argument("--steps", type=int, default=30)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--steps", type=int, default=12)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--max-length", type=int, default=96)
     ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
-    ap.add_argument("--eval-limit", type=int, default=100)
+    ap.add_argument("--eval-limit", type=int, default=60)
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args(argv)
 
@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     record_training_run(store, res, cfg)
     t_eval = time.perf_counter()
     ev = evaluate(store, EvalConfig(adapter=res.output_dir, data=[str(harm.out), str(other.out)],
-                                    max_length=a.max_length, limit=a.eval_limit, seed=a.seed))
+                                    max_length=a.max_length, limit=a.eval_limit, seed=a.seed,
+                                    batch_size=8))
     t_eval = time.perf_counter() - t_eval
     store.close()
     f = ev.frame

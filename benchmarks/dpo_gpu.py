@@ -5,7 +5,7 @@ byte-level tokenizer: no download); the preference data is synthetic, written as
 folder. Each path runs in its own process, alternating (TRL, prefbasis, TRL, prefbasis, ...);
 tokens/s = TRL's `num_tokens` / `train_runtime`. Target: prefbasis / TRL >= 0.95.
 
-GPU (about 2-4 min on an H100/H200):
+GPU (about 3 min on an H100/H200):
     .venv/bin/python benchmarks/dpo_gpu.py --out /tmp/dpo_gpu.json
 CPU smoke test (tiny sizes, checks the script end to end):
     .venv/bin/python benchmarks/dpo_gpu.py --smoke
@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--out", help="write the JSON summary here too")
     a = ap.parse_args(argv)
-    steps = a.steps or (4 if a.smoke else 60)
+    steps = a.steps or (4 if a.smoke else 40)
     batch = a.batch or (2 if a.smoke else 8)
     max_length = 128 if a.smoke else 1024
     work = Path(tempfile.mkdtemp(prefix="dpo_gpu_"))
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(summary))
     if a.out:
         Path(a.out).write_text(json.dumps(summary, indent=2))
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

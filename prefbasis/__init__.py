@@ -27,6 +27,21 @@ _EXPORTS = {
     "SourceFormat": "prefbasis.ingest",
     "write_comparisons": "prefbasis.ingest",
     "DatasetMeta": "prefbasis.ingest",
+    "annotate": "prefbasis.annotate",
+    "AnnotateConfig": "prefbasis.annotate",
+    "AnnotateReport": "prefbasis.annotate",
+    "Annotator": "prefbasis.annotate",
+    "BaseAnnotator": "prefbasis.annotate",
+    "register_annotator": "prefbasis.annotate",
+    "export_dpo": "prefbasis.train.export",
+    "ExportConfig": "prefbasis.train.config",
+    "ExportResult": "prefbasis.train.export",
+    "train": "prefbasis.train.trainer",
+    "TrainConfig": "prefbasis.train.config",
+    "TrainResult": "prefbasis.train.trainer",
+    "evaluate": "prefbasis.train.evaluate",
+    "EvalConfig": "prefbasis.train.config",
+    "EvalResult": "prefbasis.train.evaluate",
 }
 
 

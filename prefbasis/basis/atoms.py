@@ -92,6 +92,23 @@ def _centres(x: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int) -> np.nda
     return out.astype(np.float32)
 
 
+COARSE_LEVELS = (10, 20, 30, 40, 50)
+
+
+def candidate_indices(x: np.ndarray, weights: np.ndarray, atoms: Atoms, k_max: int, seed: int) -> np.ndarray:
+    """Candidate categories: the atom medoids plus the medoids of coarser clusterings (k = 10..k_max).
+
+    A fine atom's medoid is central only within its atom; the coarse levels contribute
+    descriptions central to whole groups of paraphrases. Sorted, distinct description indices.
+    """
+    found = [atoms.medoids]
+    for level in COARSE_LEVELS:
+        if level > k_max or level >= len(atoms.medoids):
+            break
+        found.append(fit_atoms(x, weights, n_atoms=level, seed=seed + level).medoids)
+    return np.unique(np.concatenate(found))
+
+
 def _relabel(labels: np.ndarray) -> np.ndarray:
     """Atoms renumbered by first appearance, dropping empty ones."""
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)

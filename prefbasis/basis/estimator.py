@@ -24,13 +24,13 @@ from enum import Enum
 import numpy as np
 
 from prefbasis.basis import metrics
-from prefbasis.basis.atoms import fit_atoms
+from prefbasis.basis.atoms import candidate_indices, fit_atoms
 from prefbasis.basis.naming import name_categories
 from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import Embedder, normalize_text, unit_rows
 from prefbasis.errors import ConfigError, InputError
 
-DEFAULT_TAU = 0.49     # calibrated for all-MiniLM-L6-v2 (basis/calibration.py), see docs/metrics.md
+DEFAULT_TAU = 0.58     # see docs/metrics.md "tau": hand-labelled pairs + the simulator phrase bank
 DEFAULT_TARGET = 0.89
 K_MAX = 50
 
@@ -98,11 +98,12 @@ class PreferenceBasis:
         n = len(texts)
         atoms = fit_atoms(x, w, n_atoms=self.n_atoms, seed=self.seed)
         self.atom_labels_, self.atom_centroids_, self.atom_medoids_ = atoms.labels, atoms.centroids, atoms.medoids
-        order, marginal = greedy_max_coverage(x[atoms.medoids], x, w, tau=self.tau, k_max=self.k_max)
+        candidates = candidate_indices(x, w, atoms, self.k_max, self.seed)
+        order, marginal = greedy_max_coverage(x[candidates], x, w, tau=self.tau, k_max=self.k_max)
         if len(order) == 0:
             raise InputError(f"no description lies within tau={self.tau} of any candidate; lower --tau")
-        k_curve = min(self.k_max, len(atoms.medoids))
-        self.candidate_order_ = atoms.medoids[order]
+        k_curve = min(self.k_max, len(candidates))
+        self.candidate_order_ = candidates[order]
         self.coverage_curve_ = metrics.coverage_curve(marginal, total=float(w.sum()), k_max=k_curve)
         counts = _individual_matrix(individuals, mapping, n)
         v_c, total_ss = metrics.centred(metrics.individual_vectors(counts, x))

@@ -33,16 +33,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from prefbasis.train.config import EvalConfig
-    from prefbasis.train.evaluate import evaluate
+    from prefbasis.train.evaluate import evaluate, save_evaluation
 
     cfg = EvalConfig(adapter=args.adapter, data=list(args.data) + list(args.other), split=args.split,
                      model=args.model, max_length=args.max_length, batch_size=args.batch_size,
                      limit=args.limit, n_bootstrap=args.n_bootstrap, seed=args.seed,
                      probe=args.probe, probe_prompts=args.probe_prompts,
                      max_new_tokens=args.max_new_tokens)
-    store = open_store(args)
+    res = evaluate(None, cfg)
+    store = open_store(args)   # opened after scoring: the store is not locked while models run
     try:
-        res = evaluate(store, cfg)
+        save_evaluation(store, res.frame, cfg)
     finally:
         store.close()
     say(args, f"evaluation {res.evaluation_id} stored in `evaluations`")

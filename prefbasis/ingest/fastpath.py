@@ -44,11 +44,9 @@ def _read_arrow(path: Path):
 
 
 def _sql(columns: list[str], id_col: str) -> str:
-    extras = [c for c in columns if c not in _CORE]
+    extra_fields = "".join(f'"{c}" := "{c}", ' for c in columns if c not in _CORE)
     users = "list_filter({c}, lambda m: lower(m.role) in ('user', 'human'))"
     reply = "list_filter({c}, lambda m: lower(m.role) in ('assistant', 'gpt', 'model', 'bot'))[1].content"
-    extra = "to_json(struct_pack({}))".format(", ".join(f'"{c}" := "{c}"' for c in extras)) \
-        if extras else "'{}'::json"
     winner = "case lower(trim(winner)) {} end".format(
         " ".join(f"when '{k}' then '{v}'" for k, v in WINNER_VALUES.items()))
     ties = ", ".join(f"'{k}'" for k, v in WINNER_VALUES.items() if v == "tie" and k != "tie")
@@ -66,10 +64,10 @@ def _sql(columns: list[str], id_col: str) -> str:
                coalesce({"try_cast(turn as integer)" if "turn" in columns else "null"},
                         greatest(len(_users_a), len(_users_b), 1))::integer as turns,
                null::varchar as rationale,
-               nullif(json_merge_patch({extra}, to_json(struct_pack(
+               to_json(struct_pack({extra_fields}
                    winner_raw := case when lower(winner) in ({ties}) then winner end,
                    conversation_a := case when turns > 1 then conversation_a end,
-                   conversation_b := case when turns > 1 then conversation_b end)))::varchar, '{{}}') as extra
+                   conversation_b := case when turns > 1 then conversation_b end))::varchar as extra
         from src"""
 
 

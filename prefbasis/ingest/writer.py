@@ -100,7 +100,9 @@ def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Re
     seen: set[str] = set()
     first = [not (i in seen or seen.add(i)) for i in ids]  # the same row twice in one input: once
     table = table.append_column("comparison_id", pa.array(ids, pa.string())) \
-        .append_column("dataset_id", pa.array([dataset_id] * n, pa.string())).filter(pa.array(first))
+        .append_column("dataset_id", pa.array([dataset_id] * n, pa.string()))
+    if not all(first):
+        table = table.filter(pa.array(first))
     view = "_prefbasis_new_comparisons"
     con.register(view, table)
     try:

@@ -23,11 +23,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
-import numpy as np
 import pandas as pd
 
 from prefbasis.errors import ConfigError, PrefbasisError
-from prefbasis.ratings.battles import (BattleFilter, basis_categories, load_counts, load_rows,
+from prefbasis.ratings.battles import (BattleFilter, basis_categories, load_counts,
                                        resolve_basis)
 from prefbasis.ratings.bradley_terry import BASE_RATING, aggregate_outcomes
 from prefbasis.ratings.scopes import StyleRater, rate_counts

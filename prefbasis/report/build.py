@@ -55,6 +55,22 @@ def _num(x: Any, fmt: str = ".3f") -> str:
     return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else format(float(x), fmt)
 
 
+def _show(v: Any) -> str:
+    """A card value for people: 4 significant digits for floats, seconds for timestamps, JSON for the rest."""
+    if isinstance(v, (dict, list)):
+        return json.dumps(v)
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.4g}"
+    if isinstance(v, (pd.Timestamp, datetime)):
+        return pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S")
+    return str(v)
+
+
+def _rows(df: pd.DataFrame) -> list[list[str]]:
+    return [["" if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else _show(v) for v in row]
+            for row in df.itertuples(index=False)]
+
+
 def _curves_section(d: ReportData) -> tuple[str, bool]:
     b = d.basis
     if d.curves.empty:
@@ -139,29 +155,30 @@ def _ratings_section(d: ReportData) -> tuple[str, bool]:
             "category (ties half to each side); bars are bootstrap 95% intervals. Pick a category in "
             "the menu. Battles are tagged by the reason the winner won, so per-category ratings answer "
             "\"who wins when this is the reason\", not \"who is best at it\".")
-    body = f'<div class="grid2"><div>{forest}</div><div>{heat}</div></div>'
+    body = (f'<div class="grid2 wide-right"><div><h3>Ratings with 95% intervals</h3>{forest}</div>'
+            f"<div><h3>Model × category</h3>{heat}</div></div>")
     return H.section("pElo: models rated per preference category", body, note, "pelo"), True
 
 
 def _card_section(d: ReportData) -> str:
     b = d.basis
     skip = {"params", "basis_id"}
-    items = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in b.items()
+    items = {k: _show(v) for k, v in b.items()
              if k not in skip and v is not None and not (isinstance(v, float) and np.isnan(v))}
     params = b.get("params") or {}
-    items.update({f"param: {k}": (json.dumps(v) if isinstance(v, (dict, list)) else v)
-                  for k, v in params.items() if k != "curves"})
+    items.update({f"param: {k}": _show(v) for k, v in params.items() if k != "curves" and v is not None})
     for k, v in d.stability.items():
         items[f"bootstrap {k}"] = _num(v, ".3f") if isinstance(v, float) else v
     card = H.definition_list({"basis_id": b["basis_id"], **items})
     ann = d.annotators
-    ann_html = (H.html_table(ann.astype(object).where(ann.notna(), "").values.tolist(), list(ann.columns))
+    ann_html = (H.html_table(_rows(ann), list(ann.columns))
                 if not ann.empty else H.missing("No annotations in the store."))
     ds = d.datasets
-    ds_html = (H.html_table(ds.astype(object).where(ds.notna(), "").values.tolist(), list(ds.columns))
+    ds_html = (H.html_table(_rows(ds), list(ds.columns))
                if not ds.empty else H.missing("No datasets."))
-    body = (f'<div class="grid2"><div><h3>Parameters and fingerprint</h3>{card}</div>'
-            f"<div><h3>Annotator provenance</h3>{ann_html}<h3>Data</h3>{ds_html}</div></div>")
+    body = (f'<div class="grid2 wide-right"><div><h3>Parameters and fingerprint</h3>{card}</div>'
+            f'<div><h3>Annotator provenance</h3><div class="xscroll">{ann_html}</div>'
+            f'<h3>Data</h3><div class="xscroll">{ds_html}</div></div></div>')
     return H.section("Basis card", body, "Everything needed to reproduce this basis.", "card")
 
 
@@ -198,7 +215,7 @@ def build_report(store: Store, config: ReportConfig | None = None) -> ReportResu
                           "Topic × preference category", sections["topics"], anchor="topics"),
                       sections["pelo"], _card_section(d)])
     title = cfg.title or f"Preference basis: {b.get('name') or b['basis_id'][:12]}"
-    created = b.get("created_at")
+    created = _show(b.get("created_at"))
     subtitle = H.esc(f"basis {b['basis_id']} · k = {b.get('k')} · created {created} · "
                      f"data: {', '.join(d.datasets['name'].astype(str)) if len(d.datasets) else '—'}")
     footer = H.esc(f"prefbasis {__version__} · report written "

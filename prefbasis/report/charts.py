@@ -122,12 +122,10 @@ def forest_figure(ratings: pd.DataFrame):
             error_x=dict(type="data", array=err_plus, arrayminus=err_minus, thickness=1.5, width=4),
             hovertemplate="<b>%{y}</b><br>pElo %{x:.0f} [%{customdata[0]:.0f}, %{customdata[1]:.0f}]"
                           "<br>rank %{customdata[2]} · %{customdata[3]} battles<extra></extra>"))
-    buttons = [dict(label=s, method="update",
-                    args=[{"visible": [j == i for j in range(len(scopes))]}, {"title.text": f"pElo: {s}"}])
+    buttons = [dict(label=s, method="update", args=[{"visible": [j == i for j in range(len(scopes))]}])
                for i, s in enumerate(scopes)]
-    fig.update_layout(updatemenus=[dict(buttons=buttons, x=1.0, xanchor="right", y=1.14, yanchor="top",
-                                        showactive=True)],
-                      title=dict(text=f"pElo: {scopes[0]}" if scopes else "", x=0.01, font=dict(size=14)),
+    fig.update_layout(updatemenus=[dict(buttons=buttons, x=0.0, xanchor="left", y=1.02, yanchor="bottom",
+                                        showactive=True, bgcolor="#fff", bordercolor="#c9d1d9")],
                       showlegend=False)
     fig.update_xaxes(title="pElo (95% bootstrap CI)")
     return _layout(fig, max(320, 30 * n_models + 140), margin=dict(l=10, r=10, t=60, b=10))

@@ -31,19 +31,23 @@ section { background:var(--card); border:1px solid var(--line); border-radius:8p
 section h2 { font-size:16px; margin:0 0 4px; }
 section p.note { color:var(--muted); margin:2px 0 8px; font-size:12.5px; }
 .grid2 { display:grid; grid-template-columns:1fr 1fr; gap:14px; }
-@media (max-width: 1000px) { .grid2 { grid-template-columns:1fr; } }
+.grid2.wide-right { grid-template-columns:2fr 3fr; }
+.grid2 > div { min-width:0; }
+@media (max-width: 1000px) { .grid2, .grid2.wide-right { grid-template-columns:1fr; } }
+h3 { font-size:13.5px; margin:8px 0 6px; }
 table { border-collapse:collapse; width:100%; font-size:12.5px; }
 th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { background:#fafbfc; position:sticky; top:0; font-weight:600; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 .scroll { max-height:520px; overflow:auto; border:1px solid var(--line); border-radius:6px; }
+.xscroll { overflow-x:auto; }
 .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:6px; }
 .bar { height:6px; background:var(--accent); border-radius:3px; opacity:.75; }
 ul.ex { margin:0; padding-left:16px; color:#333; }
 .missing { color:var(--muted); font-style:italic; }
 code { background:#f0f2f5; padding:1px 4px; border-radius:3px; font-size:12px; }
 dl.card { display:grid; grid-template-columns:max-content 1fr; gap:3px 14px; margin:0; font-size:12.5px; }
-dl.card dt { color:var(--muted); } dl.card dd { margin:0; word-break:break-all; }
+dl.card dt { color:var(--muted); white-space:nowrap; } dl.card dd { margin:0; overflow-wrap:anywhere; }
 footer { color:var(--muted); font-size:12px; text-align:center; padding:10px; }
 """
 

@@ -25,13 +25,17 @@ def _fix_signs(xy: np.ndarray) -> np.ndarray:
 
 
 def pca_2d(vectors: np.ndarray) -> np.ndarray:
-    """First two principal components (exact SVD, sign-fixed)."""
+    """Scores on the first two principal components (eigenvectors of the d × d covariance; sign-fixed).
+
+    Working on the small covariance matrix keeps this well under a second for 100,000 × 384 inputs.
+    """
     x = np.asarray(vectors, dtype=np.float64)
-    x = x - x.mean(axis=0, keepdims=True)
     if x.shape[0] < 2:
         return np.zeros((x.shape[0], 2))
-    u, s, _ = np.linalg.svd(x, full_matrices=False)
-    xy = u[:, :2] * s[:2]
+    x = x - x.mean(axis=0, keepdims=True)
+    _, vecs = np.linalg.eigh(x.T @ x)
+    top = vecs[:, ::-1][:, :2]
+    xy = x @ top
     if xy.shape[1] < 2:
         xy = np.hstack([xy, np.zeros((xy.shape[0], 2 - xy.shape[1]))])
     return _fix_signs(xy)

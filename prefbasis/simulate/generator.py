@@ -226,8 +226,10 @@ def generate(config: SimulationConfig) -> SimulatedData:
     annotations = pd.DataFrame({"comparison": m_comp, "position": m_pos, "preference": prefs,
                                 "description": descriptions, "topic": topic_phrase[np.array(m_comp)],
                                 "planted_category": [keys[c] for c in m_cat]})
-    stated = annotations.groupby("comparison")["description"].agg(" ".join)
-    comparisons["rationale"] = stated.reindex(range(N)).to_numpy()
+    stated: list[list[str]] = [[] for _ in range(N)]
+    for i, text in zip(m_comp, descriptions):
+        stated[i].append(text)
+    comparisons["rationale"] = [" ".join(t) for t in stated]
 
     centered = strength - strength.mean(axis=0, keepdims=True)
     strengths = pd.DataFrame([{"model": models[m], "planted_category": keys[k], "strength": float(strength[m, k]),

@@ -134,18 +134,18 @@ CATEGORIES: tuple[Category, ...] = (
        "does precisely what the instructions asked for|sticks to the requested format and word limit|"
        "complies with all the stated requirements|obeys the instructions to the letter|"
        "adheres to the specified constraints|honors the exact requirements the user gave|"
-       "follows the requested output format|meets each specified condition of the instructions",
-       "as instructed|without ignoring any instruction|without deviating from the requirements|"
-       "in exactly the requested form|respecting the word limit and format|per the explicit directions given|"
-       "as the prompt demanded|in full compliance with the request"),
+       "follows the instructions on output format|meets each specified condition of the instructions",
+       "exactly as instructed|without ignoring any instruction|without deviating from the requirements|"
+       "in exactly the form the instructions required|respecting the word limit and format|per the explicit directions given|"
+       "as the instructions demanded|in full compliance with the instructions"),
     _c("clarity", "clear and easy to understand", "The response is clear and simple, easy for anyone to understand.",
        "easy to understand|clear and understandable|simple, plain language|clear explanation|"
        "accessible to beginners|jargon-free explanation",
        "explains things in simple, plain language|is easy to understand|"
-       "avoids jargon and stays understandable|makes a complicated idea easy to grasp|"
+       "avoids jargon and stays understandable|makes something complicated easy to grasp|"
        "uses simple words any beginner can understand|is more understandable for a novice|"
-       "makes the concept comprehensible to a layperson|clarifies the concept in everyday terms|"
-       "is easy to comprehend|breaks a hard idea down so anyone can understand it",
+       "is comprehensible to a layperson|is understandable in everyday terms|"
+       "is easy to comprehend|breaks it down so anyone can understand it",
        "without confusing jargon|so even a beginner understands|in layman's terms|"
        "instead of being confusing and hard to comprehend|so it is clearly understood|"
        "in plain, jargon-free language|so nothing is confusing|in an easy-to-understand way"),
@@ -153,13 +153,13 @@ CATEGORIES: tuple[Category, ...] = (
        "concrete examples|illustrative examples|example use cases|real-world examples|"
        "examples that illustrate|worked example included",
        "illustrates its points with concrete examples|gives real-world examples|"
-       "includes an example for each idea|shows a worked example|provides illustrative examples|"
+       "includes an example for each point|shows a worked example|provides illustrative examples|"
        "grounds the advice in tangible examples|offers practical examples as illustrations|"
        "backs each point with an example|uses a concrete example to demonstrate|"
        "adds sample scenarios as examples",
        "such as an example case|for instance, with an example scenario|rather than vague abstractions without examples|"
-       "so the idea is illustrated by example|with several illustrative examples|through real-life examples|"
-       "giving an example of each|with examples from everyday life"),
+       "so each point has an example|with several illustrative examples|through real-life examples|"
+       "giving an example of each|with plenty of examples"),
     _c("step_by_step", "step-by-step reasoning", "The response reasons step by step, showing each step of the process.",
        "step-by-step reasoning|step-by-step instructions|sequential steps|walkthrough of steps|"
        "shows the steps|logical chain of steps",
@@ -193,16 +193,16 @@ CATEGORIES: tuple[Category, ...] = (
        "without pushing an opinion|rather than a one-sided argument|with fairness to each side|"
        "rather than a clearly biased take|in an even-handed way|without partisan slant|"
        "giving each viewpoint equal weight|in an objective, impartial manner"),
-    _c("directness", "direct answer", "The response answers directly and decisively, without hedging or evasion.",
-       "direct, decisive answer|direct answer|no hedging|straight yes or no|answers directly|decisive response",
-       "answers directly and decisively|gives a straight, definite yes or no|commits to a definite position|"
-       "addresses the actual question head-on|responds decisively without hedging|"
-       "states its verdict directly up front|gives a direct yes-or-no verdict|"
-       "responds directly instead of dodging|provides a definitive verdict|"
-       "takes a decisive stance without hedging",
-       "without evasion or hedging|rather than dodging or evading|instead of vague non-answers|"
-       "with no beating around the bush|without equivocating|rather than sidestepping|"
-       "in a decisive, unambiguous way|without wishy-washy hedging"),
+    _c("directness", "direct answer", "The response answers directly and straightforwardly, without hedging or evasion.",
+       "direct, straight answer|direct answer|no hedging|straight yes or no|answers directly|straightforward reply",
+       "answers directly and straightforwardly|gives a straight, direct yes or no|answers straight away without hedging|"
+       "addresses the question directly, head-on|replies directly without hedging|"
+       "states the direct answer straight up front|gives a direct yes-or-no reply|"
+       "answers directly instead of dodging|replies in a straightforward, direct manner|"
+       "gives a direct reply without hedging",
+       "without evasion or hedging|rather than dodging or evading|instead of vague, evasive non-answers|"
+       "with no beating around the bush|without equivocating or hedging|rather than sidestepping it|"
+       "in a direct, straightforward way|without wishy-washy hedging"),
     _c("storytelling", "engaging storytelling", "The response tells an engaging story with vivid characters and a plot.",
        "good storytelling|engaging narrative|vivid story|compelling plot|narrative flow|character-driven story",
        "tells an engaging, vivid story|crafts a compelling narrative with characters|"
