@@ -60,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
     ap.add_argument("--eval-limit", type=int, default=60)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads (1: on a shared, oversubscribed VM two threads are far slower)")
     a = ap.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(a.threads)
 
     from prefbasis.models import smollm2_checkpoint
     from prefbasis.train.config import EvalConfig, ExportConfig, load_train_config

@@ -29,7 +29,7 @@ class Atoms:
 
 
 def fit_atoms(x: np.ndarray, weights: np.ndarray, *, n_atoms: int | None = None, seed: int = 0,
-              max_iter: int = 25) -> Atoms:
+              max_iter: int = 10) -> Atoms:
     """Weighted spherical k-means on unit vectors (Lloyd steps as float32 matrix products).
 
     Initial centres: a seeded weighted sample without replacement. Deterministic for a given seed

@@ -160,7 +160,7 @@ class PreferenceBasis:
         a = sparse.csr_matrix(counts) @ onehot
         res = fit_nmf(a, self.k_, seed=self.seed)
         vecs = component_vectors(res.components, atoms.centroids)
-        medoid_idx = np.array([int(np.argmax(self.embeddings_ @ v)) for v in vecs])
+        medoid_idx = np.argmax(self.embeddings_ @ vecs.T, axis=0)
         self.nmf_ = {"r2": res.r2, "k": int(res.components.shape[0]), "medoid_indices": medoid_idx,
                      "top_atoms": [[self.descriptions_[atoms.medoids[a]] for a in top] for top in res.top_atoms],
                      "components": res.components}

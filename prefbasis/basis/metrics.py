@@ -69,7 +69,11 @@ def pca_optimum_curve(v_centred: np.ndarray, total_ss: float, k_max: int) -> np.
     """Best possible R² of any rank-k subspace (Eckart–Young): top-k squared singular values / total."""
     if total_ss <= 0 or len(v_centred) == 0:
         return np.zeros(k_max)
-    eig = np.linalg.eigvalsh(v_centred.T @ v_centred)[::-1]  # squared singular values, descending
+    from threadpoolctl import threadpool_limits
+
+    gram = v_centred.T @ v_centred
+    with threadpool_limits(1):  # a d × d problem: threads only add contention
+        eig = np.linalg.eigvalsh(gram)[::-1]  # squared singular values, descending
     cum = np.cumsum(np.clip(eig, 0, None)) / total_ss
     cum = np.concatenate([cum, np.full(max(0, k_max - len(cum)), cum[-1])])
     return np.minimum(cum[:k_max], 1.0)

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefbasis.ingest.filters import apply_filters
 from prefbasis.ingest.registry import SourceFormat, read_source
 from prefbasis.ingest.sources import SUFFIXES, is_hf_id
 from prefbasis.ingest.writer import DatasetMeta, write_comparisons
+
+if TYPE_CHECKING:
+    from prefbasis.store import Store
 
 
 @dataclass
@@ -53,7 +57,7 @@ def _default_name(source: str) -> str:
     return name
 
 
-def ingest(store, source: str, format: SourceFormat | str, *, name: str | None = None,
+def ingest(store: "Store", source: str | Path, format: SourceFormat | str, *, name: str | None = None,
            english: bool = False, no_ties: bool = False, single_turn: bool = False,
            mapping: dict[str, str] | None = None) -> IngestReport:
     """Ingest `source` (file, folder or Hugging Face id) in `format` into `store`.

@@ -44,7 +44,7 @@ class SimulationConfig:
     n_topics: int = 21
     n_distinct: int = 5000              # distinct descriptions (fewer if there are fewer mentions)
     n_comparisons: int = 20000
-    n_judges: int = 60
+    n_judges: int = 100
     n_models: int = 12
     base_spread: float = 0.6            # sd of a model's shared strength (logits)
     strength_spread: float = 0.8        # sd of its per-category deviation (logits)

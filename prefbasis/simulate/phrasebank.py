@@ -42,7 +42,7 @@ CATEGORIES: tuple[Category, ...] = (
        "trims its length down to a few concise lines|is compact and succinct|"
        "cuts the length and stays concise|keeps its length brief",
        "without padding or filler|with no long-windedness|in just a sentence or two|"
-       "rather than a lengthy wall of text|at a fraction of the length|in very few sentences|"
+       "rather than going on at great length|at a fraction of the length|in very few sentences|"
        "without padding it out|in a brief, compact form"),
     _c("thoroughness", "thorough and detailed", "The response is thorough and detailed, covering every aspect in depth.",
        "thorough, detailed answer|comprehensive coverage|depth of detail|in-depth treatment|"
@@ -81,19 +81,19 @@ CATEGORIES: tuple[Category, ...] = (
        "is more creative and original|comes up with imaginative, inventive ideas|"
        "shows real creativity and originality|offers fresh, unconventional ideas|"
        "takes an inventive, original approach|brainstorms novel and imaginative options|"
-       "thinks outside the box creatively|proposes surprising, original concepts|"
-       "displays creative flair and imagination|invents clever, unexpected ideas",
+       "thinks outside the box creatively|proposes original, imaginative concepts|"
+       "displays creative flair and imagination|invents novel, creative ideas",
        "instead of generic clichés|with genuine originality|rather than predictable ideas|"
-       "full of imaginative twists|with inventive, novel angles|avoiding the obvious, stale suggestions|"
-       "with an artistic, original spark|in an unexpectedly creative way"),
+       "full of imaginative invention|with inventive, novel angles|avoiding the obvious, stale suggestions|"
+       "with a creative, original spark|in a remarkably creative, original way"),
     _c("humor", "funny and witty", "The response is funny and witty, making the reader laugh.",
        "good sense of humour|funny, witty reply|playful jokes|sense of humor|witty wordplay|lighthearted and funny",
-       "is genuinely funny and witty|makes the reader laugh|includes clever jokes and puns|"
+       "is genuinely funny and witty|makes the reader laugh|includes funny jokes and puns|"
        "has a playful sense of humor|adds witty, humorous remarks|delivers a hilarious punchline|"
        "keeps a lighthearted, comedic tone|uses funny wordplay|is amusing and jokey|"
        "cracks a good joke",
-       "that actually land|with comic timing|so it is entertaining and fun|instead of dry, humorless prose|"
-       "with laugh-out-loud moments|full of puns and jokes|in a playful, joking way|with a humorous twist"),
+       "with jokes that actually land|with comic timing|so it is funny and fun|instead of dry, humorless prose|"
+       "with laugh-out-loud moments|full of puns and jokes|in a playful, joking way|with humorous punchlines"),
     _c("empathy", "empathetic and warm", "The response is empathetic and warm, acknowledging the user's feelings.",
        "shows empathy|warm, caring tone|emotional support|compassionate response|acknowledges feelings|"
        "kind and supportive",
@@ -133,7 +133,7 @@ CATEGORIES: tuple[Category, ...] = (
        "follows the given instructions exactly|respects every constraint in the prompt|"
        "does precisely what the instructions asked for|sticks to the requested format and word limit|"
        "complies with all the stated requirements|obeys the instructions to the letter|"
-       "adheres to the specified constraints|honors the exact requirements the user gave|"
+       "adheres to the specified constraints|honors the exact requirements in the instructions|"
        "follows the instructions on output format|meets each specified condition of the instructions",
        "exactly as instructed|without ignoring any instruction|without deviating from the requirements|"
        "in exactly the form the instructions required|respecting the word limit and format|per the explicit directions given|"
@@ -207,12 +207,12 @@ CATEGORIES: tuple[Category, ...] = (
        "good storytelling|engaging narrative|vivid story|compelling plot|narrative flow|character-driven story",
        "tells an engaging, vivid story|crafts a compelling narrative with characters|"
        "builds a story with a gripping plot|has a captivating narrative arc|"
-       "brings the characters and setting to life|weaves an immersive tale|"
-       "uses vivid storytelling and narration|develops the plot with suspense|"
+       "brings the story's characters to life|weaves an immersive story|"
+       "uses vivid storytelling and narration|develops the story's plot with suspense|"
        "narrates events like a real story|creates a memorable story with dialogue",
-       "with a beginning, middle and end|with rich characters and scenes|that keeps the reader hooked|"
-       "with a satisfying plot twist|like a well-told tale|with vivid narrative description|"
-       "in an immersive storytelling style|with dramatic tension and a resolution"),
+       "with a story's beginning, middle and end|with rich story characters|with a plot that keeps the reader hooked|"
+       "with a satisfying story ending|like a well-told story|with vivid narrative description|"
+       "in an immersive storytelling style|with a dramatic plot and a resolution"),
     _c("math_correctness", "correct math", "The response gets the math right, with correct calculations and the right numerical answer.",
        "math correctness|correct calculation|right numerical answer|accurate arithmetic|correct equation solving|"
        "valid math solution",
@@ -263,12 +263,12 @@ CATEGORIES: tuple[Category, ...] = (
 # Sentence frames. The generic words are few and short ("It", "and"), so the two claims and the
 # detail, which all carry the category's meaning, dominate the embedding. Tested alternatives
 # with varied subjects ("The preferred response ...", "Compared with the other answer, ...")
-# made MiniLM cluster by frame instead of by category.
+# made MiniLM cluster by frame instead of by category; so did a single extra "The response ..."
+# frame next to the "It ..." ones (a medoid with that frame attracted other categories' items).
 FRAMES: tuple[str, ...] = (
     "It {claim} and {claim2}, {detail}.",
     "It {claim} {detail}, and {claim2}.",
     "It {claim} and {claim2}.",
-    "The response {claim} and {claim2}, {detail}.",
 )
 
 

@@ -55,14 +55,14 @@ TOPICS: tuple[Topic, ...] = (
        "Can I substitute butter with oil in a cake?",
        "simmer the tomatoes with garlic and olive oil for twenty minutes|check that the yeast is fresh and the water lukewarm|"
        "roast about twenty minutes per pound at a moderate heat|use about three quarters as much oil as butter|"
-       "stir-fry vegetables with tofu and soy sauce", "step_by_step|creativity"),
+       "stir-fry vegetables with tofu and soy sauce", "creativity|conciseness"),
     _t("finance", "personal finance|budgeting and saving money|investing advice|retirement savings question|"
        "managing debt|money management",
        "How should I start investing with little money?|Should I pay off debt or save first?|"
        "How does compound interest work?|What is a good monthly budget method?|Is a Roth IRA worth it?",
        "build an emergency fund before investing|pay off high-interest debt first|"
        "low-cost index funds spread the risk|use the fifty thirty twenty budgeting rule|"
-       "compound interest earns interest on past interest", "factual_accuracy|personalization"),
+       "compound interest earns interest on past interest", "math_correctness|personalization"),
     _t("health", "health and fitness|exercise routine advice|workout planning|medical symptom question|"
        "nutrition and diet|staying physically healthy",
        "What is a good beginner workout plan?|How much protein do I need per day?|"
@@ -77,7 +77,7 @@ TOPICS: tuple[Topic, ...] = (
        "How can I make new friends as an adult?",
        "talk calmly about how each of you feels|give yourself time to grieve the relationship|"
        "reach out with an honest and open message|plan the conversation and explain your reasons|"
-       "join clubs or classes that match your interests", "empathy|personalization"),
+       "join clubs or classes that match your interests", "empathy|directness"),
     _t("creative_writing", "creative writing|writing a poem|short story request|fiction writing help|"
        "composing song lyrics|writing a fantasy tale",
        "Write a short poem about the sea.|Tell me a story about a dragon who is afraid of fire.|"
@@ -85,7 +85,7 @@ TOPICS: tuple[Topic, ...] = (
        "Write a bedtime story about a brave mouse.",
        "the waves whisper secrets to the shore|the dragon learns that courage means facing fear|"
        "the summer night glows with fireflies|the letter arrived twenty years too late|"
-       "the little mouse crosses the dark kitchen to save a friend", "creativity|storytelling"),
+       "the little mouse crosses the dark kitchen to save a friend", "storytelling|creativity"),
     _t("math", "math homework|solving an equation|algebra problem|probability question|"
        "arithmetic calculation|geometry homework help",
        "Solve 3x + 5 = 20.|What is the probability of rolling two sixes?|What is 17 times 23?|"
@@ -114,14 +114,14 @@ TOPICS: tuple[Topic, ...] = (
        "How can I improve my resume?|How do I ask my boss for a raise?|How do I negotiate a job offer?",
        "research the company and practise common questions|quantify achievements on your resume|"
        "bring evidence of your results when asking for a raise|test the new field with a side project first|"
-       "negotiate with a specific number backed by market data", "personalization|examples"),
+       "negotiate with a specific number backed by market data", "examples|thoroughness"),
     _t("language_learning", "language learning|learning Spanish|grammar of a foreign language|"
        "translation request|vocabulary practice|learning a new language",
        "What is the best way to learn Spanish quickly?|Translate 'good morning' into French.|"
        "When do I use ser versus estar?|How many words do I need to be fluent?|How can I practise speaking Japanese alone?",
        "practise a little every day with spaced repetition|good morning in French is bonjour|"
        "ser is for permanent traits and estar for states|a few thousand common words cover most conversation|"
-       "shadow native audio and record yourself", "examples|clarity"),
+       "shadow native audio and record yourself", "fluency|clarity"),
     _t("shopping", "product recommendations|buying a laptop|choosing a phone|shopping advice|"
        "comparing gadgets|which product to buy",
        "Which laptop should I buy for programming?|Is an iPhone or an Android phone better?|"
@@ -129,14 +129,14 @@ TOPICS: tuple[Topic, ...] = (
        "Should I buy an e-reader or a tablet?",
        "sixteen gigabytes of memory and a good keyboard matter most|choose the phone whose ecosystem you already use|"
        "a bagless cordless model is convenient|get fitted shoes with enough cushioning|an e-reader is easier on the eyes",
-       "up_to_date|personalization"),
+       "conciseness|directness"),
     _t("legal", "legal question|tenant rights|contract law question|legal advice request|"
        "understanding the law|consumer rights issue",
        "Can my landlord keep my deposit?|Is a verbal agreement legally binding?|"
        "What should I do after a car accident?|Can I get a refund for a faulty product?|Do I need a will?",
        "landlords usually must itemize deductions from a deposit|verbal contracts can be binding but are hard to prove|"
        "exchange insurance details and document the scene|consumers are generally entitled to a refund for faulty goods|"
-       "a will makes sure your wishes are followed", "neutrality|citations"),
+       "a will makes sure your wishes are followed", "neutrality|instruction_following"),
     _t("mental_health", "mental health support|coping with anxiety|feeling stressed|dealing with loneliness|"
        "emotional wellbeing|managing depression",
        "I feel anxious all the time, what can I do?|I am so stressed about exams.|I feel lonely lately.|"
@@ -150,41 +150,41 @@ TOPICS: tuple[Topic, ...] = (
        "How do I paint a room properly?|Why does my circuit breaker keep tripping?",
        "turn off the water and replace the washer|use wall anchors rated for the weight|"
        "try a plunger and then a drain snake|prepare the walls and apply two thin coats|"
-       "an overloaded circuit often trips the breaker", "step_by_step|safety"),
+       "an overloaded circuit often trips the breaker", "formatting|thoroughness"),
     _t("pets", "pet care|dog training|cat behavior question|caring for a puppy|pet health|animal care advice",
        "How do I stop my dog from barking at night?|Why does my cat scratch the furniture?|"
        "How often should I feed a puppy?|Is chocolate dangerous for dogs?|How do I introduce a new cat to my home?",
        "give the dog more exercise and a calm bedtime routine|provide a scratching post near the furniture|"
        "puppies usually eat three to four small meals a day|chocolate is toxic to dogs|"
-       "keep the new cat in a separate room at first", "safety|step_by_step"),
+       "keep the new cat in a separate room at first", "humor|storytelling"),
     _t("philosophy", "philosophy question|ethics debate|meaning of life|moral dilemma|"
        "philosophical argument|free will discussion",
        "What is the meaning of life?|Is it ever right to lie?|Do we have free will?|"
        "Is capital punishment ethical?|What did Kant mean by the categorical imperative?",
        "many philosophers say meaning is something we create|some ethicists allow lying to prevent harm|"
        "compatibilists argue free will fits with determinism|people disagree sharply about capital punishment|"
-       "act only on rules you could will to be universal", "neutrality|clarity"),
+       "act only on rules you could will to be universal", "neutrality|fluency"),
     _t("business", "business strategy|marketing plan|startup advice|small business question|"
        "growing a company|sales and marketing",
        "How do I market my small bakery?|Write a pitch for my startup.|How do I price my consulting services?|"
        "How can I get my first customers?|What should a business plan include?",
        "post photos on local social media and offer tastings|lead the pitch with the problem you solve|"
        "price by the value delivered rather than the hours|ask your network for the first referrals|"
-       "a business plan covers the market, costs and revenue", "creativity|instruction_following"),
+       "a business plan covers the market, costs and revenue", "instruction_following|humor"),
     _t("tech_support", "tech support|computer troubleshooting|wifi problem|smartphone issue|"
        "software installation help|fixing a slow computer",
        "My laptop is very slow, how can I speed it up?|My wifi keeps disconnecting.|"
        "How do I back up my phone?|Why won't my printer connect?|How do I update my graphics drivers?",
        "remove startup programs and free up disk space|restart the router and update its firmware|"
        "turn on cloud backup in the settings|reconnect the printer to the same network|"
-       "download the driver from the manufacturer's website", "step_by_step|up_to_date"),
+       "download the driver from the manufacturer's website", "working_code|up_to_date"),
     _t("news", "current events|recent news question|latest technology news|politics today|"
        "recent election results|what happened this week",
        "What are the latest developments in AI?|Who won the most recent World Cup?|"
        "What is the current inflation rate?|What is new in the latest iPhone?|What happened at the last climate summit?",
        "new language models are released every few months|the answer depends on the latest tournament|"
        "inflation figures are published monthly by statistics offices|each new phone improves the camera and chip|"
-       "climate summits negotiate emission targets", "up_to_date|neutrality"),
+       "climate summits negotiate emission targets", "up_to_date|citations"),
 )
 
 # Real-looking model names (n_models beyond this list get "model-13", "model-14", ...).

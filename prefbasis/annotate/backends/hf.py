@@ -73,6 +73,7 @@ class TransformersAnnotator:
         return results
 
     async def annotate_batch(self, requests: list[AnnotationRequest]) -> list[AnnotationOutcome]:
+        self._load()  # in the main thread: transformers' lazy imports are not thread-safe
         gen = await asyncio.to_thread(self._generate, [r.messages for r in requests])
         return [AnnotationOutcome(r, raw=text, tokens_in=tin, tokens_out=tout, requests_made=1)
                 for r, (text, tin, tout) in zip(requests, gen)]

@@ -33,7 +33,7 @@ _VERDICT = re.compile(r"^(therefore|in conclusion|overall|in summary|considering
                       r"\bi would (rate|choose|give|say)\b|\bbetter (answer|response) is\b", re.I)
 _HEADER = re.compile(r"^[\w' ]{0,40}:\s*$|^#+ |^\**(assistant \d'?s? answer|evaluation)\**:?$", re.I)
 _BOTH = re.compile(r"^(both|neither|the two|each of)\b", re.I)
-_ASSISTANT = re.compile(r"\b(?:Assistant|Answer|Response)\s*([12])(?:'s)?(?:\s+(?:answer|response|submission))?", re.I)
+_ASSISTANT = re.compile(r"\b(?:Assistant|Answer|Response)\s*([12])(?:('s)(\s+(?:answer|response|submission))?)?", re.I)
 _EVAL = re.compile(r"\b(more|less|better|worse|lacks?|lacking|missing|miss(?:es|ed)?|fails?|failed|"
                    r"(?:in)?accura\w*|(?:in)?correct\w*|error\w*|mistake\w*|detail\w*|concise|thorough\w*|"
                    r"comprehensive|clear\w*|vague|verbose|relevant|irrelevant|helpful|unhelpful|"
@@ -96,8 +96,10 @@ def _rewrite(sentence: str, winner_position: int) -> str:
     def name(m: re.Match[str]) -> str:
         pos = int(m.group(1))
         if winner_position == 0:
-            return "the first response" if pos == 1 else "the second response"
-        return "the preferred response" if pos == winner_position else "the other response"
+            name_ = "the first response" if pos == 1 else "the second response"
+        else:
+            name_ = "the preferred response" if pos == winner_position else "the other response"
+        return name_ + "'s" if m.group(2) and not m.group(3) else name_
 
     s = _ASSISTANT.sub(name, sentence)
     s = re.sub(r"(^|[.!?]\s+)the ", lambda m: m.group(1) + "The ", s)
@@ -105,11 +107,40 @@ def _rewrite(sentence: str, winner_position: int) -> str:
     return s if s.endswith((".", "!", "?")) else s + "."
 
 
-def name_preference(sentence: str) -> str | None:
-    """A 2-6 word name for the quality a sentence is about."""
+_NEG = re.compile(r"\b(lacks?|lacking|missing|miss(?:es|ed)?|fails?|failed|inaccura\w*|incorrect\w*|"
+                  r"errors?|mistakes?|wrong|vague|verbose|irrelevant|unhelpful|does not|did not|doesn't|"
+                  r"didn't|not as|less|only|confus\w*|repetitive|incomplete)\b", re.I)
+_CLAUSE = re.compile(r",?\s+(?:but|while|whereas|although|however)\s+|;\s*", re.I)
+
+
+def _lexicon(text: str) -> str | None:
     for pattern, pref in _LEX:
-        if pattern.search(sentence):
+        if pattern.search(text):
             return pref
+    return None
+
+
+def focus_clause(sentence: str, winner_position: int) -> str:
+    """The clause that says something about the winner (else a criticism of the loser)."""
+    clauses = [c for c in _CLAUSE.split(sentence) if c]
+    for c in clauses:
+        if any(int(m.group(1)) == winner_position for m in _ASSISTANT.finditer(c)):
+            return c
+    for c in clauses:
+        if _NEG.search(c):
+            return c
+    return sentence
+
+
+def name_preference(sentence: str) -> str | None:
+    """A 2-6 word name for the quality a sentence (or clause) is about: its comparative first."""
+    for m in _MORE.finditer(sentence):
+        pref = _lexicon(m.group(0))
+        if pref:
+            return pref
+    pref = _lexicon(sentence)
+    if pref:
+        return pref
     m = _MORE.search(sentence)
     if m:
         words = [w.lower() for w in m.groups() if w and w.lower() not in STOPWORDS]
@@ -133,11 +164,13 @@ def preferences_from_rationale(rationale: str, winner_position: int, limit: int 
     for i, sent in enumerate(split_sentences(rationale)):
         if keep_sentence(sent):
             mentions = {int(m.group(1)) for m in _ASSISTANT.finditer(sent)}
+            if winner_position and winner_position not in mentions and not _NEG.search(sent):
+                continue  # praise of the loser alone does not say why the winner won
             about_winner = 0 if winner_position in mentions else 1
             kept.append((about_winner, i, sent))
     out, seen = [], set()
     for _, _, sent in sorted(kept):
-        pref = name_preference(sent)
+        pref = name_preference(focus_clause(sent, winner_position) if winner_position else sent)
         if pref is None or pref in seen:
             continue
         seen.add(pref)
