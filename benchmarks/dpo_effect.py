@@ -54,11 +54,11 @@ def build_store(db: Path, n_other: int, seed: int):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default="/tmp/prefbasis-dpo-effect")
-    ap.add_argument("--steps", type=int, default=12)
-    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--steps", type=int, default=24)
+    ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--max-length", type=int, default=96)
     ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
-    ap.add_argument("--eval-limit", type=int, default=60)
+    ap.add_argument("--eval-limit", type=int, default=40)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads (1: on a shared, oversubscribed VM two threads are far slower)")

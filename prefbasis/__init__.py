@@ -16,6 +16,10 @@ __version__ = "0.1.0"
 # name -> module that defines it (imported on first use)
 _EXPORTS = {
     "Store": "prefbasis.store",
+    "build_report": "prefbasis.report",
+    "ReportConfig": "prefbasis.report",
+    "run_demo": "prefbasis.demo",
+    "DemoConfig": "prefbasis.demo",
     "simulate": "prefbasis.simulate",
     "SimulationConfig": "prefbasis.simulate",
     "run_query": "prefbasis.query",

@@ -107,7 +107,8 @@ def test_real_server_cache_rerun_and_kill9_resume(served, tmp_path, capsys):
     assert _finished(db)[0] == N
     assert main(_args(served, db)) == 0
     second = capsys.readouterr().out
-    print(f"\nfirst run: {first.strip()}\nrerun: {second.strip()}")
+    with capsys.disabled():
+        print(f"\nfirst run: {' | '.join(first.strip().splitlines())}\nrerun: {' | '.join(second.strip().splitlines())}")
     assert second.strip().endswith("requests made: 0")
 
     # kill -9 a real subprocess half-way, then resume
@@ -130,7 +131,8 @@ def test_real_server_cache_rerun_and_kill9_resume(served, tmp_path, capsys):
     assert main(_args(served, db2)) == 0
     resumed = capsys.readouterr().out
     done, rows, expected_rows = _finished(db2)
-    print(f"killed after {done_before}/{N} finished; resume: {resumed.strip()}")
+    with capsys.disabled():
+        print(f"killed after {done_before}/{N} finished; resume: {' | '.join(resumed.strip().splitlines())}")
     assert done == N and rows == expected_rows >= rows_before  # exactly N, no duplicate, none lost
     assert main(_args(served, db2)) == 0
     assert capsys.readouterr().out.strip().endswith("requests made: 0")

@@ -192,3 +192,7 @@ def test_report_renders_in_headless_chromium(store, tmp_path):
                     tmp_path)
     assert shot.exists() and shot.stat().st_size > 20_000, proc.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("PREFBASIS_SCREENSHOT_DIR"):  # CI keeps it as an artefact
+        keep = Path(os.environ["PREFBASIS_SCREENSHOT_DIR"])
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, keep / "report-test.png")

@@ -103,6 +103,15 @@ def test_same_seed_same_store_and_rerun_adds_nothing(tmp_path):
         s.close()
 
 
+def test_two_names_same_config_are_two_datasets(store):
+    cfg = SimulationConfig(seed=1, n_comparisons=200, n_distinct=100, n_judges=4)
+    one = simulate(store, cfg)
+    two = simulate(store, SimulationConfig(**{**cfg.as_dict(), "name": "copy"}))
+    assert one.dataset_id != two.dataset_id and two.added
+    assert store.scalar("select count(*) from comparisons") == 400
+    assert store.scalar("select count(*) from planted_comparisons group by dataset_id limit 1") == 200
+
+
 def test_responses_reflect_the_reason():
     rng = np.random.default_rng(0)
     topic = TOPICS[0]
@@ -149,8 +158,8 @@ def test_categories_separate_in_minilm():
     """Paraphrases of one category embed near each other and away from the others (real MiniLM)."""
     from prefbasis.simulate.separability import embed_texts, separability
 
-    data = generate(SimulationConfig(seed=11))
-    sample = data.descriptions.groupby("planted_category", group_keys=False).sample(20, random_state=0)
+    data = generate(SimulationConfig(seed=11, n_comparisons=4000, n_distinct=1500))
+    sample = data.descriptions.groupby("planted_category", group_keys=False).sample(12, random_state=0)
     rep = separability(embed_texts(sample["description"].tolist()), sample["planted_category"].tolist())
     assert rep.centroid_accuracy >= 0.98
     assert rep.within_cosine > rep.max_between_centroid_cosine + 0.02

@@ -6,8 +6,9 @@ section, and so on. Tables that later migrations add (`basis_curves`, `basis_sta
 
 Example:
     >>> from prefbasis.store import Store
-    >>> data = load_report_data(Store.open(":memory:"))  # doctest: +SKIP
+    >>> load_report_data(Store.open(":memory:"))
     Traceback (most recent call last):
+    ...
     prefbasis.errors.PrefbasisError: no basis in this store: run `prefbasis extract` first
 """
 from __future__ import annotations

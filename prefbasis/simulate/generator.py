@@ -52,6 +52,7 @@ class SimulationConfig:
     topic_boost: float = 1.0            # a topic multiplies its favoured categories' odds by 1 + this
     extra_reason_prob: float = 0.35     # chance of a 2nd stated reason, and (times it) of a 3rd
     zipf: float = 1.1                   # exponent of description reuse beyond the first use
+    balance_categories: bool = True     # rescale judge mixtures so categories are equally common overall
     name: str | None = None             # dataset name (default: simulated-seed<S>)
 
     def validate(self) -> None:
@@ -119,6 +120,26 @@ def _allocate(counts: np.ndarray, total: int, caps: np.ndarray) -> np.ndarray:
     return alloc
 
 
+def expected_shares(mixtures: np.ndarray, boost: np.ndarray) -> np.ndarray:
+    """Expected share of each category as the deciding reason (judge and topic drawn uniformly)."""
+    p = mixtures[:, None, :] * boost[None, :, :]
+    return (p / p.sum(axis=2, keepdims=True)).mean(axis=(0, 1))
+
+
+def balance_mixtures(mixtures: np.ndarray, boost: np.ndarray, iters: int = 50) -> np.ndarray:
+    """Rescale every judge's mixture column-wise so the categories' expected shares are equal.
+
+    Judges keep their relative preferences (each column is multiplied by one factor), so profiles
+    stay distinct, while no planted category is rare by chance.
+    """
+    w = mixtures.copy()
+    target = 1.0 / w.shape[1]
+    for _ in range(iters):
+        w *= target / expected_shares(w, boost)
+        w /= w.sum(axis=1, keepdims=True)
+    return w
+
+
 def description_pool(cat: Category, n: int, rng: np.random.Generator) -> list[str]:
     """`n` distinct paraphrases of `cat` (fewer only if the phrase bank runs out)."""
     if n <= 0:
@@ -176,6 +197,8 @@ def generate(config: SimulationConfig) -> SimulatedData:
         for key in topic.affinity:
             if key in keys:
                 boost[t, keys.index(key)] += config.topic_boost
+    if config.balance_categories:
+        mixtures = balance_mixtures(mixtures, boost)
 
     topic_i = rng.integers(T, size=N)
     judge_i = rng.integers(J, size=N)
@@ -217,7 +240,7 @@ def generate(config: SimulationConfig) -> SimulatedData:
         topic = tops[topic_i[i]]
         win, lose = response_pair(topic, keys[reason[i]], rng)
         a, b = (win, lose) if a_wins[i] else (lose, win)
-        rows.append({"source_key": f"simulate:{config.seed}:{i}",
+        rows.append({"source_key": f"simulate:{i}",
                      "prompt": topic.prompts[int(rng.integers(len(topic.prompts)))],
                      "response_a": a, "response_b": b, "model_a": models[ma[i]], "model_b": models[mb[i]],
                      "winner": "a" if a_wins[i] else "b", "judge": judges[judge_i[i]],

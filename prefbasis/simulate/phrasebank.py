@@ -38,23 +38,23 @@ CATEGORIES: tuple[Category, ...] = (
        "concise answer|brief, succinct reply|short and concise|keeps it brief|short length|"
        "brevity and concision",
        "is brief and concise|keeps it short and succinct|is much shorter and more concise|"
-       "is only a few sentences long|is short, terse and succinct|stays brief instead of long|"
+       "is only a couple of lines long|is short, terse and succinct|stays brief instead of long|"
        "trims its length down to a few concise lines|is compact and succinct|"
        "cuts the length and stays concise|keeps its length brief",
-       "without padding or filler|with no long-windedness|in just a sentence or two|"
-       "rather than going on at great length|at a fraction of the length|in very few sentences|"
+       "without padding or filler|with no long-windedness|in just a line or two|"
+       "rather than going on at great length|at a fraction of the length|in very few words|"
        "without padding it out|in a brief, compact form"),
-    _c("thoroughness", "thorough and detailed", "The response is thorough and detailed, covering every aspect in depth.",
-       "thorough, detailed answer|comprehensive coverage|depth of detail|in-depth treatment|"
-       "detailed and complete|covers all aspects thoroughly",
-       "is far more thorough and detailed|covers every aspect of the topic in depth|"
-       "gives comprehensive, in-depth coverage|goes into much greater detail|"
-       "explores the topic thoroughly and exhaustively|provides a detailed, comprehensive treatment|"
-       "addresses all the relevant aspects thoroughly|offers far more comprehensive detail|"
-       "elaborates on each aspect in thorough detail|covers the subject comprehensively",
-       "with extensive detail|in considerable depth and detail|covering every nuance in depth|"
+    _c("thoroughness", "thorough and detailed", "The response is thorough and comprehensive, covering every aspect in depth.",
+       "thorough, detailed answer|comprehensive coverage|thoroughness and depth|in-depth treatment|"
+       "complete and comprehensive|covers all aspects thoroughly",
+       "is far more thorough and comprehensive|covers every aspect of the topic in depth|"
+       "gives comprehensive, in-depth coverage|goes into much greater depth|"
+       "explores the topic thoroughly and exhaustively|provides a comprehensive, complete treatment|"
+       "addresses all the relevant aspects thoroughly|offers far more comprehensive coverage|"
+       "goes through each aspect thoroughly|covers the subject comprehensively",
+       "with exhaustive thoroughness|in considerable depth|covering every aspect in depth|"
        "rather than a shallow, superficial overview|with comprehensive, exhaustive coverage|"
-       "going deep into the details|in a thorough, exhaustive way|with in-depth detail on every aspect"),
+       "going deep into every aspect|in a thorough, exhaustive way|leaving no aspect out"),
     _c("factual_accuracy", "factually accurate", "The response is factually accurate and free of errors.",
        "factual accuracy|correct facts|accurate information|no factual errors|factually correct answer|"
        "truthful and accurate",
@@ -76,16 +76,16 @@ CATEGORIES: tuple[Category, ...] = (
        "without syntax errors|with no bugs in the program|so the code compiles cleanly|"
        "and the code does not crash|and the function returns the right output|"
        "without runtime exceptions|with a correct implementation|so the script executes successfully"),
-    _c("creativity", "creative and original", "The response is creative and original, with imaginative ideas.",
-       "creative thinking|original ideas|imaginative response|inventive thinking|creative flair|novel, fresh ideas",
-       "is more creative and original|comes up with imaginative, inventive ideas|"
+    _c("creativity", "creative and original", "The response is creative and original, with inventive, novel ideas.",
+       "creative thinking|original ideas|inventive solutions|innovative thinking|creative problem solving|novel, fresh ideas",
+       "is more creative and original|comes up with inventive, original ideas|"
        "shows real creativity and originality|offers fresh, unconventional ideas|"
-       "takes an inventive, original approach|brainstorms novel and imaginative options|"
-       "thinks outside the box creatively|proposes original, imaginative concepts|"
-       "displays creative flair and imagination|invents novel, creative ideas",
-       "instead of generic clichés|with genuine originality|rather than predictable ideas|"
-       "full of imaginative invention|with inventive, novel angles|avoiding the obvious, stale suggestions|"
-       "with a creative, original spark|in a remarkably creative, original way"),
+       "takes an inventive, innovative approach|brainstorms novel and original options|"
+       "thinks outside the box creatively|proposes innovative, original solutions|"
+       "displays creative, innovative thinking|invents novel, creative ideas",
+       "instead of generic, conventional suggestions|with genuine originality|rather than predictable ideas|"
+       "full of innovative ideas|with inventive, novel angles|avoiding the obvious, stale suggestions|"
+       "with creative, original problem solving|in a remarkably creative, original way"),
     _c("humor", "funny and witty", "The response is funny and witty, making the reader laugh.",
        "good sense of humour|funny, witty reply|playful jokes|sense of humor|witty wordplay|lighthearted and funny",
        "is genuinely funny and witty|makes the reader laugh|includes funny jokes and puns|"
@@ -203,16 +203,16 @@ CATEGORIES: tuple[Category, ...] = (
        "without evasion or hedging|rather than dodging or evading|instead of vague, evasive non-answers|"
        "with no beating around the bush|without equivocating or hedging|rather than sidestepping it|"
        "in a direct, straightforward way|without wishy-washy hedging"),
-    _c("storytelling", "engaging storytelling", "The response tells an engaging story with vivid characters and a plot.",
-       "good storytelling|engaging narrative|vivid story|compelling plot|narrative flow|character-driven story",
-       "tells an engaging, vivid story|crafts a compelling narrative with characters|"
-       "builds a story with a gripping plot|has a captivating narrative arc|"
-       "brings the story's characters to life|weaves an immersive story|"
-       "uses vivid storytelling and narration|develops the story's plot with suspense|"
-       "narrates events like a real story|creates a memorable story with dialogue",
-       "with a story's beginning, middle and end|with rich story characters|with a plot that keeps the reader hooked|"
-       "with a satisfying story ending|like a well-told story|with vivid narrative description|"
-       "in an immersive storytelling style|with a dramatic plot and a resolution"),
+    _c("storytelling", "engaging storytelling", "The response tells a story with characters, a plot and a narrative arc.",
+       "good storytelling|story with a plot|narrative storytelling|compelling plot|narrative flow|character-driven story",
+       "tells a story with a real plot|crafts a narrative with characters and a plot|"
+       "builds a story with a gripping plot|has a narrative arc like a novel|"
+       "brings the story's characters to life|narrates a story with characters and dialogue|"
+       "uses storytelling and narration|develops the story's plot with suspense|"
+       "narrates events like a real story|creates a story with a protagonist and dialogue",
+       "with a story's beginning, middle and end|with story characters and a setting|with a plot that unfolds|"
+       "with a satisfying story ending|like a well-told story|with a narrator and characters|"
+       "in a narrative storytelling style|with a dramatic plot and a resolution"),
     _c("math_correctness", "correct math", "The response gets the math right, with correct calculations and the right numerical answer.",
        "math correctness|correct calculation|right numerical answer|accurate arithmetic|correct equation solving|"
        "valid math solution",

@@ -88,7 +88,9 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
         return result
     record_cols = ["source_key", "prompt", "response_a", "response_b", "winner", "model_a", "model_b",
                    "judge", "rationale"]
-    records = [dict(r, language="en", turns=1) for r in data.comparisons[record_cols].to_dict("records")]
+    # the source key names the dataset, so two simulations never share comparison ids
+    records = [dict(r, source_key=f"{meta.dataset_id}:{i}", language="en", turns=1)
+               for i, r in enumerate(data.comparisons[record_cols].to_dict("records"))]
     with store.transaction() as con:
         written = write_comparisons(con, meta, records)
         ids = pd.Series(written.ids)
