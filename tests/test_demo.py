@@ -29,6 +29,11 @@ def test_demo_chain_recovers_planted_truth(store, tmp_path):
     text = format_summary(result)
     assert f"k = {result.k}" in text and "ARI" in text and str(result.report) in text
     assert re.search(r"coverage \d+\.\d%", text)
+    # running it again on the same store is deterministic and adds no second dataset
+    again = run_demo(store, DemoConfig(out=tmp_path / "demo", seed=0, bootstrap=20, stability=2,
+                                       min_battles=20, simulation=SMALL))
+    assert (again.basis_id, again.k, again.ari) == (result.basis_id, result.k, result.ari)
+    assert store.table_counts()["comparisons"] == counts["comparisons"]
 
 
 def test_demo_cli_rejects_half_real_data_options(db_path, capsys):

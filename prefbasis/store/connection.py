@@ -151,8 +151,8 @@ class Store:
         return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        row = self.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        rows = self.execute(sql, params).fetchall()  # fetch all: DuckDB 2 keeps a partial result pending
+        return rows[0][0] if rows else None
 
     def df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None):
         """Result as a pandas DataFrame."""
