@@ -177,3 +177,23 @@ def test_same_row_twice_in_one_file_is_one_comparison(store, tmp_path):
     path.write_text("\n".join(lines + lines[:2]) + "\n")
     report = ingest(store, path, "arena")
     assert (report.total_read, report.added, report.duplicates) == (7, 5, 2)
+
+
+def test_vectorized_ids_equal_content_hash_for_every_code_point():
+    """DuckDB-computed ids == Python `comparison_id` for text holding any Unicode code point."""
+    import pyarrow as pa
+
+    from prefbasis.ingest.writer import RECORD_COLUMNS, comparison_id, id_array, records_table
+
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    chunks = ["".join(points[i:i + 64]) + '"\\/' for i in range(0, len(points), 64)]
+    singles = [f"x{chr(c)}\\u001By" for c in range(0x80)]  # every escape on its own, and a look-alike
+    texts = chunks + singles
+    recs = [Record(source_key=str(i), prompt=t, response_a=t[::-1], response_b="b" + t,
+                   winner="tie", model_a=None if i % 3 else t[:5], judge=None if i % 2 else "j")
+            for i, t in enumerate(texts)]
+    table = records_table(recs)
+    assert table.column_names == list(RECORD_COLUMNS)
+    ids = id_array("arena", table)
+    assert isinstance(ids, pa.Array) and ids.null_count == 0
+    assert ids.to_pylist() == [comparison_id("arena", r) for r in recs]

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
     """category_id, name, mentions, share (of the judge's mentions; unassigned as its own row)."""
+    import pandas as pd
+
     from prefbasis.embed import normalize_text
 
     ann = store.df("select a.description from annotations a join comparisons c using (comparison_id) "
@@ -28,12 +30,11 @@ def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
     counts: dict = {}
     for d in ann["description"]:
         c = label.get(normalize_text(d))
-        key = -1 if c is None or c != c else int(c)
+        key = -1 if c is None or pd.isna(c) else int(c)
         counts[key] = counts.get(key, 0) + 1
     total = max(sum(counts.values()), 1)
     rows = [(int(c), n, counts.get(int(c), 0)) for c, n in zip(cats["category_id"], cats["name"])]
     rows.append((None, "(unassigned)", counts.get(-1, 0)))
-    import pandas as pd
 
     df = pd.DataFrame(rows, columns=["category_id", "name", "mentions"])
     df["share"] = (df["mentions"] / total).round(4)

@@ -72,11 +72,51 @@ def records_table(records: Iterable[Record | Mapping[str, Any]]):
     return pa.table(cols, schema=schema)
 
 
-def table_ids(fmt: str, table) -> list[str]:
+ID_FIELDS = ("source_key", "prompt", "response_a", "response_b", "model_a", "model_b", "winner", "judge")
+# DuckDB's to_json writes exactly Python's json.dumps(..., ensure_ascii=False, separators=(",", ":"))
+# for a list of strings/nulls (checked over every code point, tests/test_ingest_formats.py), except
+# that it spells these control characters' escapes in upper-case hex (\u001B, not \u001b): rows with
+# one of them (rare) are hashed in Python instead.
+_UPPER_HEX_ESCAPES = r"[\x{0b}\x{0e}\x{0f}\x{1a}-\x{1f}]"
+
+
+def _ids_sql(view: str) -> str:
+    cols = ", ".join(f'"{c}"' for c in ID_FIELDS)
+    return (f"select case when regexp_matches(concat({cols}), '{_UPPER_HEX_ESCAPES}') then null "
+            f"else substr(sha256(to_json([?::varchar, {cols}])::varchar), 1, 32) end as comparison_id "
+            f"from {view}")
+
+
+def table_ids(fmt: str, table, con: Any = None) -> list[str]:
     """`comparison_id` of every row of a records table (same as `comparison_id` on a Record)."""
-    cols = [table.column(c).to_pylist() for c in
-            ("source_key", "prompt", "response_a", "response_b", "model_a", "model_b", "winner", "judge")]
-    return [content_hash(fmt, *row) for row in zip(*cols)]
+    return id_array(fmt, table, con).to_pylist()
+
+
+def id_array(fmt: str, table, con: Any = None):
+    """`comparison_id` of every row of a records table, as an Arrow string array, computed in DuckDB.
+
+    The same ids as `comparison_id(fmt, record)` (= `content_hash` of the ID_FIELDS), vectorized.
+    `con`: a DuckDB connection to use (default: a private in-memory one).
+    """
+    import duckdb
+    import pyarrow as pa
+
+    own = con is None
+    con = duckdb.connect() if own else con
+    view = "_prefbasis_id_rows"
+    con.register(view, table.select(list(ID_FIELDS)))
+    try:
+        ids = con.execute(_ids_sql(view), [fmt]).fetch_arrow_table().column(0).combine_chunks()
+    finally:
+        con.unregister(view)
+        if own:
+            con.close()
+    if ids.null_count:  # the rare rows with an upper-case-hex escape: hash them in Python
+        rows = table.select(list(ID_FIELDS))
+        fixed = [cid if cid is not None else content_hash(fmt, *rows.slice(i, 1).to_pylist()[0].values())
+                 for i, cid in enumerate(ids.to_pylist())]
+        ids = pa.array(fixed, pa.string())
+    return ids
 
 
 def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Record | Mapping[str, Any]] | Any
@@ -95,21 +135,21 @@ def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Re
     con = store_or_con
     table = records if isinstance(records, pa.Table) else records_table(records)
     dataset_id = meta.dataset_id
-    ids = table_ids(meta.format, table)
+    id_col = id_array(meta.format, table, con)
+    ids = id_col.to_pylist()
     n = table.num_rows
     seen: set[str] = set()
     first = [not (i in seen or seen.add(i)) for i in ids]  # the same row twice in one input: once
-    table = table.append_column("comparison_id", pa.array(ids, pa.string())) \
-        .append_column("dataset_id", pa.array([dataset_id] * n, pa.string()))
-    if not all(first):
+    table = table.append_column("comparison_id", id_col)
+    if len(seen) < n:
         table = table.filter(pa.array(first))
     view = "_prefbasis_new_comparisons"
     con.register(view, table)
     try:
-        cols = ", ".join(COLUMNS)
+        cols = ", ".join(f"n.{c}" if c != "dataset_id" else "?" for c in COLUMNS)
         added = con.execute(
-            f"insert into comparisons ({cols}) select {cols} from {view} n "
-            f"anti join comparisons c on c.comparison_id = n.comparison_id").fetchone()[0]
+            f"insert into comparisons ({', '.join(COLUMNS)}) select {cols} from {view} n "
+            f"anti join comparisons c on c.comparison_id = n.comparison_id", [dataset_id]).fetchone()[0]
     finally:
         con.unregister(view)
     params = dumps(meta.params or {})
