@@ -74,7 +74,7 @@ def build_store(path: Path, n: int, seed: int = 0):
 
 def run_one(n: int) -> dict:
     """Child process: build the store, then time extract (embeddings cached)."""
-    from prefbasis.basis.extract import ExtractConfig, extract
+    from prefbasis.basis import ExtractConfig, extract
 
     with tempfile.TemporaryDirectory() as tmp:
         store, m = build_store(Path(tmp) / "bench.duckdb", n)
@@ -105,7 +105,7 @@ def validate_simulator(path: str, seed: int = 0, stability: int = 5) -> dict:
     """simulate(21 planted) → extract --k auto and --k 21 (MiniLM, cached after the first run) → scores."""
     from sklearn.metrics import adjusted_rand_score
 
-    from prefbasis.basis.extract import ExtractConfig, extract
+    from prefbasis.basis import ExtractConfig, extract
     from prefbasis.basis.store_adapter import load_basis
     from prefbasis.embed import normalize_text
     from prefbasis.simulate import SimulationConfig, simulate

@@ -110,7 +110,7 @@ def _descriptions(store: Store, dataset_id: str) -> list[str]:
 
 
 def _extract(store: Store, cfg: DemoConfig, dataset_id: str) -> str:
-    from prefbasis.basis.extract import ExtractConfig, extract
+    from prefbasis.basis import ExtractConfig, extract
 
     k: Any = cfg.k if cfg.k == "auto" else int(cfg.k)
     kwargs: dict[str, Any] = {"k": k, "target": cfg.target, "seed": cfg.seed, "dataset": dataset_id,

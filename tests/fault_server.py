@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -50,14 +51,18 @@ class FaultServer:
             def log_message(self, *a):  # quiet
                 pass
 
+            def setup(self):
+                super().setup()
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def _send(self, code: int, body: bytes, headers: dict | None = None) -> None:
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(body)
+                self._headers_buffer.append(b"\r\n" + body)  # headers and body in one write
+                self.flush_headers()
 
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", 0))
@@ -88,7 +93,10 @@ class FaultServer:
                     content = "```json\n" + content + "\n```"
                 self._send(200, _completion(content))
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256
+
+        self.httpd = Server((host, port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://{host}:{self.httpd.server_address[1]}/v1"
 

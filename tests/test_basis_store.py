@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from prefbasis.basis.extract import ExtractConfig, extract
+from prefbasis.basis import ExtractConfig, extract
 from prefbasis.basis.store_adapter import load_basis
 from prefbasis.cli import main
 from prefbasis.embed import _write_cache, normalize_text

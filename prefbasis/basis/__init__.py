@@ -15,9 +15,9 @@ _LAZY = {
     "Category": "prefbasis.basis.estimator",
     "Method": "prefbasis.basis.estimator",
     "DEFAULT_TAU": "prefbasis.basis.estimator",
-    "extract": "prefbasis.basis.extract",
-    "ExtractConfig": "prefbasis.basis.extract",
-    "ExtractResult": "prefbasis.basis.extract",
+    "extract": "prefbasis.basis.pipeline",
+    "ExtractConfig": "prefbasis.basis.pipeline",
+    "ExtractResult": "prefbasis.basis.pipeline",
     "load_basis": "prefbasis.basis.store_adapter",
 }
 

@@ -37,7 +37,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.basis.extract import ExtractConfig, extract
+    from prefbasis.basis import ExtractConfig, extract
 
     store = open_store(args)
     cfg = ExtractConfig(k=args.k, target=args.target, method=args.method, tau=args.tau,

@@ -106,7 +106,7 @@ def id_array(fmt: str, table, con: Any = None):
     view = "_prefbasis_id_rows"
     con.register(view, table.select(list(ID_FIELDS)))
     try:
-        ids = con.execute(_ids_sql(view), [fmt]).fetch_arrow_table().column(0).combine_chunks()
+        ids = con.sql(_ids_sql(view), params=[fmt]).to_arrow_table().column(0).combine_chunks()
     finally:
         con.unregister(view)
         if own:

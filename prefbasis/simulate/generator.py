@@ -167,10 +167,10 @@ def pool_capacity(cat: Category) -> int:
 
 
 def _extra_reasons(rng: np.random.Generator, mix: np.ndarray, first: int, n_extra: int) -> list[int]:
+    """Up to `n_extra` further categories from the judge's mixture, none repeated, `first` excluded."""
     probs = mix.copy()
     out: list[int] = []
-    for c in [first]:
-        probs[c] = 0.0
+    probs[first] = 0.0
     for _ in range(n_extra):
         if probs.sum() <= 0:
             break
