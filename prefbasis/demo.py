@@ -122,13 +122,14 @@ def _extract(store: Store, cfg: DemoConfig, dataset_id: str) -> str:
 
 def recovery_ari(store: Store, basis_id: str, dataset_id: str) -> tuple[float | None, pd.DataFrame]:
     """Adjusted Rand index of the basis's description categories vs the planted ones (unassigned = own label),
-    and the planted category each basis category matches (its majority)."""
+    over the descriptions of planted categories only (the simulator's one-off '(idiosyncratic)' reasons,
+    which no category should cover, are left out), and the planted category each basis category matches."""
     from sklearn.metrics import adjusted_rand_score
 
     from prefbasis.embed import normalize_text
 
-    planted = store.df("select description, planted_category from planted_descriptions where dataset_id = ?",
-                       [dataset_id])
+    planted = store.df("select description, planted_category from planted_descriptions where dataset_id = ? "
+                       "and planted_category <> '(idiosyncratic)'", [dataset_id])
     if planted.empty:
         return None, pd.DataFrame()
     planted["description"] = planted["description"].map(normalize_text)
@@ -226,7 +227,7 @@ def run_demo(store: Store, config: DemoConfig | None = None) -> DemoResult:
     ari, match = recovery_ari(store, basis_id, dataset_id)
     spearman = recovery_spearman(store, basis_id, dataset_id, match) if ari is not None else None
     planted_k = store.scalar("select count(distinct planted_category) from planted_descriptions "
-                             "where dataset_id = ?", [dataset_id]) or None
+                             "where dataset_id = ? and planted_category <> '(idiosyncratic)'", [dataset_id]) or None
 
     def num(name: str) -> float | None:
         v = basis.get(name)

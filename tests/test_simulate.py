@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from prefbasis.errors import ConfigError
-from prefbasis.simulate import CATEGORIES, SimulationConfig, generate, simulate
+from prefbasis.simulate import CATEGORIES, IDIOSYNCRATIC, SimulationConfig, generate, simulate
 from prefbasis.simulate.responses import response_pair
+from prefbasis.simulate.writer import write
 from prefbasis.simulate.topics import TOPICS
 from prefbasis.store import Store
 
@@ -46,10 +47,37 @@ def test_generate_counts_and_fields():
     assert data.descriptions["description"].is_unique
 
 
+def test_idiosyncratic_reasons_and_popularity():
+    cfg = SimulationConfig(seed=5, n_comparisons=6000, n_distinct=2000, idiosyncratic_share=0.1)
+    data = generate(cfg)
+    ann = data.annotations
+    idio = ann[ann["planted_category"] == IDIOSYNCRATIC]
+    assert 0.08 < len(idio) / len(ann) < 0.12
+    # one-off: each idiosyncratic description is stated once and is not a planted paraphrase
+    assert idio["description"].is_unique
+    truth = data.descriptions.set_index("description")["planted_category"]
+    assert (truth.reindex(idio["description"]) == IDIOSYNCRATIC).all()
+    assert ann["description"].nunique() == 2000
+    # comparisons decided by one: label stored, winner follows the mean strength
+    decided = data.comparisons["planted_category"] == IDIOSYNCRATIC
+    assert 0.07 < decided.mean() < 0.13
+    # planted shares are unequal (seeded Zipf popularity) and sum to 1 - idiosyncratic share
+    share = data.categories["share"]
+    assert share.max() / share.min() > 1.5
+    assert abs(share.sum() - len(ann[ann["planted_category"] != IDIOSYNCRATIC]) / len(ann)) < 1e-9
+    flat = generate(SimulationConfig(seed=5, n_comparisons=6000, n_distinct=2000, popularity_zipf=0.0,
+                                     idiosyncratic_share=0.0))
+    assert flat.categories["share"].max() / flat.categories["share"].min() < 1.3
+    assert IDIOSYNCRATIC not in set(flat.annotations["planted_category"])
+
+
 def test_winners_follow_planted_strengths():
     data = generate(SimulationConfig(seed=3, n_comparisons=12000, n_distinct=2000, n_models=8))
     comp = data.comparisons
-    s = data.strengths.set_index(["model", "planted_category"])["strength"]
+    # a comparison decided by an idiosyncratic reason follows the model's mean strength
+    mean = data.strengths.groupby("model")["strength"].mean()
+    s = pd.concat([data.strengths.set_index(["model", "planted_category"])["strength"],
+                   pd.Series(mean.to_numpy(), index=pd.MultiIndex.from_product([mean.index, [IDIOSYNCRATIC]]))])
     sa = s.reindex(pd.MultiIndex.from_arrays([comp["model_a"], comp["planted_category"]])).to_numpy()
     sb = s.reindex(pd.MultiIndex.from_arrays([comp["model_b"], comp["planted_category"]])).to_numpy()
     p_a = 1 / (1 + np.exp(-(sa - sb)))
@@ -75,6 +103,7 @@ def test_simulate_writes_consistent_truth(store):
                         "and winner in ('a', 'b') and model_a <> model_b") == 1500
     # every annotated description has its planted category; the comparison's planted reason is stated
     assert store.scalar("select count(*) from annotations a anti join planted_descriptions p using (description)") == 0
+    assert store.scalar("select count(*) from planted_descriptions where planted_category = '(idiosyncratic)'") > 0
     assert store.scalar("""select count(*) from planted_comparisons pc where not exists (
         select 1 from annotations a join planted_descriptions p using (description)
         where a.comparison_id = pc.comparison_id and p.planted_category = pc.planted_category)""") == 0
@@ -84,7 +113,11 @@ def test_simulate_writes_consistent_truth(store):
     assert store.scalar("select max(abs(m - 1000)) from (select avg(elo) m from planted_model_strengths "
                         "group by planted_category)") < 1e-6
     shares = store.df("select planted_category, share, n_distinct from planted_categories")
-    assert len(shares) == 21 and abs(shares["share"].sum() - 1) < 1e-9 and shares["n_distinct"].sum() == 600
+    n_idio = store.scalar("select count(*) from planted_descriptions where planted_category = '(idiosyncratic)'")
+    idio_share = store.scalar("select avg((p.planted_category = '(idiosyncratic)')::int) from annotations "
+                              "join planted_descriptions p using (description)")
+    assert len(shares) == 21 and abs(shares["share"].sum() + idio_share - 1) < 1e-9
+    assert shares["n_distinct"].sum() + n_idio == 600
 
 
 def test_same_seed_same_store_and_rerun_adds_nothing(tmp_path):
@@ -129,23 +162,49 @@ def test_config_errors():
             generate(SimulationConfig(**bad))
 
 
-def test_public_exports(store):
-    import prefbasis
+def test_import_form_and_no_callable_module(store):
+    import prefbasis.simulate as package
+    from prefbasis.simulate import simulate as fn
 
-    res = prefbasis.simulate(store, prefbasis.SimulationConfig(seed=1, n_comparisons=50, n_distinct=40, n_judges=3))
+    assert not callable(package)
+    res = fn(store, SimulationConfig(seed=1, n_comparisons=50, n_distinct=40, n_judges=3))
     assert res.n_comparisons == 50
+
+
+def test_changed_generator_and_leftovers_do_not_collide(store):
+    """A new generator output for the same config is a new dataset (no duplicate annotation_id), and
+    leftovers of a dataset whose `datasets` row was deleted are replaced cleanly."""
+    cfg = SimulationConfig(seed=2, n_comparisons=120, n_distinct=80, n_judges=3, n_models=3)
+    old = generate(cfg)
+    new = generate(cfg)
+    new.annotations["description"] = new.annotations["description"] + " Really."
+    new.descriptions["description"] = new.descriptions["description"] + " Really."
+    a = write(store, old)
+    b = write(store, new)
+    assert a.added and b.added and a.dataset_id != b.dataset_id
+    assert store.scalar("select count(*) from annotations") == a.n_annotations + b.n_annotations
+    store.execute("delete from datasets where dataset_id = ?", [a.dataset_id])
+    store.execute("delete from planted_judges where dataset_id = ?", [a.dataset_id])
+    again = write(store, old)
+    assert again.added and again.dataset_id == a.dataset_id
+    assert store.scalar("select count(*) from annotations") == a.n_annotations + b.n_annotations
+    assert store.scalar("select n_rows from datasets where dataset_id = ?", [a.dataset_id]) == 120
+    assert store.scalar("select count(*) from planted_comparisons where dataset_id = ?", [a.dataset_id]) == 120
 
 
 def test_cli_simulate(db_path, capsys):
     from prefbasis.cli import main
 
     rc = main(["--db", str(db_path), "-q", "simulate", "--seed", "2", "--comparisons", "400", "--distinct", "250",
-               "--judges", "5", "--models", "4", "--categories", "10", "--name", "tiny"])
+               "--judges", "5", "--models", "4", "--categories", "10", "--name", "tiny",
+               "--idiosyncratic-share", "0"])
     assert rc == 0
     assert "400 comparisons" in capsys.readouterr().out
     with Store.open(db_path, read_only=True) as s:
         assert s.scalar("select name from datasets") == "tiny"
-        assert s.scalar("select count(distinct planted_category) from planted_descriptions") == 10
+        assert s.scalar("select count(distinct planted_category) from planted_descriptions "
+                        "where planted_category <> '(idiosyncratic)'") == 10
+        assert s.scalar("select count(*) from planted_descriptions where planted_category = '(idiosyncratic)'") == 0
         assert s.scalar("select count(distinct description) from annotations") == 250
         counts = s.table_counts()
     assert main(["--db", str(db_path), "simulate", "--categories", "99"]) == 2
@@ -165,3 +224,24 @@ def test_categories_separate_in_minilm():
     assert rep.within_cosine > rep.max_between_centroid_cosine + 0.02
     assert rep.within_cosine > rep.mean_between_cosine + 0.3
     assert len(rep.per_category_accuracy) == len(CATEGORIES)
+
+
+@pytest.mark.slow
+def test_idiosyncratic_reasons_stay_far_from_planted_centroids():
+    """One-off reasons are not paraphrases of any planted category, nor tightly grouped (real MiniLM)."""
+    from prefbasis.simulate.separability import embed_texts
+
+    data = generate(SimulationConfig(seed=11, n_comparisons=4000, n_distinct=1500))
+    desc = data.descriptions
+    planted = desc[desc["planted_category"] != IDIOSYNCRATIC].groupby("planted_category", group_keys=False).sample(
+        10, random_state=0)
+    idio = desc[desc["planted_category"] == IDIOSYNCRATIC].sample(200, random_state=0)
+    e_p, e_i = embed_texts(planted["description"].tolist()), embed_texts(idio["description"].tolist())
+    labels = planted["planted_category"].to_numpy()
+    cents = np.stack([e_p[labels == c].mean(0) for c in np.unique(labels)])
+    cents /= np.linalg.norm(cents, axis=1, keepdims=True)
+    assert (e_i @ cents.T).max() < 0.5
+    sim = e_i @ e_i.T
+    np.fill_diagonal(sim, -1)
+    # no tight group: no reason has more than 10% of the others within the estimator's default tau
+    assert (sim >= 0.58).sum(axis=1).max() < 0.1 * len(idio)

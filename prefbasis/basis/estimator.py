@@ -24,8 +24,9 @@ from enum import Enum
 import numpy as np
 
 from prefbasis.basis import metrics
-from prefbasis.basis.atoms import candidate_indices, fit_atoms
+from prefbasis.basis.atoms import candidate_indices, fit_atoms, nearest
 from prefbasis.basis.naming import name_categories
+from prefbasis.basis.refine import refine_medoids
 from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import Embedder, normalize_text, unit_rows
 from prefbasis.errors import ConfigError, InputError
@@ -63,8 +64,8 @@ class PreferenceBasis:
 
     def __init__(self, k: int | str = "auto", target: float = DEFAULT_TARGET, method: str = "coverage",
                  tau: float = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
-                 seed: int = 0, embedder: Embedder | None = None, nmf: bool = True) -> None:
-        self.k, self.target, self.method, self.tau = k, target, method, tau
+                 seed: int = 0, embedder: Embedder | None = None, nmf: bool = True, refine: bool = True) -> None:
+        self.k, self.target, self.method, self.tau, self.refine = k, target, method, tau, refine
         self.n_atoms, self.k_max, self.seed, self.embedder, self.nmf = n_atoms, k_max, seed, embedder, nmf
 
     # -- fitting -----------------------------------------------------------------------------
@@ -111,10 +112,15 @@ class PreferenceBasis:
         self.variation_curve_ = metrics.variation_curve(v_c, total_ss, x[self.candidate_order_], k_curve)
         self.pca_curve_ = metrics.pca_optimum_curve(v_c, total_ss, k_curve)
         auto = min(metrics.choose_k(self.coverage_curve_, self.target), len(order))
-        self.k_ = auto if self.k == "auto" else int(self.k)
-        if self.k_ > len(order):
-            raise ConfigError(f"k={self.k_} but only {len(order)} categories add coverage at tau={self.tau}")
-        self.category_indices_ = self.candidate_order_[: self.k_]
+        if self.k != "auto" and int(self.k) > len(order):
+            raise ConfigError(f"k={self.k} but only {len(order)} categories add coverage at tau={self.tau}")
+        self.refined_coverage_: dict[int, float] = {}
+        if self.k == "auto" and self.refine:
+            self.k_ = self._auto_k_refined(x, w, auto, len(order))
+        else:
+            self.k_ = auto if self.k == "auto" else int(self.k)
+        self.greedy_indices_ = self.candidate_order_[: self.k_]
+        self.category_indices_ = self._representatives(x, w, self.k_)
         self.nmf_ = None
         if self.nmf or method is Method.NMF:
             self._fit_nmf(counts, atoms)
@@ -130,6 +136,36 @@ class PreferenceBasis:
         self.variation_explained_ = float(metrics.variation_curve(v_c, total_ss, self.category_vectors_, self.k_)[-1])
         self.pca_optimum_ = float(self.pca_curve_[min(self.k_, k_curve) - 1])
         return self
+
+    def _representatives(self, x: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+        """The first k greedy categories, refined to weighted medoids (`refine.py`) unless refine=False."""
+        greedy = self.candidate_order_[:k]
+        if not self.refine:
+            return greedy.copy()
+        reps = refine_medoids(x, w, greedy)
+        if k not in self.refined_coverage_:
+            _, sims = nearest(x, x[reps])
+            self.refined_coverage_[k] = float(w[sims.astype(np.float64) >= self.tau].sum() / w.sum())
+        return reps
+
+    def _auto_k_refined(self, x: np.ndarray, w: np.ndarray, start: int, k_hi: int) -> int:
+        """Smallest k whose *refined* basis reaches the target, searched outward from the greedy k.
+
+        Refinement moves representatives off the borders greedy favours, so the returned basis's
+        coverage can differ from the greedy curve; this keeps "coverage(k*) >= target" true of the
+        basis actually returned (unless even k_hi categories fall short).
+        """
+        k = start
+        self._representatives(x, w, k)
+        while self.refined_coverage_[k] < self.target - 1e-12 and k < k_hi:
+            k += 1
+            self._representatives(x, w, k)
+        while k > 1:
+            self._representatives(x, w, k - 1)
+            if self.refined_coverage_[k - 1] < self.target - 1e-12:
+                break
+            k -= 1
+        return k
 
     def _vectors(self, raw: Sequence[str], texts: list[str], mapping: np.ndarray,
                  embeddings: np.ndarray | None) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""`prefbasis simulate [--seed S] [--categories 21] [--distinct 5000] [--comparisons N] ...`.
+"""`prefbasis simulate [--seed S] [--categories 21] [--distinct 5000] [--comparisons N] [--idiosyncratic-share 0.08] ...`.
 
 Writes a synthetic dataset with planted preference categories (see docs/simulate.md).
 """
@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--models", type=int, default=d.n_models, help=f"models (default {d.n_models})")
     p.add_argument("--strength-spread", type=float, default=d.strength_spread,
                    help=f"sd of per-category model strength, logits (default {d.strength_spread})")
+    p.add_argument("--idiosyncratic-share", type=float, default=d.idiosyncratic_share,
+                   help=f"share of stated reasons that are one-off, idiosyncratic (default {d.idiosyncratic_share})")
     p.add_argument("--name", default=None, help="dataset name (default simulated-seed<S>)")
     p.set_defaults(func=run)
 
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
     cfg = SimulationConfig(seed=args.seed, n_categories=args.categories, n_topics=args.topics,
                            n_distinct=args.distinct, n_comparisons=args.comparisons, n_judges=args.judges,
-                           n_models=args.models, strength_spread=args.strength_spread, name=args.name)
+                           n_models=args.models, strength_spread=args.strength_spread,
+                           idiosyncratic_share=args.idiosyncratic_share, name=args.name)
     cfg.validate()
     store = open_store(args)
     try:

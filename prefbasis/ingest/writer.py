@@ -73,18 +73,7 @@ def records_table(records: Iterable[Record | Mapping[str, Any]]):
 
 
 ID_FIELDS = ("source_key", "prompt", "response_a", "response_b", "model_a", "model_b", "winner", "judge")
-# DuckDB's to_json writes exactly Python's json.dumps(..., ensure_ascii=False, separators=(",", ":"))
-# for a list of strings/nulls (checked over every code point, tests/test_ingest_formats.py), except
-# that it spells these control characters' escapes in upper-case hex (\u001B, not \u001b): rows with
-# one of them (rare) are hashed in Python instead.
-_UPPER_HEX_ESCAPES = r"[\x{0b}\x{0e}\x{0f}\x{1a}-\x{1f}]"
-
-
-def _ids_sql(view: str) -> str:
-    cols = ", ".join(f'"{c}"' for c in ID_FIELDS)
-    return (f"select case when regexp_matches(concat({cols}), '{_UPPER_HEX_ESCAPES}') then null "
-            f"else substr(sha256(to_json([?::varchar, {cols}])::varchar), 1, 32) end as comparison_id "
-            f"from {view}")
+_ID_CHUNK = 16_384  # rows per DuckDB to_json batch (bounds the memory of the JSON text)
 
 
 def table_ids(fmt: str, table, con: Any = None) -> list[str]:
@@ -93,30 +82,46 @@ def table_ids(fmt: str, table, con: Any = None) -> list[str]:
 
 
 def id_array(fmt: str, table, con: Any = None):
-    """`comparison_id` of every row of a records table, as an Arrow string array, computed in DuckDB.
+    """`comparison_id` of every row of a records table as an Arrow string array.
 
-    The same ids as `comparison_id(fmt, record)` (= `content_hash` of the ID_FIELDS), vectorized.
+    The same ids as `comparison_id(fmt, record)`, i.e. `content_hash` (SHA-256 of the compact JSON
+    list) of the ID_FIELDS, with the JSON text made by DuckDB's `to_json` (vectorized) and hashed by
+    `hashlib`. `to_json` writes exactly Python's `json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))` for a list of strings and nulls (checked over every code point in
+    tests/test_ingest_formats.py) except that it spells some control characters' escapes in
+    upper-case hex (`\\u001B`); rows whose JSON has any `\\u00` escape are hashed by `content_hash`.
     `con`: a DuckDB connection to use (default: a private in-memory one).
     """
+    import hashlib
+
     import duckdb
     import pyarrow as pa
 
     own = con is None
     con = duckdb.connect() if own else con
     view = "_prefbasis_id_rows"
-    con.register(view, table.select(list(ID_FIELDS)))
+    cols = ", ".join(f'"{c}"' for c in ID_FIELDS)
+    sql = f"select to_json([?::varchar, {cols}])::varchar from {view}"
+    rows = table.select(list(ID_FIELDS))
+    sha256 = hashlib.sha256
+    ids: list[str] = []
     try:
-        ids = con.sql(_ids_sql(view), params=[fmt]).to_arrow_table().column(0).combine_chunks()
+        for start in range(0, rows.num_rows, _ID_CHUNK):
+            chunk = rows.slice(start, _ID_CHUNK)
+            con.register(view, chunk)
+            try:
+                texts = con.sql(sql, params=[fmt]).to_arrow_table().column(0).to_pylist()
+            finally:
+                con.unregister(view)
+            for i, text in enumerate(texts):
+                if "\\u00" in text:  # an escape DuckDB may spell differently: hash in Python
+                    ids.append(content_hash(fmt, *chunk.slice(i, 1).to_pylist()[0].values()))
+                else:
+                    ids.append(sha256(text.encode()).hexdigest()[:32])
     finally:
-        con.unregister(view)
         if own:
             con.close()
-    if ids.null_count:  # the rare rows with an upper-case-hex escape: hash them in Python
-        rows = table.select(list(ID_FIELDS))
-        fixed = [cid if cid is not None else content_hash(fmt, *rows.slice(i, 1).to_pylist()[0].values())
-                 for i, cid in enumerate(ids.to_pylist())]
-        ids = pa.array(fixed, pa.string())
-    return ids
+    return pa.array(ids, pa.string())
 
 
 def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Record | Mapping[str, Any]] | Any

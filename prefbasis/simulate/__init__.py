@@ -1,5 +1,7 @@
 """Planted-basis synthetic datasets: known preference categories, topics, judges and model strengths.
 
+Import the function from here: ``from prefbasis.simulate import simulate``.
+
 Example:
     >>> from prefbasis.store import Store
     >>> store = Store.open(":memory:")
@@ -8,24 +10,11 @@ Example:
     100
 """
 from prefbasis.simulate.generator import SimulatedData, SimulationConfig, generate
+from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC
 from prefbasis.simulate.phrasebank import CATEGORIES, Category
 from prefbasis.simulate.topics import TOPICS, Topic
 from prefbasis.simulate.writer import SimulationResult, simulate, write
 
-__all__ = ["CATEGORIES", "TOPICS", "Category", "SimulatedData", "SimulationConfig", "SimulationResult", "Topic",
+__all__ = ["CATEGORIES", "IDIOSYNCRATIC", "TOPICS", "Category", "SimulatedData", "SimulationConfig", "SimulationResult", "Topic",
            "generate", "simulate", "write"]
 
-
-class _CallableModule(__import__("types").ModuleType):
-    """`prefbasis.simulate` names both this package and the function `simulate` (a public export).
-
-    Importing the package binds the attribute `prefbasis.simulate` to the module, which would shadow
-    the lazily exported function; making the module callable keeps `prefbasis.simulate(store, cfg)`
-    working either way.
-    """
-
-    def __call__(self, *args, **kwargs) -> SimulationResult:
-        return simulate(*args, **kwargs)
-
-
-__import__("sys").modules[__name__].__class__ = _CallableModule

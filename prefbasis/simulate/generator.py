@@ -7,11 +7,16 @@
    models' strengths for c; the annotation states c first, then 0-2 extra reasons.
 4. Each mention gets a description from its category's pool of distinct paraphrases: every pool
    entry is used at least once, the rest of the mentions follow a Zipf law over the pool.
+5. A share `idiosyncratic_share` of stated reasons are one-off idiosyncratic reasons (the long tail
+   no category covers): each used once; a comparison decided by one goes to the model that is
+   stronger on average over the categories (Bradley–Terry on the mean strength).
 
 Example:
     >>> data = generate(SimulationConfig(seed=1, n_comparisons=200, n_distinct=150, n_judges=5))
     >>> len(data.comparisons), data.annotations["description"].nunique()
     (200, 150)
+    >>> int((data.annotations["planted_category"] == "(idiosyncratic)").sum()) > 0
+    True
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from prefbasis.errors import ConfigError
+from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC, idiosyncratic_reasons, short_preference
 from prefbasis.simulate.phrasebank import CATEGORIES, FRAMES, Category, render
 from prefbasis.simulate.responses import response_pair
 from prefbasis.simulate.topics import TOPICS, model_names
@@ -52,7 +58,9 @@ class SimulationConfig:
     topic_boost: float = 1.0            # a topic multiplies its favoured categories' odds by 1 + this
     extra_reason_prob: float = 0.35     # chance of a 2nd stated reason, and (times it) of a 3rd
     zipf: float = 1.1                   # exponent of description reuse beyond the first use
-    balance_categories: bool = True     # rescale judge mixtures so categories are equally common overall
+    balance_categories: bool = True     # rescale judge mixtures so categories reach their popularity overall
+    popularity_zipf: float = 0.3        # category popularity ∝ 1/rank^this over a seeded order (0 = equal)
+    idiosyncratic_share: float = 0.08   # share of stated reasons that are one-off, idiosyncratic reasons
     name: str | None = None             # dataset name (default: simulated-seed<S>)
 
     def validate(self) -> None:
@@ -65,6 +73,10 @@ class SimulationConfig:
                 raise ConfigError(f"{key} must be at least 1, got {getattr(self, key)}")
         if self.n_models < 2:
             raise ConfigError(f"--models must be at least 2, got {self.n_models}")
+        if not 0 <= self.idiosyncratic_share < 1:
+            raise ConfigError(f"idiosyncratic_share must be in [0, 1), got {self.idiosyncratic_share}")
+        if self.popularity_zipf < 0:
+            raise ConfigError(f"popularity_zipf must be >= 0, got {self.popularity_zipf}")
         if not 0 <= self.extra_reason_prob <= 1:
             raise ConfigError(f"extra_reason_prob must be in [0, 1], got {self.extra_reason_prob}")
 
@@ -126,14 +138,22 @@ def expected_shares(mixtures: np.ndarray, boost: np.ndarray) -> np.ndarray:
     return (p / p.sum(axis=2, keepdims=True)).mean(axis=(0, 1))
 
 
-def balance_mixtures(mixtures: np.ndarray, boost: np.ndarray, iters: int = 50) -> np.ndarray:
-    """Rescale every judge's mixture column-wise so the categories' expected shares are equal.
+def popularity(n: int, exponent: float, rng: np.random.Generator) -> np.ndarray:
+    """Target share of each of `n` categories: ∝ 1/rank^exponent, ranks in a seeded random order."""
+    shares = 1.0 / np.arange(1, n + 1) ** exponent
+    return (shares / shares.sum())[rng.permutation(n)]
+
+
+def balance_mixtures(mixtures: np.ndarray, boost: np.ndarray, iters: int = 50,
+                     target: np.ndarray | None = None) -> np.ndarray:
+    """Rescale every judge's mixture column-wise so the categories' expected shares reach `target`
+    (default: all equal).
 
     Judges keep their relative preferences (each column is multiplied by one factor), so profiles
     stay distinct, while no planted category is rare by chance.
     """
     w = mixtures.copy()
-    target = 1.0 / w.shape[1]
+    target = np.full(w.shape[1], 1.0 / w.shape[1]) if target is None else target
     for _ in range(iters):
         w *= target / expected_shares(w, boost)
         w /= w.sum(axis=1, keepdims=True)
@@ -197,15 +217,19 @@ def generate(config: SimulationConfig) -> SimulatedData:
         for key in topic.affinity:
             if key in keys:
                 boost[t, keys.index(key)] += config.topic_boost
+    target = popularity(K, config.popularity_zipf, rng)
     if config.balance_categories:
-        mixtures = balance_mixtures(mixtures, boost)
+        mixtures = balance_mixtures(mixtures, boost, target=target)
 
     topic_i = rng.integers(T, size=N)
     judge_i = rng.integers(J, size=N)
     ma = rng.integers(M, size=N)
     mb = (ma + rng.integers(1, M, size=N)) % M          # distinct from model a
     reason = _categorical(rng, mixtures[judge_i] * boost[topic_i])
-    p_a = 1.0 / (1.0 + np.exp(-(strength[ma, reason] - strength[mb, reason])))
+    idio = rng.random(N) < config.idiosyncratic_share          # decided by a one-off reason
+    mean_strength = strength.mean(axis=1)
+    diff = np.where(idio, mean_strength[ma] - mean_strength[mb], strength[ma, reason] - strength[mb, reason])
+    p_a = 1.0 / (1.0 + np.exp(-diff))
     a_wins = rng.random(N) < p_a
 
     # mentions: (comparison, position, category)
@@ -217,10 +241,18 @@ def generate(config: SimulationConfig) -> SimulatedData:
                                                                   int(n_extra[i]))):
             m_comp.append(i), m_pos.append(pos), m_cat.append(c)
     m_cat_arr = np.array(m_cat)
+    m_pos_arr = np.array(m_pos)
+    # idiosyncratic mentions: the deciding one where `idio`, extra ones at the same rate (label -1)
+    m_idio = np.where(m_pos_arr == 0, idio[np.array(m_comp)], rng.random(len(m_cat_arr)) < config.idiosyncratic_share)
+    m_cat_arr[m_idio] = -1
+    m_cat = m_cat_arr.tolist()
+    n_idio = int(m_idio.sum())
 
-    counts = np.bincount(m_cat_arr, minlength=K)
-    sizes = _allocate(counts, config.n_distinct, np.array([pool_capacity(c) for c in cats]))
+    counts = np.bincount(m_cat_arr[m_cat_arr >= 0], minlength=K)
+    sizes = _allocate(counts, config.n_distinct - n_idio, np.array([pool_capacity(c) for c in cats]))
     descriptions = np.empty(len(m_cat_arr), dtype=object)
+    idio_pool = idiosyncratic_reasons(n_idio, rng)
+    descriptions[np.flatnonzero(m_idio)] = np.array(idio_pool, dtype=object)[np.arange(n_idio) % max(len(idio_pool), 1)]
     pools: list[list[str]] = []
     for k, cat in enumerate(cats):
         pool = description_pool(cat, int(sizes[k]), rng)
@@ -232,23 +264,26 @@ def generate(config: SimulationConfig) -> SimulatedData:
         descriptions[first] = pool[: len(first)]
         weights = 1.0 / np.arange(1, len(pool) + 1) ** config.zipf
         descriptions[rest] = np.array(pool, dtype=object)[rng.choice(len(pool), size=len(rest), p=weights / weights.sum())]
-    prefs = np.array([cats[c].preferences[int(rng.integers(len(cats[c].preferences)))] for c in m_cat], dtype=object)
+    prefs = np.array([cats[c].preferences[int(rng.integers(len(cats[c].preferences)))] if c >= 0 else
+                      short_preference(text) for c, text in zip(m_cat, descriptions)], dtype=object)
+    labels = np.array(keys + [IDIOSYNCRATIC], dtype=object)      # index -1 -> IDIOSYNCRATIC
+    reason_key = np.where(idio, IDIOSYNCRATIC, labels[reason])
     topic_phrase = np.array([tops[t].phrases[int(rng.integers(len(tops[t].phrases)))] for t in topic_i], dtype=object)
 
     rows = []
     for i in range(N):
         topic = tops[topic_i[i]]
-        win, lose = response_pair(topic, keys[reason[i]], rng)
+        win, lose = response_pair(topic, reason_key[i], rng)
         a, b = (win, lose) if a_wins[i] else (lose, win)
         rows.append({"source_key": f"simulate:{i}",
                      "prompt": topic.prompts[int(rng.integers(len(topic.prompts)))],
                      "response_a": a, "response_b": b, "model_a": models[ma[i]], "model_b": models[mb[i]],
                      "winner": "a" if a_wins[i] else "b", "judge": judges[judge_i[i]],
-                     "planted_category": keys[reason[i]], "planted_topic": topic.key})
+                     "planted_category": reason_key[i], "planted_topic": topic.key})
     comparisons = pd.DataFrame(rows)
     annotations = pd.DataFrame({"comparison": m_comp, "position": m_pos, "preference": prefs,
                                 "description": descriptions, "topic": topic_phrase[np.array(m_comp)],
-                                "planted_category": [keys[c] for c in m_cat]})
+                                "planted_category": labels[m_cat_arr].tolist()})
     stated: list[list[str]] = [[] for _ in range(N)]
     for i, text in zip(m_comp, descriptions):
         stated[i].append(text)
@@ -260,9 +295,10 @@ def generate(config: SimulationConfig) -> SimulatedData:
                               for m in range(M) for k in range(K)])
     judge_df = pd.DataFrame([{"judge": judges[j], "planted_category": keys[k], "weight": float(mixtures[j, k])}
                              for j in range(J) for k in range(K)])
-    share = counts / max(counts.sum(), 1)
+    share = counts / max(len(m_cat_arr), 1)      # of all mentions: planted shares sum to 1 - idiosyncratic
     cat_df = pd.DataFrame([{"planted_category": c.key, "name": c.name, "description": c.description,
                             "share": float(share[k]), "n_distinct": len(pools[k])} for k, c in enumerate(cats)])
     topic_df = pd.DataFrame([{"topic": p, "planted_topic": t.key} for t in tops for p in t.phrases])
-    desc_df = pd.DataFrame([{"description": d, "planted_category": keys[k]} for k in range(K) for d in pools[k]])
+    desc_df = pd.DataFrame([{"description": d, "planted_category": keys[k]} for k in range(K) for d in pools[k]]
+                           + [{"description": d, "planted_category": IDIOSYNCRATIC} for d in idio_pool])
     return SimulatedData(config, comparisons, annotations, strengths, judge_df, cat_df, topic_df, desc_df)

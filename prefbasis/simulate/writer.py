@@ -56,10 +56,23 @@ class SimulationResult:
     added: bool
 
 
-def dataset_source(config: SimulationConfig) -> str:
-    """The `datasets.source` of a simulation: the config's hash, so another config is another dataset."""
+def data_fingerprint(data: SimulatedData) -> str:
+    """Hash of the generated content (comparisons, annotations), so a generator change is a new dataset."""
+    parts = [pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+             for frame in (data.comparisons.astype(str), data.annotations.astype(str))]
+    return content_hash(*(p.hex() for p in parts))
+
+
+def dataset_source(config: SimulationConfig, data: SimulatedData | None = None) -> str:
+    """The `datasets.source` of a simulation: the config's hash and the generated content's hash, so
+    another config, or the same config under a changed generator, is another dataset."""
     params = {k: v for k, v in config.as_dict().items() if k != "name"}
-    return f"simulate:{content_hash(params)}"
+    return f"simulate:{content_hash(params)}" + (f":{data_fingerprint(data)}" if data is not None else "")
+
+
+def annotation_id(dataset_id: str, comparison_id: str, position: int) -> str:
+    """Annotation id: names the dataset, the comparison and the stated reason's position."""
+    return content_hash(ANNOTATOR, dataset_id, comparison_id, int(position))
 
 
 def _insert(con, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
@@ -72,12 +85,30 @@ def _insert(con, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> N
         con.unregister(view)
 
 
+def _clear_leftovers(con, dataset_id: str, ids: list[str]) -> None:
+    """Remove this dataset's partial leftovers (comparisons kept after its `datasets` row was deleted):
+    their simulated annotations and truth rows are rewritten, and the comparisons move to `dataset_id`."""
+    view = "_prefbasis_sim_ids"
+    con.register(view, pd.DataFrame({"comparison_id": ids}))
+    try:
+        con.execute(f"delete from annotations where annotator = ? and comparison_id in (select comparison_id from {view})",
+                    [ANNOTATOR])
+        con.execute(f"update comparisons set dataset_id = ? where comparison_id in (select comparison_id from {view})",
+                    [dataset_id])
+    finally:
+        con.unregister(view)
+    for table in TRUTH_TABLES:
+        con.execute(f"delete from {table} where dataset_id = ?", [dataset_id])
+    con.execute("update datasets set n_rows = (select count(*) from comparisons where dataset_id = ?) "
+                "where dataset_id = ?", [dataset_id, dataset_id])
+
+
 def write(store: Store, data: SimulatedData) -> SimulationResult:
     """Write generated `data` into `store` in one transaction (nothing if that dataset exists)."""
     from prefbasis.ingest import DatasetMeta, write_comparisons
 
     cfg = data.config
-    meta = DatasetMeta(name=cfg.dataset_name, source=dataset_source(cfg), format=FORMAT,
+    meta = DatasetMeta(name=cfg.dataset_name, source=dataset_source(cfg, data), format=FORMAT,
                        params={"simulate": cfg.as_dict()})
     ann = data.annotations
     result = SimulationResult(meta.dataset_id, cfg.dataset_name, len(data.comparisons), len(ann),
@@ -94,9 +125,11 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
     with store.transaction() as con:
         written = write_comparisons(con, meta, records)
         ids = pd.Series(written.ids)
+        if written.duplicates:  # ids embed the dataset id: only leftovers of this very dataset collide
+            _clear_leftovers(con, meta.dataset_id, written.ids)
         comp_id = ids.to_numpy()[ann["comparison"].to_numpy()]
         ann_rows = pd.DataFrame({
-            "annotation_id": [content_hash(ANNOTATOR, c, int(p)) for c, p in zip(comp_id, ann["position"])],
+            "annotation_id": [annotation_id(meta.dataset_id, c, p) for c, p in zip(comp_id, ann["position"])],
             "comparison_id": comp_id, "preference": ann["preference"], "description": ann["description"],
             "topic": ann["topic"], "annotator": ANNOTATOR})
         _insert(con, "annotations", ann_rows, tuple(ann_rows.columns))
