@@ -1,6 +1,8 @@
 """prefbasis: the canonical basis of human preferences, from pairwise preference data.
 
-The public API is re-exported here lazily, so `import prefbasis` stays fast.
+The public API is re-exported here lazily, so `import prefbasis` stays fast. Three stage functions
+share their name with their subpackage and are imported from it: `from prefbasis.ingest import
+ingest`, `from prefbasis.simulate import simulate`, `from prefbasis.train import train`.
 
 Example:
     >>> import prefbasis
@@ -20,7 +22,6 @@ _EXPORTS = {
     "ReportConfig": "prefbasis.report",
     "run_demo": "prefbasis.demo",
     "DemoConfig": "prefbasis.demo",
-    "simulate": "prefbasis.simulate",
     "SimulationConfig": "prefbasis.simulate",
     "run_query": "prefbasis.query",
     "PreferenceBasis": "prefbasis.basis.estimator",
@@ -32,7 +33,6 @@ _EXPORTS = {
     "pelo": "prefbasis.ratings",
     "PeloConfig": "prefbasis.ratings",
     "fit_bradley_terry": "prefbasis.ratings",
-    "ingest": "prefbasis.ingest",
     "IngestReport": "prefbasis.ingest",
     "SourceFormat": "prefbasis.ingest",
     "write_comparisons": "prefbasis.ingest",
@@ -46,7 +46,6 @@ _EXPORTS = {
     "export_dpo": "prefbasis.train.export",
     "ExportConfig": "prefbasis.train.config",
     "ExportResult": "prefbasis.train.export",
-    "train": "prefbasis.train.trainer",
     "TrainConfig": "prefbasis.train.config",
     "TrainResult": "prefbasis.train.trainer",
     "evaluate": "prefbasis.train.evaluate",
