@@ -1,12 +1,18 @@
 """Calibrating tau: cosine of paraphrase pairs vs unrelated pairs of preference descriptions.
 
-The default tau is the threshold that best separates the two sets for all-MiniLM-L6-v2 (the
-midpoint of the best-separating interval); `calibrate_tau` recomputes it for any embedder.
+The default tau is a *false-merge* threshold: the (1 - alpha) quantile of the cosines between
+descriptions of different preferences (every cross pair of the 40 calibration sentences: 760
+pairs), alpha = `FALSE_MERGE_RATE` = 2%, so "within tau" merges at most 2% of unrelated pairs.
+For all-MiniLM-L6-v2 this gives 0.62. The balanced-accuracy cut between the paraphrase and
+unrelated pairs (0.49) is reported beside it; it is too loose for a coverage radius (it merges
+about 10% of unrelated pairs). `calibrate_tau` recomputes both for any embedder.
 
 Example:
     >>> import numpy as np
     >>> best_threshold(np.array([0.8, 0.7]), np.array([0.2, 0.4]))
     (0.55, 1.0)
+    >>> false_merge_threshold(np.linspace(0, 1, 101), rate=0.02)
+    0.98
 """
 from __future__ import annotations
 
@@ -82,10 +88,32 @@ def best_threshold(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
     return float(round((lo + hi) / 2, 2)), float(acc.max())
 
 
-def calibrate_tau(embed: Callable[[Sequence[str]], np.ndarray]) -> dict:
-    """Paraphrase and unrelated cosines and the best threshold for this embedder."""
+FALSE_MERGE_RATE = 0.02
+
+
+def false_merge_threshold(cross: np.ndarray, rate: float = FALSE_MERGE_RATE) -> float:
+    """The (1 - rate) quantile of different-preference cosines, rounded to 2 decimals."""
+    return float(round(float(np.quantile(np.asarray(cross, np.float64), 1.0 - rate)), 2))
+
+
+def cross_pair_cosines(embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+    """Cosines of every pair of calibration sentences from different paraphrase pairs (760 pairs)."""
+    sents = [s for pair in PARAPHRASES for s in pair]
+    group = np.repeat(np.arange(len(PARAPHRASES)), 2)
+    x = np.asarray(embed(sents), np.float64)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    i, j = np.triu_indices(len(sents), 1)
+    keep = group[i] != group[j]
+    return np.einsum("ij,ij->i", x[i[keep]], x[j[keep]])
+
+
+def calibrate_tau(embed: Callable[[Sequence[str]], np.ndarray], rate: float = FALSE_MERGE_RATE) -> dict:
+    """The false-merge tau for this embedder, and the paraphrase / unrelated statistics beside it."""
     pos, neg = pair_cosines(embed, PARAPHRASES), pair_cosines(embed, UNRELATED)
-    tau, acc = best_threshold(pos, neg)
-    return {"tau": tau, "balanced_accuracy": acc, "paraphrase_mean": float(pos.mean()),
+    cut, acc = best_threshold(pos, neg)
+    cross = cross_pair_cosines(embed)
+    tau = false_merge_threshold(cross, rate)
+    return {"tau": tau, "false_merge_rate": float(np.mean(cross >= tau)), "paraphrase_recall": float(np.mean(pos >= tau)),
+            "balanced_accuracy_cut": cut, "balanced_accuracy": acc, "paraphrase_mean": float(pos.mean()),
             "paraphrase_min": float(pos.min()), "unrelated_mean": float(neg.mean()),
-            "unrelated_max": float(neg.max())}
+            "unrelated_max": float(neg.max()), "cross_pairs": int(len(cross))}

@@ -10,7 +10,7 @@ Example:
     >>> vecs = np.array([[1, 0], [0.99, 0.14], [0, 1], [0.14, 0.99]], dtype=np.float32)
     >>> pb = PreferenceBasis(k="auto", target=0.9, tau=0.8).fit(texts, [3, 1, 2, 1], embeddings=vecs)
     >>> pb.k_, pb.category_medoids_
-    (2, ['brief', 'lengthy'])
+    (2, ['short', 'long'])
     >>> pb.predict(["lengthy"], embeddings=vecs[3:]).tolist()
     [1]
 """
@@ -31,7 +31,7 @@ from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import Embedder, normalize_text, unit_rows
 from prefbasis.errors import ConfigError, InputError
 
-DEFAULT_TAU = 0.58     # see docs/metrics.md "tau": hand-labelled pairs + the simulator phrase bank
+DEFAULT_TAU = 0.62     # calibration.calibrate_tau: 2% false-merge rate on 760 cross pairs (docs/metrics.md)
 DEFAULT_TARGET = 0.89
 K_MAX = 50
 
