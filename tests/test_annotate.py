@@ -49,6 +49,21 @@ def test_template_versions_hash_and_placeholders(tmp_path):
         load_template("v999")
 
 
+def test_few_shot_template_turns(tmp_path):
+    t = load_template("v1_compact")
+    msgs = t.render("Q {response_2}?", "first", "second", winner_position=2)
+    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
+    parse_annotation(msgs[2]["content"])  # the worked example is itself a valid annotation
+    assert msgs[3]["content"].startswith("Question: Q {response_2}?\nResponse 1: first\nResponse 2: second")
+    assert "Response 2 was preferred" in msgs[3]["content"] and "{winner}" not in msgs[3]["content"]
+    assert "rated equal" in t.render("q", "a", "b", winner_position=0)[-1]["content"]  # v1_compact_tie.txt
+    assert t.hash != load_template("v1").hash
+    bad = tmp_path / "bad.txt"
+    bad.write_text("### user\n{prompt}\n### assistant\n{}")
+    with pytest.raises(ConfigError, match="must end with a '### user' section"):
+        load_template(str(bad))
+
+
 def test_price_table_override_and_bad_file(tmp_path):
     p = tmp_path / "prices.yaml"
     p.write_text("my-model:\n  input: 1.0\n  output: 2.0\n")

@@ -53,6 +53,16 @@ def test_annotate_cache_and_order_randomization(store, server, monkeypatch):
     assert with_ties.requests == 2 and with_ties.cache_hits == 12
 
 
+def test_high_concurrency_sharded_pools_and_batched_commits(store, server):
+    add_comparisons(store, 120)
+    rep = annotate(store, cfg(server, concurrency=20, timeout_s=5))  # 3 pools of 7 connections
+    assert (rep.annotated, rep.requests, server.requests) == (120, 120, 120)
+    assert store.scalar("select count(*) from annotations") == 120
+    commits = store.scalar("select count(distinct created_at) from annotate_cache")  # one per transaction
+    assert 1 <= commits < 120
+    assert annotate(store, cfg(server, concurrency=20)).requests == 0
+
+
 def test_faults_retry_repair_and_failures(store, monkeypatch):
     add_comparisons(store, 1)
     srv = FaultServer(["429", "500", "stall", "bad_body", "malformed", "truncated"], stall_s=1.5).start()

@@ -36,7 +36,8 @@ def _openai(cfg: Any) -> "Annotator":
         base_url=cfg.base_url, model=cfg.model or "gpt-4o-mini", api_key_env=cfg.api_key_env,
         temperature=cfg.temperature, max_tokens=cfg.max_tokens, timeout_s=cfg.timeout_s,
         max_retries=cfg.max_retries, backoff_base_s=cfg.backoff_base_s,
-        structured_output=cfg.structured_output, seed=cfg.seed))
+        structured_output=cfg.structured_output, seed=cfg.seed,
+        concurrency=getattr(cfg, "concurrency", 8)))
 
 
 def _transformers(cfg: Any) -> "Annotator":

@@ -53,7 +53,7 @@ class AnnotateConfig:
     budget_usd: float | None = None
     prices: str | None = None               # YAML/JSON price table overriding the defaults
     dry_run: bool = False
-    flush_every: int = 32                   # results per commit (also flushed every 0.25 s)
+    flush_every: int = 64                   # results per commit (also flushed every 0.25 s)
     quiet: bool | None = None
 
 
@@ -125,6 +125,7 @@ class _Run:
         self.budget = Budget(cfg.budget_usd)
         self.buffer: list[Finished] = []
         self.last_flush = time.monotonic()
+        self._writer: asyncio.Task | None = None  # the one commit in flight (a worker thread)
         self.params = dict(ann.params(), seed=cfg.seed) if ann.uses_llm else ann.params()
 
     def cost(self, tin: int, tout: int) -> float:
@@ -174,14 +175,38 @@ class _Run:
             else:
                 r.transport_errors += 1
         if force or len(self.buffer) >= self.cfg.flush_every or time.monotonic() - self.last_flush > 0.25:
-            self.flush()
+            self._start_flush()
 
-    def flush(self) -> None:
+    def _start_flush(self) -> None:
+        """Commit the buffer in a worker thread (one writer: while a commit runs, results keep
+        buffering and go in the next one), so the event loop keeps the requests moving."""
+        if self._writer is not None:
+            if not self._writer.done():
+                return
+            self._writer.result()  # a failed commit stops the run here
+        if not self.buffer:
+            return
+        batch, self.buffer = self.buffer, []
+        self.last_flush = time.monotonic()
+        self._writer = asyncio.get_running_loop().create_task(asyncio.to_thread(self._write, batch))
+
+    def _write(self, batch: list[Finished]) -> None:
+        """One transaction: the annotation/failure rows and their cache rows, all or nothing."""
+        self.report.preferences += write_results(
+            self.store, batch, run_id=self.report.run_id, annotator=self.ann.name,
+            model=self.ann.model, template_hash=self.report.template_hash, params=self.params)
+
+    async def drain(self) -> None:
+        """Wait for the commit in flight, then commit what is left (end of run, or interrupted)."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            try:
+                await asyncio.shield(writer)
+            except asyncio.CancelledError:  # interrupted twice: the thread may still be writing, so
+                raise                         # write nothing more; the next run re-asks the rest
         if self.buffer:
-            self.report.preferences += write_results(
-                self.store, self.buffer, run_id=self.report.run_id, annotator=self.ann.name,
-                model=self.ann.model, template_hash=self.report.template_hash, params=self.params)
-            self.buffer = []
+            batch, self.buffer = self.buffer, []
+            self._write(batch)
         self.last_flush = time.monotonic()
 
     async def go(self, pending: list[AnnotationRequest]) -> None:
@@ -209,7 +234,7 @@ class _Run:
         try:
             await asyncio.gather(*(worker() for _ in range(max(1, self.cfg.concurrency))))
         finally:
-            self.flush()
+            await self.drain()
             bar.close()
             await self.ann.aclose()
 

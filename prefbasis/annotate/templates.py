@@ -1,6 +1,9 @@
 """Versioned prompt templates (files in `prefbasis/annotate/templates/`) and their rendering.
 
-A template file has a `### system` section and a `### user` section; placeholders are
+A template file has a `### system` section and a `### user` section; a few-shot template may put
+worked examples first as `### user` / `### assistant` pairs (chat turns, in file order; the last
+section must be `### user`), which small models imitate far better than an inline example
+(`v1_compact.txt`). Placeholders are
 `{prompt}`, `{response_1}`, `{response_2}`, `{winner}` and `{loser}` (1 or 2, the display
 positions). Everything else, JSON braces included, is literal. `v1.txt` is used for decided
 comparisons and `v1_tie.txt` for ties; a `--prompt-file` is used for both.
@@ -25,7 +28,7 @@ from prefbasis.hashing import content_hash
 
 DEFAULT_TEMPLATE = "v1"
 _PLACEHOLDER = re.compile(r"\{(prompt|response_1|response_2|winner|loser)\}")
-_SECTION = re.compile(r"^### (system|user)\s*$", re.M)
+_SECTION = re.compile(r"^### (system|user|assistant)\s*$", re.M)
 
 
 def _builtin_dir() -> Path:
@@ -37,14 +40,17 @@ def builtin_versions() -> list[str]:
     return sorted(p.stem for p in _builtin_dir().glob("*.txt") if not p.stem.endswith("_tie"))
 
 
-def _sections(text: str, source: str) -> dict[str, str]:
+def _sections(text: str, source: str) -> list[tuple[str, str]]:
+    """(role, text) chat turns in file order; a file without headers is one user turn."""
     parts = _SECTION.split(text)
-    found = {parts[i]: parts[i + 1].strip("\n") for i in range(1, len(parts) - 1, 2)}
-    if "user" not in found:
-        if _SECTION.search(text) is None:  # a plain file: all of it is the user message
-            return {"user": text.strip("\n")}
-        raise ConfigError(f"template {source} has no '### user' section")
-    return found
+    if len(parts) == 1:  # a plain file: all of it is the user message
+        return [("user", text.strip("\n"))]
+    turns = [(parts[i], parts[i + 1].strip("\n")) for i in range(1, len(parts) - 1, 2)]
+    if turns[-1][0] != "user":
+        raise ConfigError(f"template {source} must end with a '### user' section")
+    if any(role == "system" for role, _ in turns[1:]):
+        raise ConfigError(f"template {source}: '### system' may only come first")
+    return turns
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,8 @@ class Template:
         values = {"prompt": prompt, "response_1": first, "response_2": second,
                   "winner": str(winner_position or "neither (tie)"),
                   "loser": str(3 - winner_position if winner_position else "neither (tie)")}
-        sections = _sections(text, self.name)
-        return [{"role": role, "content": _PLACEHOLDER.sub(lambda m: values[m.group(1)], sections[role])}
-                for role in ("system", "user") if role in sections]
+        return [{"role": role, "content": _PLACEHOLDER.sub(lambda m: values[m.group(1)], body)}
+                for role, body in _sections(text, self.name)]
 
 
 def load_template(name_or_path: str | None = None) -> Template:

@@ -2,7 +2,7 @@
 
 The default tau is a *false-merge* threshold: the (1 - alpha) quantile of the cosines between
 descriptions of different preferences (every cross pair of the 40 calibration sentences: 760
-pairs), alpha = `FALSE_MERGE_RATE` = 2%, so "within tau" merges at most 2% of unrelated pairs.
+pairs), rounded up to two decimals, alpha = `FALSE_MERGE_RATE` = 2%, so "within tau" merges at most 2% of unrelated pairs.
 For all-MiniLM-L6-v2 this gives 0.62. The balanced-accuracy cut between the paraphrase and
 unrelated pairs (0.49) is reported beside it; it is too loose for a coverage radius (it merges
 about 10% of unrelated pairs). `calibrate_tau` recomputes both for any embedder.
@@ -12,7 +12,7 @@ Example:
     >>> best_threshold(np.array([0.8, 0.7]), np.array([0.2, 0.4]))
     (0.55, 1.0)
     >>> false_merge_threshold(np.linspace(0, 1, 101), rate=0.02)
-    0.98
+    0.99
 """
 from __future__ import annotations
 
@@ -92,8 +92,11 @@ FALSE_MERGE_RATE = 0.02
 
 
 def false_merge_threshold(cross: np.ndarray, rate: float = FALSE_MERGE_RATE) -> float:
-    """The (1 - rate) quantile of different-preference cosines, rounded to 2 decimals."""
-    return float(round(float(np.quantile(np.asarray(cross, np.float64), 1.0 - rate)), 2))
+    """The smallest two-decimal cosine t with share(cross >= t) <= rate (the (1 - rate) quantile, rounded up)."""
+    cross = np.asarray(cross, np.float64)
+    grid = np.round(np.arange(-100, 102) / 100, 2)
+    ok = [t for t in grid if np.mean(cross >= t) <= rate]
+    return float(ok[0])
 
 
 def cross_pair_cosines(embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:

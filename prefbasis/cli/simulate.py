@@ -1,4 +1,4 @@
-"""`prefbasis simulate [--seed S] [--categories 21] [--distinct 5000] [--comparisons N] [--idiosyncratic-share 0.08] ...`.
+"""`prefbasis simulate [--seed S] [--categories 21] [--distinct 5000] [--comparisons N] [--idiosyncratic-share 0.06] ...`.
 
 Writes a synthetic dataset with planted preference categories (see docs/simulate.md).
 """

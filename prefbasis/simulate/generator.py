@@ -60,7 +60,7 @@ class SimulationConfig:
     zipf: float = 1.1                   # exponent of description reuse beyond the first use
     balance_categories: bool = True     # rescale judge mixtures so categories reach their popularity overall
     popularity_zipf: float = 0.3        # category popularity ∝ 1/rank^this over a seeded order (0 = equal)
-    idiosyncratic_share: float = 0.08   # share of stated reasons that are one-off, idiosyncratic reasons
+    idiosyncratic_share: float = 0.06   # share of stated reasons that are one-off, idiosyncratic reasons
     name: str | None = None             # dataset name (default: simulated-seed<S>)
 
     def validate(self) -> None:

@@ -1,18 +1,15 @@
-"""DPO + LoRA on a preference category: export (`export_dpo`), `train`, `evaluate`, configs.
+"""DPO + LoRA on a preference category: `export_dpo`, `train`, `evaluate`, and their configs.
 
-`prefbasis.train` is both this package and the training function: once the package is imported
-it shadows `prefbasis.train` the function, so the package itself is callable and calls
-`prefbasis.train.trainer.train`.
+Names are loaded lazily (trl / peft / torch are imported on first use only).
 
 Example:
-    >>> import prefbasis
-    >>> result = prefbasis.train(cfg)  # doctest: +SKIP
+    >>> from prefbasis.train import train, load_train_config
+    >>> cfg = load_train_config(["--data", "dpo-concise", "--model", "m"])  # doctest: +SKIP
+    >>> result = train(cfg)  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import Any
 
 _LAZY = {"export_dpo": "export", "ExportResult": "export", "train": "trainer", "TrainResult": "trainer",
@@ -20,12 +17,7 @@ _LAZY = {"export_dpo": "export", "ExportResult": "export", "train": "trainer", "
          "EvalConfig": "config", "TrainConfig": "config", "ExportStyle": "config", "Probe": "config",
          "make_parser": "config", "load_train_config": "config", "build_tiny_model": "tiny"}
 
-
-class _CallablePackage(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any):
-        from prefbasis.train.trainer import train
-
-        return train(*args, **kwargs)
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str) -> Any:
@@ -34,4 +26,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-sys.modules[__name__].__class__ = _CallablePackage
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
