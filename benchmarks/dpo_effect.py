@@ -6,8 +6,12 @@ held-out prompts of that category and, as out-of-category control, on PRD (Vicun
 answer pairs (category "helpful answer"). Each stage is the library call behind the CLI verb:
 ingest -> (category rows written directly: no LLM annotation here) -> export_dpo -> train -> evaluate.
 
-Run (not in CI; ~12 min on the shared 2-core VM; --steps/--eval-limit trade time for power):
-    flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/dpo_effect.py [--steps 60]
+Training runs for a wall-clock budget (`--train-minutes`, a TrainerCallback stops it; constant
+learning rate after a short warm-up, so the schedule does not depend on how many steps fit), then
+the held-out pairs are scored by the base (adapter disabled) and the tuned model.
+
+Run (not in CI; ~15 min on the shared 2-core VM):
+    flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/dpo_effect.py [--train-minutes 7]
 """
 from __future__ import annotations
 
@@ -51,17 +55,48 @@ def build_store(db: Path, n_other: int, seed: int):
     return store
 
 
+class Budget:
+    """TrainerCallback: stop after `seconds` of training and keep every logged entry (loss curve)."""
+
+    def __init__(self, seconds: float):
+        from transformers import TrainerCallback
+
+        self.seconds, self.logs, self.t0 = seconds, [], None
+        outer = self
+
+        class _CB(TrainerCallback):
+            def on_train_begin(self, args, state, control, **kw):
+                outer.t0 = time.perf_counter()
+
+            def on_step_end(self, args, state, control, **kw):
+                if time.perf_counter() - outer.t0 > outer.seconds:
+                    control.should_training_stop = True
+
+            def on_log(self, args, state, control, logs=None, **kw):
+                if logs and "loss" in logs:
+                    outer.logs.append({"step": state.global_step, **logs})
+
+        self.callback = _CB()
+
+
+def _mean(xs: list[float]) -> float:
+    return float(sum(xs) / len(xs)) if xs else float("nan")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default="/tmp/prefbasis-dpo-effect")
-    ap.add_argument("--steps", type=int, default=24)
-    ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--max-length", type=int, default=96)
+    ap.add_argument("--train-minutes", type=float, default=6.5, help="wall-clock training budget")
+    ap.add_argument("--max-steps", type=int, default=400, help="upper bound on steps")
+    ap.add_argument("--batch", type=int, default=8, help="pairs per step")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--beta", type=float, default=0.1)
+    ap.add_argument("--max-length", type=int, default=192, help="training: prompt + response tokens")
+    ap.add_argument("--eval-max-length", type=int, default=128)
     ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
-    ap.add_argument("--eval-limit", type=int, default=40)
+    ap.add_argument("--eval-limit", type=int, default=96, help="held-out pairs scored per data set (first N)")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--threads", type=int, default=1,
-                    help="torch threads (1: on a shared, oversubscribed VM two threads are far slower)")
+    ap.add_argument("--threads", type=int, default=2, help="torch threads")
     a = ap.parse_args(argv)
     import torch
 
@@ -87,19 +122,21 @@ def main(argv: list[str] | None = None) -> int:
     model = str(smollm2_checkpoint())
     cfg = load_train_config([
         "--data", str(harm.out), "--model", model, "--output_dir", str(work / "adapter"),
-        "--max_steps", str(a.steps), "--per_device_train_batch_size", "4",
-        "--gradient_accumulation_steps", "1", "--learning_rate", str(a.lr), "--beta", "0.1",
+        "--max_steps", str(a.max_steps), "--per_device_train_batch_size", str(a.batch),
+        "--gradient_accumulation_steps", "1", "--learning_rate", str(a.lr), "--beta", str(a.beta),
+        "--lr_scheduler_type", "constant_with_warmup", "--warmup_steps", "2",
         "--max_length", str(a.max_length), "--lora_r", "16", "--lora_alpha", "32",
         "--lora_target_modules", "all-linear", "--gradient_checkpointing", "false",
-        "--logging_steps", "10", "--save_strategy", "no", "--final_eval", "false",
+        "--logging_steps", "1", "--save_strategy", "no", "--final_eval", "false",
         "--seed", str(a.seed), "--report_to", "none"])
+    budget = Budget(a.train_minutes * 60)
     t_train = time.perf_counter()
-    res = train(cfg)
+    res = train(cfg, callbacks=[budget.callback])
     t_train = time.perf_counter() - t_train
     record_training_run(store, res, cfg)
     t_eval = time.perf_counter()
     ev = evaluate(store, EvalConfig(adapter=res.output_dir, data=[str(harm.out), str(other.out)],
-                                    max_length=a.max_length, limit=a.eval_limit, seed=a.seed,
+                                    max_length=a.eval_max_length, limit=a.eval_limit, seed=a.seed,
                                     batch_size=8))
     t_eval = time.perf_counter() - t_eval
     store.close()
@@ -108,11 +145,22 @@ def main(argv: list[str] | None = None) -> int:
     print("| category | role | variant | accuracy | 95% CI | n |\n| --- | --- | --- | --- | --- | --- |")
     for r in table.itertuples():
         print(f"| {r.category} | {r.role} | {r.variant} | {r.value:.3f} | [{r.ci_low:.3f}, {r.ci_high:.3f}] | {r.n} |")
-    summary = {"steps": res.steps, "train_pairs_seen": res.steps * 4, "final_loss": res.final_loss,
-               "train_reward_accuracy": res.reward_accuracy, "train_s": round(t_train, 1),
-               "eval_s": round(t_eval, 1), "total_s": round(time.perf_counter() - t0, 1),
-               "rows": table.to_dict(orient="records")}
+    logs = budget.logs
+    k = max(1, min(5, len(logs) // 4))
+    curve = {"loss_first": [round(x["loss"], 3) for x in logs[:k]],
+             "loss_last": [round(x["loss"], 3) for x in logs[-k:]],
+             "loss_mean_first_k": _mean([x["loss"] for x in logs[:k]]),
+             "loss_mean_last_k": _mean([x["loss"] for x in logs[-k:]]),
+             "reward_acc_mean_first_k": _mean([x.get("rewards/accuracies", float("nan")) for x in logs[:k]]),
+             "reward_acc_mean_last_k": _mean([x.get("rewards/accuracies", float("nan")) for x in logs[-k:]]),
+             "margin_mean_last_k": _mean([x.get("rewards/margins", float("nan")) for x in logs[-k:]]),
+             "k": k, "all_losses": [round(x["loss"], 3) for x in logs]}
+    summary = {"steps": res.steps, "batch": a.batch, "train_pairs_seen": res.steps * a.batch,
+               "lr": a.lr, "beta": a.beta, "threads": a.threads, "final_loss_mean": res.final_loss,
+               "curve": curve, "train_s": round(t_train, 1), "eval_s": round(t_eval, 1),
+               "total_s": round(time.perf_counter() - t0, 1), "rows": table.to_dict(orient="records")}
     print(json.dumps(summary, default=float))
+    (work / "summary.json").write_text(json.dumps(summary, default=float, indent=2))
     return 0
 
 

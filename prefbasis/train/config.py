@@ -92,6 +92,7 @@ _LORA_SKIP = {"task_type", "peft_type", "auto_mapping", "peft_version", "base_mo
 _LORA_RENAME = {"bias": "lora_bias_mode"}      # `lora_bias` is already a LoraConfig field
 _LORA_DEFAULTS = {"r": 16, "lora_alpha": 32, "lora_dropout": 0.05}
 _BUILT: dict[str, type] = {}
+LORA_LEARNING_RATE = 5e-4                     # TrainConfig default (see the field below)
 
 
 def _lora_arg_name(name: str) -> str:
@@ -166,6 +167,11 @@ def _build_train_config() -> type:
         test_split: str = field(default="test", metadata={"help": "split for the final evaluation"})
         final_eval: bool = field(default=True, metadata={
             "help": "evaluate on the test split after training (eval loss, reward accuracy)"})
+        # DPOConfig's default (1e-6) is a full fine-tuning rate: with LoRA's few, zero-initialised
+        # adapter weights it moves nothing in a short run (loss stays at ln 2). LoRA needs ~1e-4..1e-3.
+        learning_rate: float = field(default=LORA_LEARNING_RATE, metadata={
+            "help": f"AdamW learning rate (prefbasis default {LORA_LEARNING_RATE:g}, a LoRA rate; "
+                    "TRL's DPOConfig default 1e-6 is for full fine-tuning)"})
 
         def __post_init__(self) -> None:
             if self.bf16 is None:      # bf16 only where the GPU supports it; CPU trains in fp32

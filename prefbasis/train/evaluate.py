@@ -62,9 +62,10 @@ def mean_logprobs(model, seqs: list[tuple[list[int], int]], batch_size: int, pad
     import torch
 
     device = next(model.parameters()).device
-    out = np.zeros(len(seqs))
+    order = np.argsort([len(ids) for ids, _ in seqs], kind="stable")  # similar lengths: little padding
+    sorted_out = np.zeros(len(seqs))
     for start in progress(range(0, len(seqs), batch_size), desc=desc, unit="batch"):
-        batch = seqs[start:start + batch_size]
+        batch = [seqs[j] for j in order[start:start + batch_size]]
         width = max(len(ids) for ids, _ in batch)
         ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
         mask = torch.zeros((len(batch), width), dtype=torch.long)
@@ -78,7 +79,9 @@ def mean_logprobs(model, seqs: list[tuple[list[int], int]], batch_size: int, pad
         logp = torch.log_softmax(logits[:, :-1], dim=-1)
         tok_lp = logp.gather(-1, ids[:, 1:].to(device).unsqueeze(-1)).squeeze(-1)
         m = resp[:, 1:].to(device)
-        out[start:start + len(batch)] = ((tok_lp * m).sum(1) / m.sum(1).clamp(min=1)).cpu().numpy()
+        sorted_out[start:start + len(batch)] = ((tok_lp * m).sum(1) / m.sum(1).clamp(min=1)).cpu().numpy()
+    out = np.zeros(len(seqs))
+    out[order] = sorted_out
     return out
 
 

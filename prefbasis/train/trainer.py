@@ -132,8 +132,11 @@ def resolved_config(cfg) -> dict[str, Any]:
     return {k: v for k, v in d.items() if not (k.endswith("_token") or k == "hub_token")}
 
 
-def train(cfg) -> TrainResult:
-    """Fine-tune `cfg.model` with DPO + LoRA on `cfg.data`; save the adapter and cards."""
+def train(cfg, callbacks: list[Any] | None = None) -> TrainResult:
+    """Fine-tune `cfg.model` with DPO + LoRA on `cfg.data`; save the adapter and cards.
+
+    `callbacks`: extra `transformers.TrainerCallback`s (e.g. a wall-clock budget), passed to DPOTrainer.
+    """
     import yaml
     from trl import DPOTrainer
 
@@ -147,7 +150,8 @@ def train(cfg) -> TrainResult:
     resume = resolve_resume(cfg)
     with contextlib.redirect_stdout(sys.stderr):  # Trainer prints its logs: keep stdout for results
         trainer = DPOTrainer(model=model, args=cfg, train_dataset=train_ds, eval_dataset=eval_ds,
-                             processing_class=tok, peft_config=cfg.lora_config())
+                             processing_class=tok, peft_config=cfg.lora_config(),
+                             callbacks=callbacks)
         start = time.perf_counter()
         output = trainer.train(resume_from_checkpoint=resume)
         runtime = time.perf_counter() - start
