@@ -86,17 +86,18 @@ def _mean(xs: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default="/tmp/prefbasis-dpo-effect")
-    ap.add_argument("--train-minutes", type=float, default=6.5, help="wall-clock training budget")
+    ap.add_argument("--train-minutes", type=float, default=6.0, help="wall-clock training budget")
     ap.add_argument("--max-steps", type=int, default=400, help="upper bound on steps")
     ap.add_argument("--batch", type=int, default=8, help="pairs per step")
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--beta", type=float, default=0.1)
-    ap.add_argument("--max-length", type=int, default=192, help="training: prompt + response tokens")
+    ap.add_argument("--max-length", type=int, default=128, help="training: prompt + response tokens")
     ap.add_argument("--eval-max-length", type=int, default=128)
     ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
-    ap.add_argument("--eval-limit", type=int, default=96, help="held-out pairs scored per data set (first N)")
+    ap.add_argument("--eval-limit", type=int, default=80, help="held-out pairs scored per data set (first N)")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--threads", type=int, default=2, help="torch threads")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads (on the shared, loaded VM 1 thread ran a step 2x faster than 2)")
     a = ap.parse_args(argv)
     import torch
 

@@ -42,6 +42,18 @@ def test_config_yaml_and_overrides_reach_every_field(tmp_path):
     assert cfg.bf16 is False and cfg.output_dir == "d-lora"  # CPU: fp32
     with pytest.raises(ConfigError, match="--data"):
         load_train_config(["--model", "m"])
+    # a LoRA learning rate by default (DPOConfig's 1e-6 learns nothing with LoRA); overridable
+    assert {f.name: f.default for f in dataclasses.fields(DPOConfig)}["learning_rate"] == 1e-6
+    assert cfg.learning_rate == 5e-4
+    assert load_train_config(["--data", "d", "--model", "m", "--learning_rate", "1e-5"]).learning_rate == 1e-5
+
+
+def test_train_package_is_a_plain_package():
+    import prefbasis.train
+    from prefbasis.train import train
+    from prefbasis.train.trainer import train as trainer_train
+
+    assert train is trainer_train and not callable(prefbasis.train)
 
 
 def test_export_train_resume_evaluate(store, tmp_path, tiny_model, capsys):
