@@ -109,6 +109,12 @@ def run_one(url: str, tmp: str, c: int, n: int) -> tuple[float, object, object]:
     return dt, rep, again
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1500, help="comparisons per run (concurrency 1 uses n/5)")
@@ -139,9 +145,12 @@ def main() -> None:
                 return
             for c in args.concurrency:
                 n = args.n if c > 1 else max(50, args.n // 5)
+                cpu0 = cpu_seconds(server.pid)
                 dt, rep, again = run_one(url, tmp, c, n)
+                server_us = (cpu_seconds(server.pid) - cpu0) / rep.requests * 1e6
                 print(f"concurrency {c:3d}: {n} annotations in {dt:.2f} s = {n / dt:.0f} annotations/s "
-                      f"({rep.requests} requests; rerun: {again.requests} requests)", flush=True)
+                      f"({rep.requests} requests, server CPU {server_us:.0f} us a request; "
+                      f"rerun: {again.requests} requests)", flush=True)
     finally:
         server.terminate()
         server.wait()

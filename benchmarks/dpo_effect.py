@@ -10,7 +10,8 @@ Training runs for a wall-clock budget (`--train-minutes`, a TrainerCallback stop
 learning rate after a short warm-up, so the schedule does not depend on how many steps fit), then
 the held-out pairs are scored by the base (adapter disabled) and the tuned model.
 
-Run (not in CI; ~15 min on the shared 2-core VM):
+Run (not in CI; ~11 min on the shared 2-core VM; at this budget the effect is not beyond the CI,
+see benchmarks/RESULTS.md):
     flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/dpo_effect.py [--train-minutes 7]
 """
 from __future__ import annotations

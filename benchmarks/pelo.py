@@ -1,4 +1,5 @@
-"""Benchmark pElo: 1,000,000 battles, 50 models, 21 categories, 200 bootstrap rounds, end to end.
+"""Benchmark pElo: 1,000,000 battles, 50 models, 21 categories, 200 bootstrap rounds, end to end
+(with the default 400-Elo prior, as `prefbasis pelo` runs).
 
 Beside it, the naive approach of the original Chatbot Arena notebook (refit an unpenalized
 LogisticRegression on rows resampled with replacement, once per round, ties as duplicated rows) on a

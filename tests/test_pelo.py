@@ -160,3 +160,63 @@ def test_style_control_removes_a_pure_length_advantage():
 def test_style_features_count_length_and_markdown():
     text = "## Plan\n1. first\n2. second\n* third with **bold** and __more__\nplain words here"
     assert style_features([text, None]).tolist() == [[15.0, 1.0, 3.0, 2.0], [0.0, 0.0, 0.0, 0.0]]
+
+
+def test_prior_is_the_l2_logistic_regression_with_the_documented_mapping(battles):
+    """--prior-sd S Elo == sklearn's L2 logistic regression with C = 1/l2, l2 = (400 / (ln10 * S))^2."""
+    from sklearn.linear_model import LogisticRegression
+
+    from prefbasis.ratings.bradley_terry import prior_l2
+
+    _, bt = battles
+    m, sd = 10, 400.0
+    l2 = prior_l2(sd)
+    assert l2 == pytest.approx(1.0 / np.log(10.0) ** 2) == pytest.approx((ELO_SCALE / sd) ** 2)
+    pairs, counts = aggregate_outcomes(bt.model_a, bt.model_b, bt.winner, n_models=m)
+    ours = fit_bradley_terry(pairs, *counts_to_wins(counts), m, l2=l2)
+    X, Y, w = _rows_design(bt.model_a, bt.model_b, bt.winner, m)
+    ref = LogisticRegression(C=1.0 / l2, fit_intercept=False, tol=1e-12, max_iter=10_000).fit(X, Y, sample_weight=w)
+    assert ours.converged
+    assert np.max(np.abs(ours.ratings - to_elo(ref.coef_[0]))) < 0.01
+    assert abs(ref.coef_[0].mean()) < 1e-6            # the MAP is centred by itself (the prior's mean 0)
+    mle = fit_bradley_terry(pairs, *counts_to_wins(counts), m)
+    assert 0 < np.max(np.abs(ours.ratings - mle.ratings)) < 1.0   # weak: shrinks 6,000 battles by < 1 Elo
+
+
+def _all_wins_table():
+    """4 models; model 0 won all of its 60 battles against each other model; the rest are close."""
+    pairs = np.array([[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]])
+    counts = np.array([[60, 0, 0], [60, 0, 0], [60, 0, 0], [35, 25, 0], [33, 27, 0], [30, 30, 0]], dtype=float)
+    return pairs, counts
+
+
+def test_prior_gives_an_all_wins_model_a_finite_rating_and_ci():
+    from prefbasis.ratings.bradley_terry import prior_l2
+
+    pairs, counts = _all_wins_table()
+    mle = fit_bradley_terry(pairs, *counts_to_wins(counts), 4)
+    assert mle.ratings[0] - mle.ratings[1] > 5000     # separation: no MLE; Newton runs until p rounds to 1
+    l2 = prior_l2(400.0)
+    fit = fit_bradley_terry(pairs, *counts_to_wins(counts), 4, l2=l2)
+    boot = bootstrap_ratings(pairs, counts, 4, rounds=200, seed=0, l2=l2, init=fit.theta)
+    assert fit.converged and np.isfinite(fit.ratings).all()
+    assert 1300 < fit.ratings[0] < 1900 and fit.ratings[0] - fit.ratings[1:].max() > 400
+    assert np.isfinite(boot.samples).all()
+    assert boot.low[0] <= fit.ratings[0] <= boot.high[0] and boot.high[0] - boot.low[0] < 400
+    assert np.all(boot.high[1:] - boot.low[1:] < 300)      # the other models' CIs do not blow up either
+
+
+def test_style_fit_takes_the_same_prior():
+    """All-wins model through the row-level (style control) fit: finite and equal to the count fit."""
+    from prefbasis.ratings.bradley_terry import prior_l2
+
+    pairs, counts = _all_wins_table()
+    a, b, y = [], [], []
+    for (i, j), (wi, wj, _) in zip(pairs, counts):
+        a += [i] * int(wi + wj)
+        b += [j] * int(wi + wj)
+        y += [1.0] * int(wi) + [0.0] * int(wj)
+    z = np.zeros((len(a), 4))                            # no style variation: theta alone
+    theta, _ = fit_style_bt(np.array(a), np.array(b), np.array(y), z, 4, l2=prior_l2(400.0))
+    count_fit = fit_bradley_terry(pairs, *counts_to_wins(counts), 4, l2=prior_l2(400.0))
+    np.testing.assert_allclose(to_elo(theta), count_fit.ratings, atol=1e-6)

@@ -22,5 +22,8 @@ def test_prd_human_votes_overall_table(db_path, capsys):
         assert set(top.model[-2:]) == {"gpt35", "bard"}
         assert np.all(table.ci_high - table.ci_low < 70)
         assert abs(table.rating.mean() - 1000.0) < 1e-6             # the documented anchor
+        exact = pelo(store, PeloConfig(judge="human", bootstrap=0, min_battles=50, prior_sd=None, write=False))
+        shift = table.set_index("model").rating - exact.set_index("model").rating
+        assert 0 < shift.abs().max() < 1.0                   # the default 400-Elo prior: < 1 Elo here
         gpt4_only = pelo(store, PeloConfig(judge="gpt4", bootstrap=0, min_battles=1, write=False))
         assert len(gpt4_only) == 5                           # the GPT-4 reviews cover the five answers

@@ -149,3 +149,36 @@ def test_cli_pelo_formats_and_errors(db_path, capsys):
     assert "anchor model 'm9'" in capsys.readouterr().err
     with Store.open(db_path) as s:
         assert s.scalar("select count(*) from ratings") == 5   # the failed run changed nothing
+
+
+def test_prior_sd_default_none_and_cli(db_path, capsys):
+    """An unbeaten model: finite rating and CI with the default prior; `--prior-sd none` is the MLE."""
+    from prefbasis.cli.pelo import DEFAULT_PRIOR_SD
+    from prefbasis.ratings.pelo import DEFAULT_PRIOR_SD as LIBRARY_DEFAULT
+    from prefbasis.store import Store
+
+    assert DEFAULT_PRIOR_SD == LIBRARY_DEFAULT == PeloConfig().prior_sd == 400.0
+    rows = [(f"w{k}{i}", "top", f"m{k}", "a") for k in range(1, 4) for i in range(60)]
+    rows += [(f"x{i}", "m1", "m2", "ab"[i % 2]) for i in range(60)]
+    rows += [(f"y{i}", "m2", "m3", "aab"[i % 3]) for i in range(60)]
+    with Store.open(db_path) as s, s.transaction() as con:
+        con.executemany("insert into comparisons(comparison_id, dataset_id, model_a, model_b, winner) "
+                        "values (?, 'd', ?, ?, ?)", rows)
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "-q", "pelo", "--bootstrap", "100", "--format", "json"]) == 0
+    prior = {r["model"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert all(np.isfinite([r["rating"], r["ci_low"], r["ci_high"]]).all() for r in prior.values())
+    assert prior["top"]["ci_high"] - prior["top"]["ci_low"] < 500 and prior["top"]["rank"] == 1
+    assert main(["--db", str(db_path), "-q", "pelo", "--bootstrap", "0", "--prior-sd", "none", "--format", "json"]) == 0
+    mle = {r["model"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert mle["top"]["rating"] - prior["top"]["rating"] > 1000        # the MLE runs off (separation)
+    with Store.open(db_path) as s:
+        params = json.loads(s.scalar("select params from pelo_runs order by created_at desc limit 1"))
+    assert params["prior_sd"] is None
+    assert main(["--db", str(db_path), "-q", "pelo", "--prior-sd", "0", "--bootstrap", "0"]) == 0
+    for bad in ("-5", "lots"):
+        with pytest.raises(SystemExit) as exc:
+            main(["--db", str(db_path), "-q", "pelo", "--prior-sd", bad])
+        assert exc.value.code == 2
+    with pytest.raises(ConfigError, match="prior-sd"):
+        PeloConfig(prior_sd=-1.0).validate()

@@ -129,7 +129,8 @@ class PreferenceBasis:
         self.category_vectors_ = x[self.category_indices_]
         self.category_medoids_ = [texts[i] for i in self.category_indices_]
         self.labels_, self.similarity_ = self._assign(x)
-        self.category_names_ = name_categories(self.labels_, merged_phrases, w, self.category_medoids_)
+        self.category_names_ = name_categories(self.labels_, merged_phrases, w, self.category_medoids_,
+                                               texts=texts)
         self.categories_ = self._summaries()
         covered = float(w[self.labels_ >= 0].sum() / w.sum())
         self.coverage_, self.unassigned_share_ = covered, 1.0 - covered

@@ -3,8 +3,12 @@
 The model: P(i beats j) = sigmoid(theta_i - theta_j). The data are, for each unordered pair
 (i, j), the number of battles n_ij and the wins of i, w_ij (a tie counts half to each side). The
 log-likelihood  sum_ij  w_ij log s(d_ij) + (n_ij - w_ij) log s(-d_ij)  is concave; Newton's method
-with the sum-to-zero constraint converges in a handful of steps. Everything is vectorized over a
-leading "rounds" axis, so 200 bootstrap fits are one batched solve per Newton step.
+with the sum-to-zero constraint converges in a handful of steps. When a model (almost) never loses
+the MLE does not exist (quasi-separation: theta runs off to infinity); an optional Gaussian prior
+theta_i ~ N(0, sigma^2), i.e. the ridge penalty l2/2 ||theta||^2 with l2 = 1/sigma^2
+(`prior_l2(prior_sd_elo)`), makes the optimum (the posterior mode, MAP) unique and finite.
+Everything is vectorized over a leading "rounds" axis, so 200 bootstrap fits are one batched solve
+per Newton step.
 
 Example:
     >>> import numpy as np
@@ -23,6 +27,22 @@ import numpy as np
 
 ELO_SCALE = 400.0 / math.log(10.0)   # Elo points per logit
 BASE_RATING = 1000.0                 # default anchor: the mean rating
+
+
+def prior_l2(prior_sd: float | None) -> float:
+    """Ridge strength for a N(0, sd^2) prior on every rating, `sd` in Elo points (None / 0: no prior).
+
+    One logit is ELO_SCALE = 400/ln 10 Elo points, so sd Elo = sd/ELO_SCALE logits and
+    l2 = 1/sigma^2 = (ELO_SCALE/sd)^2 = (400 / (ln 10 * sd))^2; the default 400 Elo gives 1/ln(10)^2.
+
+    >>> round(prior_l2(400.0), 4), prior_l2(None), prior_l2(0)
+    (0.1886, 0.0, 0.0)
+    """
+    if prior_sd is None or prior_sd == 0:
+        return 0.0
+    if not math.isfinite(prior_sd) or prior_sd < 0:
+        raise ValueError(f"prior_sd must be a positive number of Elo points (or 0 / None), got {prior_sd}")
+    return (ELO_SCALE / prior_sd) ** 2
 
 
 @dataclass(frozen=True)
@@ -114,7 +134,10 @@ def _unique_pairs(pairs: np.ndarray, wins: np.ndarray, n: np.ndarray, m: int):
 def fit_bradley_terry(pairs: np.ndarray, wins: np.ndarray, n: np.ndarray, n_models: int, *,
                       anchor: tuple[int, float] | None = None, l2: float = 0.0,
                       max_iter: int = 100, tol: float = 1e-10) -> BTFit:
-    """Fit BT on aggregated counts: `pairs` (P, 2) model indices, `wins` of the first, `n` battles."""
+    """Fit BT on aggregated counts: `pairs` (P, 2) model indices, `wins` of the first, `n` battles.
+
+    `l2` = 0 is the exact MLE; `l2 = prior_l2(sd)` the MAP under a N(0, sd^2 Elo^2) prior per model.
+    """
     theta, iters, ok = newton_bt(pairs, wins, n, n_models, l2=l2, max_iter=max_iter, tol=tol)
     return BTFit(theta=theta, ratings=to_elo(theta, anchor), iterations=iters, converged=ok)
 

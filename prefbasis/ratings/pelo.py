@@ -1,7 +1,8 @@
 """pElo: Bradley–Terry ratings overall, per preference category and per topic, with bootstrap CIs.
 
 For every scope (overall; each preference category of the basis; each topic category) the battles
-whose comparison carries that category are rated by Bradley–Terry MLE (ties half), on the Elo scale,
+whose comparison carries that category are rated by Bradley–Terry (ties half) under a weak Gaussian
+prior on the strengths (`prior_sd`, default 400 Elo; 0 / None = the exact MLE), on the Elo scale,
 with multinomial-bootstrap percentile intervals and a CI-based rank. Models (or whole categories)
 with fewer than `min_battles` battles get a row with `insufficient` true and NULL rating. All rows
 are written to `ratings` in one transaction, replacing that basis's earlier ratings.
@@ -28,7 +29,7 @@ import pandas as pd
 from prefbasis.errors import ConfigError, PrefbasisError
 from prefbasis.ratings.battles import (BattleFilter, basis_categories, load_counts,
                                        resolve_basis)
-from prefbasis.ratings.bradley_terry import BASE_RATING, aggregate_outcomes
+from prefbasis.ratings.bradley_terry import BASE_RATING, aggregate_outcomes, prior_l2
 from prefbasis.ratings.scopes import StyleRater, rate_counts
 from prefbasis.store import Store
 
@@ -42,6 +43,9 @@ class Scope(str, Enum):
     OVERALL = "overall"
     PREFERENCE = "preference"
     TOPIC = "topic"
+
+
+DEFAULT_PRIOR_SD = 400.0   # Elo: ratings spread ~N(1000, 400^2) a priori; l2 = 1/ln(10)^2 ≈ 0.189
 
 
 @dataclass
@@ -59,6 +63,7 @@ class PeloConfig:
     dataset: str | None = None        # only battles of this dataset id
     scopes: tuple[Scope, ...] = field(default=(Scope.OVERALL, Scope.PREFERENCE, Scope.TOPIC))
     write: bool = True                # store the rows in `ratings`
+    prior_sd: float | None = DEFAULT_PRIOR_SD   # N(0, prior_sd^2) prior per rating, in Elo; 0 / None: exact MLE
 
     def __post_init__(self) -> None:
         try:
@@ -66,9 +71,17 @@ class PeloConfig:
         except ValueError as exc:
             raise ConfigError(f"unknown scope: {exc}; choose from overall, preference, topic") from None
 
+    @property
+    def l2(self) -> float:
+        """The ridge strength of the prior on the logit strengths (0.0: exact MLE); see `prior_l2`."""
+        return prior_l2(self.prior_sd)
+
     def validate(self) -> tuple[str, float] | None:
         if self.bootstrap < 0 or self.min_battles < 0:
             raise ConfigError("--bootstrap and --min-battles must be >= 0")
+        if self.prior_sd is not None and not (self.prior_sd >= 0 and self.prior_sd < float("inf")):
+            raise ConfigError(f"--prior-sd must be a number of Elo points >= 0 (0 or none: exact MLE), "
+                              f"got {self.prior_sd}")
         if not 0.0 < self.level < 1.0:
             raise ConfigError(f"level must lie in (0, 1), got {self.level}")
         if self.anchor is None:

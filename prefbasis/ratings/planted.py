@@ -4,6 +4,12 @@
 comparison_categories are each comparison's planted deciding reason (and planted topic), so pElo
 recovery can be measured without the basis estimator's errors.
 
+Comparisons decided by one of the simulator's one-off reasons (planted category
+'(idiosyncratic)', `prefbasis.simulate.IDIOSYNCRATIC`) get no preference category: the simulator
+decides them by the models' *average* strength over all categories, so they have no planted
+per-category truth, and a long tail of one-off reasons is by construction not a canonical
+category. Their planted topic is kept (the topic scope covers every comparison).
+
 Example:
     >>> from prefbasis.store import Store
     >>> from prefbasis.simulate import SimulationConfig, simulate
@@ -19,7 +25,12 @@ from prefbasis.store import Store
 
 
 def planted_basis(store: Store, dataset_id: str | None = None, basis_id: str = "planted") -> str:
-    """Write (or replace) basis `basis_id` from planted_comparisons of `dataset_id` (default: all)."""
+    """Write (or replace) basis `basis_id` from planted_comparisons of `dataset_id` (default: all).
+
+    Preference categories: the planted categories, '(idiosyncratic)' excluded; topics: all.
+    """
+    from prefbasis.simulate import IDIOSYNCRATIC
+
     where, params = ("where dataset_id = ?", [dataset_id]) if dataset_id else ("", [])
     if not store.scalar(f"select count(*) from planted_comparisons {where}", params):
         raise PrefbasisError("no planted truth in this store: run `prefbasis simulate` first")
@@ -27,12 +38,16 @@ def planted_basis(store: Store, dataset_id: str | None = None, basis_id: str = "
         for table in ("comparison_categories", "categories", "bases"):
             con.execute(f"delete from {table} where basis_id = ?", [basis_id])
         con.execute("insert into bases(basis_id, name, k) select ?, 'planted truth', "
-                    f"count(distinct planted_category) from planted_comparisons {where}", [basis_id] + params)
+                    f"count(distinct planted_category) filter (where planted_category <> ?) "
+                    f"from planted_comparisons {where}", [basis_id, IDIOSYNCRATIC] + params)
         for kind, column in (("preference", "planted_category"), ("topic", "planted_topic")):
+            # share: of all comparisons, so the preference shares sum to 1 - the idiosyncratic share
             con.execute(
                 "insert into categories(basis_id, category_id, name, kind, share) "
-                f"select ?, row_number() over (order by {column}) - 1, {column}, ?, count(*) / sum(count(*)) over () "
-                f"from planted_comparisons {where} group by {column}", [basis_id, kind] + params)
+                f"select ?, row_number() over (order by name) - 1, name, ?, share from ("
+                f"select {column} as name, count(*) / sum(count(*)) over () as share "
+                f"from planted_comparisons {where} group by {column}) where name <> ?",
+                [basis_id, kind] + params + [IDIOSYNCRATIC])
             con.execute(
                 "insert into comparison_categories(basis_id, kind, comparison_id, category_id, similarity) "
                 f"select ?, ?, pc.comparison_id, c.category_id, 1.0 from planted_comparisons pc "

@@ -1,7 +1,8 @@
 """Rate one scope (overall, or one category): eligibility, the fit, the bootstrap, the rank.
 
 `rate_counts` works on aggregated outcome counts (the default); `StyleRater` works on rows and
-adds style covariates (`--style-control`). Both return one row per model, `insufficient` where a
+adds style covariates (`--style-control`). Both apply the config's prior (`cfg.l2`) to the point
+fit and to every bootstrap fit alike. Both return one row per model, `insufficient` where a
 model (or the whole scope) has fewer than `min_battles` battles or lies outside the largest
 connected part of the comparison graph (its rating would not be identified).
 
@@ -105,11 +106,11 @@ def rate_counts(models: list[str], pairs: np.ndarray, counts: np.ndarray, cfg: "
     live = keep[pairs[:, 0]] & keep[pairs[:, 1]]
     sp, sc = remap[pairs[live]], counts[live]
     a_idx = _anchor_index(models, keep, remap, anchor)
-    fit = fit_bradley_terry(sp, *counts_to_wins(sc), len(idx), anchor=a_idx)
+    fit = fit_bradley_terry(sp, *counts_to_wins(sc), len(idx), anchor=a_idx, l2=cfg.l2)
     if not cfg.bootstrap:
         return _finish(out, idx, fit.ratings, None, None)
     boot = bootstrap_ratings(sp, sc, len(idx), rounds=cfg.bootstrap, seed=seed, level=cfg.level,
-                             anchor=a_idx, init=fit.theta)
+                             anchor=a_idx, l2=cfg.l2, init=fit.theta)
     return _finish(out, idx, fit.ratings, boot.low, boot.high)
 
 
@@ -159,12 +160,12 @@ class StyleRater:
         ra, rb, y = remap[a[rows]], remap[b[rows]], self.y[mask][rows]
         z = style_covariates(self.fa[mask][rows], self.fb[mask][rows])
         a_idx = _anchor_index(self.models, keep, remap, self.anchor)
-        theta, _ = fit_style_bt(ra, rb, y, z, len(idx))
+        theta, _ = fit_style_bt(ra, rb, y, z, len(idx), l2=self.cfg.l2)
         ratings = to_elo(theta, a_idx)
         if not self.cfg.bootstrap:
             return _finish(out, idx, ratings, None, None)
         _, low, high = bootstrap_style_bt(
             ra, rb, y, z, len(idx), rounds=self.cfg.bootstrap, seed=seed, anchor=a_idx,
-            level=self.cfg.level,
+            level=self.cfg.level, l2=self.cfg.l2,
             progress_bar=lambda it: progress(it, desc=f"style bootstrap {kind} {category_id or ''}"))
         return _finish(out, idx, ratings, low, high)

@@ -43,12 +43,13 @@ def style_covariates(features_a: np.ndarray, features_b: np.ndarray) -> np.ndarr
 
 
 def fit_style_bt(a: np.ndarray, b: np.ndarray, y: np.ndarray, z: np.ndarray, n_models: int, *,
-                 weight: np.ndarray | None = None, max_iter: int = 100, tol: float = 1e-10,
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 weight: np.ndarray | None = None, l2: float = 0.0, max_iter: int = 100,
+                 tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
     """Weighted Newton fit on rows. `y` = 1 (a won), 0 (b won), 0.5 (tie). Returns (theta, beta).
 
     theta is centred (sum zero); beta holds one coefficient per column of `z` (0 for a constant
-    column). When the covariates are collinear with each other or with model identity, the step
+    column). `l2` is the ridge penalty on theta (the Gaussian prior of `prior_l2`; beta is not
+    penalized). When the covariates are collinear with each other or with model identity, the step
     falls back to the minimum-norm least-squares solution.
     """
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
@@ -63,14 +64,14 @@ def fit_style_bt(a: np.ndarray, b: np.ndarray, y: np.ndarray, z: np.ndarray, n_m
     for _ in range(max_iter):
         p = 1.0 / (1.0 + np.exp(-(theta[a] - theta[b] + z @ beta)))
         r, v = w * (y - p), w * p * (1.0 - p)
-        grad = np.concatenate([np.bincount(a, r, m) - np.bincount(b, r, m), z.T @ r])
+        grad = np.concatenate([np.bincount(a, r, m) - np.bincount(b, r, m) - l2 * theta, z.T @ r])
         hess = np.zeros((m + k, m + k))
         lap = np.bincount(a * m + b, v, m * m).reshape(m, m)
         lap = lap + lap.T
-        hess[:m, :m] = np.diag(lap.sum(axis=1)) - lap
+        hess[:m, :m] = np.diag(lap.sum(axis=1) + l2) - lap
         vz = v[:, None] * z
         cross = np.stack([np.bincount(a, vz[:, c], m) - np.bincount(b, vz[:, c], m)
-                          for c in range(k)], axis=1)
+                          for c in range(k)], axis=1) if k else np.zeros((m, 0))
         hess[:m, m:], hess[m:, :m] = cross, cross.T
         hess[m:, m:] = z.T @ vz
         try:
@@ -89,15 +90,18 @@ def fit_style_bt(a: np.ndarray, b: np.ndarray, y: np.ndarray, z: np.ndarray, n_m
 
 def bootstrap_style_bt(a, b, y, z, n_models: int, *, rounds: int, seed: int,
                        anchor: tuple[int, float] | None = None, level: float = 0.95,
-                       progress_bar=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row-level multinomial bootstrap of the style-controlled fit: (samples, low, high) in Elo."""
+                       l2: float = 0.0, progress_bar=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row-level multinomial bootstrap of the style-controlled fit: (samples, low, high) in Elo.
+
+    Every round uses the same prior `l2` as the point fit.
+    """
     rng = np.random.default_rng(seed)
     n = len(a)
     samples = np.empty((rounds, n_models))
     iterator = progress_bar(range(rounds)) if progress_bar else range(rounds)
     for r in iterator:
         weight = rng.multinomial(n, np.full(n, 1.0 / n)).astype(float)
-        theta, _ = fit_style_bt(a, b, y, z, n_models, weight=weight)
+        theta, _ = fit_style_bt(a, b, y, z, n_models, weight=weight, l2=l2)
         samples[r] = to_elo(theta, anchor)
     alpha = (1.0 - level) / 2.0
     low, high = np.quantile(samples, [alpha, 1.0 - alpha], axis=0)
