@@ -26,7 +26,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(os.environ.get("PREFBASIS_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
 def build_store(db: Path, n_other: int, seed: int):

@@ -5,8 +5,9 @@ byte-level tokenizer: no download); the preference data is synthetic, written as
 folder. Each path runs in its own process, alternating (TRL, prefbasis, TRL, prefbasis, ...);
 tokens/s = TRL's `num_tokens` / `train_runtime`. Target: prefbasis / TRL >= 0.95.
 
-GPU (about 3 min on an H100/H200):
-    .venv/bin/python benchmarks/dpo_gpu.py --out /tmp/dpo_gpu.json
+GPU (about 4 min on an H100/H200; the figure in benchmarks/RESULTS.md):
+    .venv/bin/python benchmarks/dpo_gpu.py --steps 120 --repeats 3 --out /tmp/dpo_gpu.json
+The defaults (40 steps x 2 runs, ~2 min) are a quick check: runs that short are noisy (+-5%).
 CPU smoke test (tiny sizes, checks the script end to end):
     .venv/bin/python benchmarks/dpo_gpu.py --smoke
 """

@@ -1,8 +1,9 @@
 """prefbasis: the canonical basis of human preferences, from pairwise preference data.
 
-The public API is re-exported here lazily, so `import prefbasis` stays fast. Three stage functions
+The public API is re-exported here lazily, so `import prefbasis` stays fast. Four stage functions
 share their name with their subpackage and are imported from it: `from prefbasis.ingest import
-ingest`, `from prefbasis.simulate import simulate`, `from prefbasis.train import train`.
+ingest`, `from prefbasis.annotate import annotate`, `from prefbasis.simulate import simulate`,
+`from prefbasis.train import train`.
 
 Example:
     >>> import prefbasis
@@ -37,7 +38,6 @@ _EXPORTS = {
     "SourceFormat": "prefbasis.ingest",
     "write_comparisons": "prefbasis.ingest",
     "DatasetMeta": "prefbasis.ingest",
-    "annotate": "prefbasis.annotate",
     "AnnotateConfig": "prefbasis.annotate",
     "AnnotateReport": "prefbasis.annotate",
     "Annotator": "prefbasis.annotate",

@@ -10,7 +10,7 @@ from prefbasis.cli._common import open_store, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from prefbasis.simulate.generator import SimulationConfig
+    from prefbasis.simulate.config import SimulationConfig
 
     d = SimulationConfig()
     p = sub.add_parser("simulate", help="write a synthetic dataset with planted preference categories",

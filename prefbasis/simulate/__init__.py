@@ -3,18 +3,32 @@
 Import the function from here: ``from prefbasis.simulate import simulate``.
 
 Example:
+    >>> from prefbasis.simulate import SimulationConfig, simulate
     >>> from prefbasis.store import Store
     >>> store = Store.open(":memory:")
     >>> res = simulate(store, SimulationConfig(seed=0, n_comparisons=200, n_distinct=100, n_judges=4))
     >>> res.n_distinct_descriptions
     100
 """
-from prefbasis.simulate.generator import SimulatedData, SimulationConfig, generate
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from prefbasis.simulate.config import SimulationConfig
 from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC
 from prefbasis.simulate.phrasebank import CATEGORIES, Category
 from prefbasis.simulate.topics import TOPICS, Topic
-from prefbasis.simulate.writer import SimulationResult, simulate, write
+
+# numpy/pandas-backed names load on first use, so `prefbasis --help` stays light
+_LAZY = {"SimulatedData": "generator", "generate": "generator",
+         "SimulationResult": "writer", "simulate": "writer", "write": "writer"}
 
 __all__ = ["CATEGORIES", "IDIOSYNCRATIC", "TOPICS", "Category", "SimulatedData", "SimulationConfig", "SimulationResult", "Topic",
            "generate", "simulate", "write"]
 
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"prefbasis.simulate.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'prefbasis.simulate' has no attribute {name!r}")

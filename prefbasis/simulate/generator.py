@@ -28,64 +28,13 @@ import numpy as np
 import pandas as pd
 
 from prefbasis.errors import ConfigError
+from prefbasis.simulate.config import SimulationConfig
 from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC, idiosyncratic_reasons, short_preference
 from prefbasis.simulate.phrasebank import CATEGORIES, FRAMES, Category, render
 from prefbasis.simulate.responses import response_pair
 from prefbasis.simulate.topics import TOPICS, model_names
 
 ELO_PER_LOGIT = 400.0 / np.log(10.0)
-
-
-@dataclass
-class SimulationConfig:
-    """Knobs of the simulator; the defaults give ~5,000 distinct descriptions in 21 categories.
-
-    Example:
-        >>> SimulationConfig(seed=3).n_categories
-        21
-    """
-
-    seed: int = 0
-    n_categories: int = 21
-    n_topics: int = 21
-    n_distinct: int = 5000              # distinct descriptions (fewer if there are fewer mentions)
-    n_comparisons: int = 20000
-    n_judges: int = 100
-    n_models: int = 12
-    base_spread: float = 0.6            # sd of a model's shared strength (logits)
-    strength_spread: float = 0.8        # sd of its per-category deviation (logits)
-    judge_concentration: float = 0.5    # Dirichlet alpha per category: lower = more specialised judges
-    topic_boost: float = 1.0            # a topic multiplies its favoured categories' odds by 1 + this
-    extra_reason_prob: float = 0.35     # chance of a 2nd stated reason, and (times it) of a 3rd
-    zipf: float = 1.1                   # exponent of description reuse beyond the first use
-    balance_categories: bool = True     # rescale judge mixtures so categories reach their popularity overall
-    popularity_zipf: float = 0.3        # category popularity ∝ 1/rank^this over a seeded order (0 = equal)
-    idiosyncratic_share: float = 0.06   # share of stated reasons that are one-off, idiosyncratic reasons
-    name: str | None = None             # dataset name (default: simulated-seed<S>)
-
-    def validate(self) -> None:
-        if not 1 <= self.n_categories <= len(CATEGORIES):
-            raise ConfigError(f"--categories must be 1..{len(CATEGORIES)} (the phrase bank), got {self.n_categories}")
-        if not 1 <= self.n_topics <= len(TOPICS):
-            raise ConfigError(f"--topics must be 1..{len(TOPICS)}, got {self.n_topics}")
-        for key in ("n_comparisons", "n_judges", "n_distinct"):
-            if getattr(self, key) < 1:
-                raise ConfigError(f"{key} must be at least 1, got {getattr(self, key)}")
-        if self.n_models < 2:
-            raise ConfigError(f"--models must be at least 2, got {self.n_models}")
-        if not 0 <= self.idiosyncratic_share < 1:
-            raise ConfigError(f"idiosyncratic_share must be in [0, 1), got {self.idiosyncratic_share}")
-        if self.popularity_zipf < 0:
-            raise ConfigError(f"popularity_zipf must be >= 0, got {self.popularity_zipf}")
-        if not 0 <= self.extra_reason_prob <= 1:
-            raise ConfigError(f"extra_reason_prob must be in [0, 1], got {self.extra_reason_prob}")
-
-    @property
-    def dataset_name(self) -> str:
-        return self.name or f"simulated-seed{self.seed}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
