@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from prefbasis.models import smollm2_checkpoint
     from prefbasis.train.config import EvalConfig, ExportConfig, load_train_config
-    from prefbasis.train.evaluate import evaluate
+    from prefbasis.train.evaluation import evaluate
     from prefbasis.train.export import export_dpo
     from prefbasis.train.trainer import record_training_run, train
 

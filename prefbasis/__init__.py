@@ -11,8 +11,7 @@ Example:
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from prefbasis._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -48,17 +47,10 @@ _EXPORTS = {
     "ExportResult": "prefbasis.train.export",
     "TrainConfig": "prefbasis.train.config",
     "TrainResult": "prefbasis.train.trainer",
-    "evaluate": "prefbasis.train.evaluate",
+    "evaluate": "prefbasis.train.evaluation",
     "EvalConfig": "prefbasis.train.config",
-    "EvalResult": "prefbasis.train.evaluate",
+    "EvalResult": "prefbasis.train.evaluation",
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'prefbasis' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

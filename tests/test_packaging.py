@@ -39,3 +39,16 @@ def test_every_public_export_resolves_to_an_object_not_a_module():
     for name in prefbasis._EXPORTS:
         obj = getattr(prefbasis, name)
         assert not isinstance(obj, types.ModuleType), name
+
+
+def test_lazy_export_is_the_function_after_its_module_is_imported():
+    import importlib
+    import types
+
+    importlib.import_module("prefbasis.train.evaluation")
+    from prefbasis.train import evaluate
+
+    assert callable(evaluate) and not isinstance(evaluate, types.ModuleType)
+    from prefbasis.train import evaluate as again
+
+    assert again is evaluate

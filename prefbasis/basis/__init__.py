@@ -7,8 +7,7 @@ Example:
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from prefbasis._lazy import lazy_exports
 
 _LAZY = {
     "PreferenceBasis": "prefbasis.basis.estimator",
@@ -22,7 +21,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'prefbasis.basis' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

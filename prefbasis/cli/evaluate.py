@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from prefbasis.train.config import EvalConfig
-    from prefbasis.train.evaluate import evaluate, save_evaluation
+    from prefbasis.train.evaluation import evaluate, save_evaluation
 
     cfg = EvalConfig(adapter=args.adapter, data=list(args.data) + list(args.other), split=args.split,
                      model=args.model, max_length=args.max_length, batch_size=args.batch_size,

@@ -12,8 +12,7 @@ Example:
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from prefbasis._lazy import lazy_exports
 
 from prefbasis.simulate.config import SimulationConfig
 from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC
@@ -28,7 +27,4 @@ __all__ = ["CATEGORIES", "IDIOSYNCRATIC", "TOPICS", "Category", "SimulatedData",
            "generate", "simulate", "write"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"prefbasis.simulate.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'prefbasis.simulate' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -9,22 +9,14 @@ Example:
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from prefbasis._lazy import lazy_exports
 
 _LAZY = {"export_dpo": "export", "ExportResult": "export", "train": "trainer", "TrainResult": "trainer",
-         "evaluate": "evaluate", "EvalResult": "evaluate", "ExportConfig": "config",
+         "evaluate": "evaluation", "EvalResult": "evaluation", "ExportConfig": "config",
          "EvalConfig": "config", "TrainConfig": "config", "ExportStyle": "config", "Probe": "config",
          "make_parser": "config", "load_train_config": "config", "build_tiny_model": "tiny"}
 
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
