@@ -25,8 +25,10 @@ STEPS = [
       "prefbasis query \"select preference, description from annotations using sample 4 rows (reservoir, 7)\""], None),
     ("Extract the basis: embed the distinct descriptions (cached), select k categories, curves for k = 1..50:",
      ["prefbasis extract --k 21 --name prd-gpt4-reviews", "prefbasis show"], 16),
-    ("Rate the models, overall and per category (human votes only here), with bootstrap CIs:",
-     ["prefbasis pelo --judge human --bootstrap 200"], 14),
+    ("Rate the models with bootstrap CIs: overall on the 7,040 human votes, then per preference category "
+     "(the categories tag the GPT-4-judged battles they were derived from; rank is CI-based):",
+     ["prefbasis pelo --judge human --scope overall --bootstrap 200",
+      "prefbasis pelo --scope preference --bootstrap 200"], 12),
     ("Ask anything in SQL; canned queries live in `sql/queries/`:",
      ["prefbasis query --file sql/queries/category_shares.sql --param kind=preference"], 8),
     ("Export a category's pairs for DPO, then the report:",

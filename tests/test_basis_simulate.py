@@ -1,8 +1,6 @@
 """Recovery of planted categories from a (smaller) simulated dataset with the real MiniLM model."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
@@ -10,8 +8,8 @@ from prefbasis.basis import ExtractConfig, extract
 from prefbasis.models import minilm_path
 
 
-@pytest.mark.timeout(600)
-@pytest.mark.skipif(os.environ.get("PREFBASIS_SLOW") != "1", reason="about 3 min (embeds 5,000 texts): PREFBASIS_SLOW=1")
+@pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_simulator_recovery_criteria(store):
     """The issue's must-show on the default simulation (5,000 distinct descriptions): k auto within
     21 ± 2, ARI vs planted (nearest category) >= 0.9, coverage at the planted k >= 0.89. Smaller
