@@ -97,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
     ap.add_argument("--eval-limit", type=int, default=80, help="held-out pairs scored per data set (first N)")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--train-on", choices=["harmless", "helpful"], default="harmless",
+                    help="the category trained on (the other one is the out-of-category control)")
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads (on the shared, loaded VM 1 thread ran a step 2x faster than 2)")
     a = ap.parse_args(argv)
@@ -122,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"harmless: {harm.n_train} train / {harm.n_test} test; helpful (PRD): {other.n_test} test",
           file=sys.stderr)
     model = str(smollm2_checkpoint())
+    train_set, control = (harm, other) if a.train_on == "harmless" else (other, harm)
     cfg = load_train_config([
-        "--data", str(harm.out), "--model", model, "--output_dir", str(work / "adapter"),
+        "--data", str(train_set.out), "--model", model, "--output_dir", str(work / "adapter"),
         "--max_steps", str(a.max_steps), "--per_device_train_batch_size", str(a.batch),
         "--gradient_accumulation_steps", "1", "--learning_rate", str(a.lr), "--beta", str(a.beta),
         "--lr_scheduler_type", "constant_with_warmup", "--warmup_steps", "2",
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     t_train = time.perf_counter() - t_train
     record_training_run(store, res, cfg)
     t_eval = time.perf_counter()
-    ev = evaluate(store, EvalConfig(adapter=res.output_dir, data=[str(harm.out), str(other.out)],
+    ev = evaluate(store, EvalConfig(adapter=res.output_dir, data=[str(train_set.out), str(control.out)],
                                     max_length=a.eval_max_length, limit=a.eval_limit, seed=a.seed,
                                     batch_size=8))
     t_eval = time.perf_counter() - t_eval
