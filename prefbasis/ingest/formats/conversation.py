@@ -27,16 +27,23 @@ def content_text(content: Any) -> str | None:
     return None
 
 
-def as_messages(value: Any, *, file: str | None, row: int | None, field_name: str) -> list[dict]:
-    """A list of message dicts (a JSON-encoded string of one is decoded)."""
+def decode_list_field(value: Any, *, error: str, file: str | None, row: int | None, field_name: str) -> Any:
+    """A list-valued field as Python: a JSON-encoded string is decoded, a numpy array (Parquet,
+    HF datasets) becomes a list; anything else is returned as it is for the caller to check.
+    Undecodable JSON raises `InputError("<error> (<reason>)")` naming file, row and field."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise InputError(f"bad JSON in a conversation ({exc.msg})", file=file, row=row,
-                             field=field_name) from None
-    if hasattr(value, "tolist"):  # numpy array from Parquet / HF datasets
+            raise InputError(f"{error} ({exc.msg})", file=file, row=row, field=field_name) from None
+    if hasattr(value, "tolist"):
         value = value.tolist()
+    return value
+
+
+def as_messages(value: Any, *, file: str | None, row: int | None, field_name: str) -> list[dict]:
+    """A list of message dicts (a JSON-encoded string of one is decoded)."""
+    value = decode_list_field(value, error="bad JSON in a conversation", file=file, row=row, field_name=field_name)
     if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
         raise InputError("expected a list of {role, content} messages", file=file, row=row,
                          field=field_name)

@@ -12,24 +12,17 @@ Example:
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from prefbasis.errors import InputError
+from prefbasis.ingest.formats.conversation import decode_list_field
 from prefbasis.ingest.records import Record, require, text
 
 _ONE_HOT = (("winner_model_a", "a"), ("winner_model_b", "b"), ("winner_tie", "tie"))
 
 
 def _turn_list(value: Any, *, file: str, row: int, field_name: str) -> list[Any]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"bad JSON-encoded list ({exc.msg})", file=file, row=row,
-                             field=field_name) from None
-    if hasattr(value, "tolist"):
-        value = value.tolist()
+    value = decode_list_field(value, error="bad JSON-encoded list", file=file, row=row, field_name=field_name)
     if not isinstance(value, list) or not value:
         raise InputError("expected a non-empty JSON list of strings", file=file, row=row, field=field_name)
     return value
