@@ -88,11 +88,28 @@ def test_export_errors_leave_no_output(store, tmp_path):
 
 
 def test_split_by_prompt_groups():
-    prompts = [f"p{i % 5}" for i in range(20)]
+    prompts = [f"p{i % 50}" for i in range(200)]
     train, test = split_by_prompt(prompts, 0.4, seed=1)
-    assert sorted(train + test) == list(range(20))
+    assert sorted(train + test) == list(range(200))
     assert {prompts[i] for i in train}.isdisjoint({prompts[i] for i in test})
-    assert len({prompts[i] for i in test}) == 2
+    assert 10 <= len({prompts[i] for i in test}) <= 30          # ~40% of 50 prompts
+    assert split_by_prompt(prompts, 0.4, seed=1) == (train, test)   # seeded: same split again
+    assert split_by_prompt(prompts, 0.4, seed=2) != (train, test)
+
+
+def test_split_by_prompt_is_consistent_across_exports():
+    """A prompt's side never depends on the other prompts: category A's train and B's test are disjoint."""
+    a = [f"p{i}" for i in range(0, 60)]
+    b = [f"p{i}" for i in range(30, 90)]
+    a_train, _ = split_by_prompt(a, 0.3, seed=7)
+    _, b_test = split_by_prompt(b, 0.3, seed=7)
+    assert {a[i] for i in a_train}.isdisjoint({b[i] for i in b_test})
+
+
+def test_split_by_prompt_keeps_both_sides_with_few_prompts():
+    for seed in range(20):
+        train, test = split_by_prompt(["x", "y", "x"], 0.2, seed=seed)
+        assert train and test
 
 
 def test_cli_export_dpo(store, tmp_path, capsys):
@@ -106,3 +123,21 @@ def test_cli_export_dpo(store, tmp_path, capsys):
     assert res["n_pairs"] == 30 and (out / "export.json").exists()
     assert cli(["--db", db, "export-dpo", "--category", "missing", "--out", str(tmp_path / "m")]) == 2
     assert "known: b1#0 'concise answers'" in capsys.readouterr().err
+
+
+def test_export_complement_is_the_out_of_category_control(store, tmp_path):
+    """--complement: the other categories' pairs, none of them in C; its test prompts never in C's train."""
+    populate(store)
+    with store.transaction() as con:   # c000 is in both categories: it must not be in the complement
+        con.execute("insert into comparison_categories(basis_id, kind, comparison_id, category_id, "
+                    "similarity) values ('b1', 'preference', 'c000', 1, 0.5)")
+    inside = export_dpo(store, ExportConfig(category="concise answers", out=str(tmp_path / "in"), seed=3))
+    outside = export_dpo(store, ExportConfig(category="concise answers", complement=True,
+                                             out=str(tmp_path / "out"), seed=3))
+    assert outside.category == "not concise answers" and outside.n_pairs == 10   # c030..c039
+    ids_in = {r["comparison_id"] for s in ("train", "test") for r in read_jsonl(inside.out / f"{s}.jsonl")}
+    ids_out = {r["comparison_id"] for s in ("train", "test") for r in read_jsonl(outside.out / f"{s}.jsonl")}
+    assert ids_in.isdisjoint(ids_out) and "c000" in ids_in
+    train_prompts = {r["prompt"][0]["content"] for r in read_jsonl(inside.out / "train.jsonl")}
+    test_prompts = {r["prompt"][0]["content"] for r in read_jsonl(outside.out / "test.jsonl")}
+    assert train_prompts.isdisjoint(test_prompts)

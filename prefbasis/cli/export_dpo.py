@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weight", action="store_true", help="add a per-pair weight column (similarity)")
     p.add_argument("--test-size", type=float, default=0.2, help="share of prompts held out (0.2)")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--complement", action="store_true",
+                   help="export the basis's other categories' pairs that are NOT in --category "
+                        "(an out-of-category control for evaluate; same --seed/--test-size split)")
     p.add_argument("--min-pairs", type=int, default=8, help="refuse subsets smaller than this (8)")
     p.set_defaults(func=run)
 
@@ -31,12 +34,9 @@ def run(args: argparse.Namespace) -> int:
     cfg = ExportConfig(category=args.category, basis=args.basis, topic=args.topic,
                        min_similarity=args.min_similarity, out=args.out, style=args.style,
                        weight=args.weight, test_size=args.test_size, seed=args.seed,
-                       min_pairs=args.min_pairs)
-    store = open_store(args, read_only=True)
-    try:
+                       min_pairs=args.min_pairs, complement=args.complement)
+    with open_store(args, read_only=True) as store:
         res = export_dpo(store, cfg)
-    finally:
-        store.close()
     say(args, f"exported {res.n_pairs} pairs of {res.category!r} ({res.n_train} train / "
               f"{res.n_test} test, {res.n_ties_dropped} ties dropped) to {res.out}")
     print(json.dumps(res.to_dict()))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from prefbasis.errors import ConfigError, InputError, PrefbasisError
+from prefbasis.hashing import content_hash
 from prefbasis.progress import quiet_default
 from prefbasis.store import Store
 from prefbasis.train.config import ExportConfig, ExportStyle
@@ -87,7 +88,14 @@ def resolve_category(store: Store, name_or_id: str, basis: str | None = None,
 def load_pairs(store: Store, cfg: ExportConfig):
     """The category's comparisons as a DataFrame (ties included, flagged), plus the resolved ids."""
     basis_id, cat_id, cat_name = resolve_category(store, cfg.category, cfg.basis)
-    params: list[Any] = [basis_id, cat_id]
+    if cfg.complement:   # every other category's comparisons that are not also in this one
+        cat_name = f"not {cat_name}"
+        cc_where = ("category_id <> ? and comparison_id not in (select comparison_id from "
+                    "comparison_categories where basis_id = ? and kind = 'preference' and category_id = ?)")
+        params: list[Any] = [basis_id, cat_id, basis_id, cat_id]
+    else:
+        cc_where = "category_id = ?"
+        params = [basis_id, cat_id]
     topic_sql = ""
     topic_name = None
     if cfg.topic is not None:
@@ -102,7 +110,7 @@ def load_pairs(store: Store, cfg: ExportConfig):
     df = store.df(f"""
         with cc as (
             select comparison_id, max(similarity) as similarity from comparison_categories
-            where basis_id = ? and kind = 'preference' and category_id = ? group by comparison_id)
+            where basis_id = ? and kind = 'preference' and {cc_where} group by comparison_id)
         select c.comparison_id, c.prompt, c.response_a, c.response_b, c.winner, c.dataset_id,
                cc.similarity
         from comparisons c join cc using (comparison_id)
@@ -131,18 +139,40 @@ def _records(df, style: ExportStyle, weight: bool) -> list[dict[str, Any]]:
     return out
 
 
+def prompt_in_test(prompt: str, test_size: float, seed: int) -> bool:
+    """Whether `prompt` goes to the test split: a seeded hash of its text, uniform on [0, 1), < test_size.
+
+    The side depends on the prompt and the seed only, never on which other prompts are exported, so
+    exports of different categories (same seed and test size) never put one prompt in the train split
+    of one and the test split of another: a model trained on category A and evaluated on category
+    B's test split has not seen those prompts.
+
+    Example:
+        >>> prompt_in_test("Write a haiku", 0.3, seed=42) == prompt_in_test("Write a haiku", 0.3, seed=42)
+        True
+    """
+    u = int(content_hash("prefbasis-split", int(seed), prompt), 16) / float(1 << 128)
+    return u < test_size
+
+
 def split_by_prompt(prompts: list[str], test_size: float, seed: int) -> tuple[list[int], list[int]]:
-    """Row indices (train, test): whole prompts go to one side (sklearn `GroupShuffleSplit`)."""
-    import numpy as np
+    """Row indices (train, test): whole prompts go to one side, decided by `prompt_in_test`.
 
-    idx = np.arange(len(prompts))
-    if test_size <= 0 or len(set(prompts)) < 2:
-        return idx.tolist(), []
-    from sklearn.model_selection import GroupShuffleSplit
-
-    gss = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
-    train, test = next(gss.split(idx, groups=np.asarray(prompts, dtype=object)))
-    return sorted(train.tolist()), sorted(test.tolist())
+    The realized test share is close to `test_size` for many prompts; with few, it varies. When
+    the hash puts every prompt on one side, the prompt with the lowest (highest) hash is moved, so
+    both splits are non-empty whenever there are two or more prompts.
+    """
+    idx = list(range(len(prompts)))
+    distinct = sorted(set(prompts))
+    if test_size <= 0 or len(distinct) < 2:
+        return idx, []
+    test_prompts = {p for p in distinct if prompt_in_test(p, test_size, seed)}
+    if not test_prompts or len(test_prompts) == len(distinct):
+        by_u = sorted(distinct, key=lambda p: content_hash("prefbasis-split", int(seed), p))
+        test_prompts = {by_u[0]} if not test_prompts else set(by_u[:-1])
+    test = [i for i in idx if prompts[i] in test_prompts]
+    train = [i for i in idx if prompts[i] not in test_prompts]
+    return train, test
 
 
 def _prepare_out(out: Path) -> None:
