@@ -90,6 +90,12 @@ def test_export_train_resume_evaluate(store, tmp_path, tiny_model, capsys):
     # the tiny model learned "long answer wins" on its category's held-out prompts
     assert tuned["value"] > acc[("category", "base")]["value"] and tuned["value"] >= 0.8
     assert any(r["metric"] == "probe:length" and r["n"] == 2 for r in rows)
+    by = {(r["metric"], r["role"], r["variant"]): r["value"] for r in rows}
+    # the margin moved towards the chosen side, and DPO's implicit reward ranks held-out pairs right
+    assert by[("preference_margin", "category", "delta")] > 0
+    assert by[("preference_margin", "category", "tuned")] > by[("preference_margin", "category", "base")]
+    assert by[("reward_accuracy", "category", "tuned")] >= 0.8
+    assert ("reward_accuracy", "category", "base") not in by
     with Store.open(db, read_only=True) as s:
         assert s.scalar("select count(*) from training_runs") == 2
         assert s.scalar("select count(*) from evaluations where metric = 'preference_accuracy'") == 6

@@ -6,6 +6,13 @@ given the prompt) than the rejected one. Measured for the base (adapter disabled
 model on the category's pairs (first `--data`) and on other categories' pairs (further `--data` /
 `--other`). Percentile bootstrap over pairs; `delta` = tuned - base on the same resamples.
 
+Two more sensitive companions (docs/metrics.md has the formulas):
+- `preference_margin`: mean over pairs of (mean token log-prob of chosen - of rejected), nats per
+  token; its `delta` is the average shift of the margin, which moves before accuracy flips do.
+- `reward_accuracy` (variant `tuned` only): DPO's implicit reward accuracy on the held-out pairs,
+  share with [log pi(c) - log pi_ref(c)] - [log pi(r) - log pi_ref(r)] > 0 (summed log-probs,
+  reference = the base; an exact 0 counts one half). 0.5 = nothing learned that generalizes.
+
 Example:
     >>> from prefbasis.train.config import EvalConfig
     >>> res = evaluate(store, EvalConfig(adapter="dpo-concise-lora", data=["dpo-concise", "dpo-polite"]))  # doctest: +SKIP
@@ -56,16 +63,17 @@ def encode_pair_side(tok, prompt: Any, response: Any, max_length: int) -> tuple[
     return p + r, len(p)
 
 
-def mean_logprobs(model, seqs: list[tuple[list[int], int]], batch_size: int, pad_id: int,
-                  desc: str = "scoring") -> np.ndarray:
-    """Mean log-probability of the response tokens of each (ids, n_prompt) sequence."""
+def response_logprobs(model, seqs: list[tuple[list[int], int]], batch_size: int, pad_id: int,
+                      desc: str = "scoring") -> tuple[np.ndarray, np.ndarray]:
+    """(summed log-probability of the response tokens, number of response tokens) per sequence."""
     import torch
 
     device = next(model.parameters()).device
     order = np.argsort([len(ids) for ids, _ in seqs], kind="stable")  # similar lengths: little padding
-    sorted_out = np.zeros(len(seqs))
+    sums, counts = np.zeros(len(seqs)), np.zeros(len(seqs))
     for start in progress(range(0, len(seqs), batch_size), desc=desc, unit="batch"):
-        batch = [seqs[j] for j in order[start:start + batch_size]]
+        rows = order[start:start + batch_size]
+        batch = [seqs[j] for j in rows]
         width = max(len(ids) for ids, _ in batch)
         ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
         mask = torch.zeros((len(batch), width), dtype=torch.long)
@@ -79,10 +87,33 @@ def mean_logprobs(model, seqs: list[tuple[list[int], int]], batch_size: int, pad
         logp = torch.log_softmax(logits[:, :-1], dim=-1)
         tok_lp = logp.gather(-1, ids[:, 1:].to(device).unsqueeze(-1)).squeeze(-1)
         m = resp[:, 1:].to(device)
-        sorted_out[start:start + len(batch)] = ((tok_lp * m).sum(1) / m.sum(1).clamp(min=1)).cpu().numpy()
-    out = np.zeros(len(seqs))
-    out[order] = sorted_out
-    return out
+        sums[rows] = (tok_lp * m).sum(1).cpu().numpy()
+        counts[rows] = m.sum(1).cpu().numpy()
+    return sums, counts
+
+
+def pair_metrics(base: tuple[np.ndarray, np.ndarray], tuned: tuple[np.ndarray, np.ndarray],
+                 n: int) -> dict[str, dict[str, np.ndarray]]:
+    """Per-pair values of every preference metric from (sums, counts) of [chosen..., rejected...].
+
+    Example:
+        >>> s, c = np.array([-10., -12., -14., -12.]), np.array([10., 10., 10., 10.])
+        >>> m = pair_metrics((s, c), (s + [1., 0., 0., 0.], c), n=2)
+        >>> m["preference_accuracy"]["base"].tolist(), m["preference_accuracy"]["tuned"].tolist()
+        ([1.0, 0.0], [1.0, 0.0])
+        >>> m["reward_accuracy"]["tuned"].tolist()
+        [1.0, 0.5]
+    """
+    mean_b = base[0] / np.maximum(base[1], 1)
+    mean_t = tuned[0] / np.maximum(tuned[1], 1)
+    margin_b, margin_t = mean_b[:n] - mean_b[n:], mean_t[:n] - mean_t[n:]
+    acc_b, acc_t = (margin_b > 0).astype(float), (margin_t > 0).astype(float)
+    shift = tuned[0] - base[0]                       # log pi - log pi_ref, summed over the response
+    implicit = shift[:n] - shift[n:]
+    reward_acc = np.where(implicit > 0, 1.0, np.where(implicit < 0, 0.0, 0.5))
+    return {"preference_accuracy": {"base": acc_b, "tuned": acc_t, "delta": acc_t - acc_b},
+            "preference_margin": {"base": margin_b, "tuned": margin_t, "delta": margin_t - margin_b},
+            "reward_accuracy": {"tuned": reward_acc}}
 
 
 def bootstrap_ci(values: np.ndarray, n_boot: int, confidence: float, seed: int) -> tuple[float, float]:
@@ -182,14 +213,12 @@ def evaluate(store: Store | None, cfg: EvalConfig) -> EvalResult:
         seqs = chosen + rejected
         n = len(ds)
         with model.disable_adapter():
-            lp_base = mean_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"base {Path(data).name}")
-        lp_tuned = mean_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"tuned {Path(data).name}")
-        acc_b = (lp_base[:n] > lp_base[n:]).astype(float)
-        acc_t = (lp_tuned[:n] > lp_tuned[n:]).astype(float)
+            lp_base = response_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"base {Path(data).name}")
+        lp_tuned = response_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"tuned {Path(data).name}")
         common = {"data": str(data), "split": cfg.split, "role": "category" if i == 0 else "other",
                   "category": read_export_card(data).get("category")}
-        rows += _rows({"base": acc_b, "tuned": acc_t, "delta": acc_t - acc_b}, cfg, common,
-                      "preference_accuracy", cfg.seed)
+        for metric, values in pair_metrics(lp_base, lp_tuned, n).items():
+            rows += _rows(values, cfg, common, metric, cfg.seed)
     if cfg.probe is not None:
         b, t = _probe_length(model, tok, first_prompts, cfg)
         common = {"data": str(cfg.data[0]), "split": cfg.split, "role": "category",
