@@ -51,6 +51,7 @@ class ExportConfig:
     test_size: float = 0.2                   # share of PROMPTS held out
     seed: int = 42
     min_pairs: int = 8                       # fewer pairs than this is "too small to train on"
+    complement: bool = False                 # export the pairs NOT in the category (out-of-category control)
 
     def __post_init__(self) -> None:
         self.style = ExportStyle(self.style)
@@ -177,6 +178,9 @@ def _build_train_config() -> type:
             if self.bf16 is None:      # bf16 only where the GPU supports it; CPU trains in fp32
                 self.bf16 = bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported()
                                  and not self.fp16)
+            elif self.bf16 and not torch.cuda.is_available():
+                # `--bf16 true` on a CPU (fast where it has AMX / AVX512-BF16): Trainer wants use_cpu
+                self.use_cpu = True
             if self.output_dir is None and self.data:
                 self.output_dir = str(self.data).rstrip("/") + "-lora"
             super().__post_init__()
