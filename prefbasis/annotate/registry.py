@@ -9,6 +9,7 @@ Example:
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -32,12 +33,10 @@ class AnnotatorName(str, Enum):
 def _openai(cfg: Any) -> "Annotator":
     from prefbasis.annotate.backends.openai import OpenAIAnnotator, OpenAIConfig
 
-    return OpenAIAnnotator(OpenAIConfig(
-        base_url=cfg.base_url, model=cfg.model or "gpt-4o-mini", api_key_env=cfg.api_key_env,
-        temperature=cfg.temperature, max_tokens=cfg.max_tokens, timeout_s=cfg.timeout_s,
-        max_retries=cfg.max_retries, backoff_base_s=cfg.backoff_base_s,
-        structured_output=cfg.structured_output, seed=cfg.seed,
-        concurrency=getattr(cfg, "concurrency", 8)))
+    # every OpenAIConfig field the run config also has (same name, same meaning) is passed through
+    shared = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(OpenAIConfig)
+              if hasattr(cfg, f.name) and getattr(cfg, f.name) is not None}
+    return OpenAIAnnotator(OpenAIConfig(**shared))
 
 
 def _transformers(cfg: Any) -> "Annotator":

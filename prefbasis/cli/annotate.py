@@ -50,11 +50,8 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed, temperature=args.temperature, max_tokens=args.max_tokens, timeout_s=args.timeout,
         max_retries=args.max_retries, structured_output=not args.no_structured_output,
         budget_usd=args.budget_usd, prices=args.prices, dry_run=args.dry_run, quiet=args.quiet or None)
-    store = open_store(args)
-    try:
+    with open_store(args) as store:
         report = annotate(store, cfg)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps({k: v for k, v in asdict(report).items() if k != "extra"}, default=str))
     else:

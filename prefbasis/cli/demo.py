@@ -38,11 +38,8 @@ def run(args: argparse.Namespace) -> int:
                      bootstrap=args.bootstrap, min_battles=args.min_battles,
                      embedding_model=args.embedding_model, quiet=args.quiet)
     start = time.perf_counter()
-    store = open_store(args)
-    try:
+    with open_store(args) as store:
         result = run_demo(store, cfg)
-    finally:
-        store.close()
     print(format_summary(result))
     say(args, f"demo finished in {time.perf_counter() - start:.1f} s")
     return 0

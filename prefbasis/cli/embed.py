@@ -18,15 +18,15 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.embed import DEFAULT_EMBEDDING_MODEL, cached_vectors, embed_texts, normalize_text
 
-    store = open_store(args)
-    rows = store.execute(
-        "select a.description, a.topic from annotations a join comparisons c using (comparison_id) "
-        "join datasets d using (dataset_id) where ? is null or d.dataset_id = ? or d.name = ?",
-        [args.dataset, args.dataset, args.dataset]).fetchall()
-    texts = sorted({normalize_text(t) for r in rows for t in r if t} - {""})
-    model = args.embedding_model or DEFAULT_EMBEDDING_MODEL
-    before = len(cached_vectors(store, model, texts))
-    embed_texts(texts, store=store, model=args.embedding_model, batch_size=args.batch_size)
-    say(args, f"{len(texts)} distinct texts: {before} already cached, {len(texts) - before} embedded with {model}")
-    print(len(texts) - before)
-    return 0
+    with open_store(args) as store:
+        rows = store.execute(
+            "select a.description, a.topic from annotations a join comparisons c using (comparison_id) "
+            "join datasets d using (dataset_id) where ? is null or d.dataset_id = ? or d.name = ?",
+            [args.dataset, args.dataset, args.dataset]).fetchall()
+        texts = sorted({normalize_text(t) for r in rows for t in r if t} - {""})
+        model = args.embedding_model or DEFAULT_EMBEDDING_MODEL
+        before = len(cached_vectors(store, model, texts))
+        embed_texts(texts, store=store, model=args.embedding_model, batch_size=args.batch_size)
+        say(args, f"{len(texts)} distinct texts: {before} already cached, {len(texts) - before} embedded with {model}")
+        print(len(texts) - before)
+        return 0

@@ -41,11 +41,8 @@ def run(args: argparse.Namespace) -> int:
                      probe=args.probe, probe_prompts=args.probe_prompts,
                      max_new_tokens=args.max_new_tokens)
     res = evaluate(None, cfg)
-    store = open_store(args)   # opened after scoring: the store is not locked while models run
-    try:
+    with open_store(args) as store:   # opened after scoring: the store is not locked while models run
         save_evaluation(store, res.frame, cfg)
-    finally:
-        store.close()
     say(args, f"evaluation {res.evaluation_id} stored in `evaluations`")
     cols = ["data", "role", "category", "metric", "variant", "value", "ci_low", "ci_high", "n"]
     print_frame(res.frame[cols], args.format, args.out)

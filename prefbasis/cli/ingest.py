@@ -29,12 +29,9 @@ def run(args: argparse.Namespace) -> int:
     from prefbasis.ingest import ingest
 
     mapping = parse_pairs(args.map, "--map") or None
-    store = open_store(args)
-    try:
+    with open_store(args) as store:
         report = ingest(store, args.source, args.format, name=args.name, english=args.english,
                         no_ties=args.no_ties, single_turn=args.single_turn, mapping=mapping)
-    finally:
-        store.close()
     say(args, f"dataset {report.name} ({report.dataset_id})")
     print(f"read {report.total_read} rows: added {report.added}, duplicates {report.duplicates}")
     for key, count in report.removed.items():

@@ -67,11 +67,8 @@ def run(args: argparse.Namespace) -> int:
     if args.scope:
         cfg.scopes = tuple(Scope(s) for s in dict.fromkeys(args.scope))
     cfg.validate()
-    store = open_store(args)
-    try:
+    with open_store(args) as store:
         table = pelo(store, cfg)
-    finally:
-        store.close()
     basis = table.basis_id.iloc[0]
     rated = int((~table.insufficient).sum())
     say(args, f"pelo: {rated} ratings, {int(table.insufficient.sum())} insufficient, "

@@ -19,10 +19,10 @@ def run(args: argparse.Namespace) -> int:
     from prefbasis.basis.profile import judge_profile
     from prefbasis.basis.store_adapter import resolve_basis
 
-    store = open_store(args, read_only=True)
-    basis_id = resolve_basis(store, args.basis)
-    df = judge_profile(store, basis_id, args.judge)
-    if df["mentions"].sum() == 0:
-        raise InputError(f"judge {args.judge!r} has no annotated comparisons in basis {basis_id}", field="judge")
-    print_frame(df, args.format)
-    return 0
+    with open_store(args, read_only=True) as store:
+        basis_id = resolve_basis(store, args.basis)
+        df = judge_profile(store, basis_id, args.judge)
+        if df["mentions"].sum() == 0:
+            raise InputError(f"judge {args.judge!r} has no annotated comparisons in basis {basis_id}", field="judge")
+        print_frame(df, args.format)
+        return 0

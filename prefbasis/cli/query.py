@@ -27,10 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.sql) == bool(args.file):
         raise ConfigError("give either SQL text or --file, not both / neither")
     sql = resolve_sql_file(args.file).read_text(encoding="utf-8") if args.file else args.sql
-    store = open_store(args, read_only=True)
-    try:
+    with open_store(args, read_only=True) as store:
         df = run_query(store, sql, parse_pairs(args.param, "--param", split_commas=False))
-    finally:
-        store.close()
     print_frame(df, args.format, args.out)
     return 0

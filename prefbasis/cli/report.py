@@ -21,12 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.report import ReportConfig, build_report
 
-    store = open_store(args, read_only=True)
-    try:
+    with open_store(args, read_only=True) as store:
         result = build_report(store, ReportConfig(basis=args.basis, out=args.out,
                                                   max_points=args.max_points, title=args.title))
-    finally:
-        store.close()
     if result.missing:
         say(args, f"not in the store yet, left out: {', '.join(result.missing)}")
     print(result.path)

@@ -21,24 +21,24 @@ def run(args: argparse.Namespace) -> int:
 
     from prefbasis.basis.store_adapter import resolve_basis
 
-    store = open_store(args, read_only=True)
-    basis_id = resolve_basis(store, args.basis)
-    if args.card:
-        print(store.scalar("select markdown from basis_cards where basis_id = ?", [basis_id]))
+    with open_store(args, read_only=True) as store:
+        basis_id = resolve_basis(store, args.basis)
+        if args.card:
+            print(store.scalar("select markdown from basis_cards where basis_id = ?", [basis_id]))
+            return 0
+        head = store.execute("select name, k, coverage, variation_explained, pca_optimum, unassigned_share, nmf_r2 "
+                             "from bases where basis_id = ?", [basis_id]).fetchone()
+        print(f"basis {basis_id} ({head[0]}): k={head[1]}, coverage {head[2]:.3f}, variation explained "
+              f"{head[3]:.3f} (PCA optimum {head[4]:.3f}), unassigned {head[5]:.3f}")
+        df = store.df("select category_id as id, name, round(share, 3) as share, size, examples from categories "
+                      "where basis_id = ? and kind = ? order by category_id", [basis_id, args.kind])
+        ex = [json.loads(e) if e else [] for e in df.pop("examples")]
+        for i in range(3):
+            df[f"example {i + 1}"] = [e[i] if len(e) > i else "" for e in ex]
+        card = json.loads(store.scalar("select card from basis_cards where basis_id = ?", [basis_id]) or "{}")
+        nmf = card.get("nmf")
+        if nmf and args.kind == "preference" and len(nmf["top_atoms"]) == len(df):
+            df["nmf component (top atoms)"] = [" | ".join(t) for t in nmf["top_atoms"]]
+            print(f"NMF side by side: individuals x atoms, R² = {nmf['r2']:.3f}")
+        print_frame(pd.DataFrame(df), args.format)
         return 0
-    head = store.execute("select name, k, coverage, variation_explained, pca_optimum, unassigned_share, nmf_r2 "
-                         "from bases where basis_id = ?", [basis_id]).fetchone()
-    print(f"basis {basis_id} ({head[0]}): k={head[1]}, coverage {head[2]:.3f}, variation explained "
-          f"{head[3]:.3f} (PCA optimum {head[4]:.3f}), unassigned {head[5]:.3f}")
-    df = store.df("select category_id as id, name, round(share, 3) as share, size, examples from categories "
-                  "where basis_id = ? and kind = ? order by category_id", [basis_id, args.kind])
-    ex = [json.loads(e) if e else [] for e in df.pop("examples")]
-    for i in range(3):
-        df[f"example {i + 1}"] = [e[i] if len(e) > i else "" for e in ex]
-    card = json.loads(store.scalar("select card from basis_cards where basis_id = ?", [basis_id]) or "{}")
-    nmf = card.get("nmf")
-    if nmf and args.kind == "preference" and len(nmf["top_atoms"]) == len(df):
-        df["nmf component (top atoms)"] = [" | ".join(t) for t in nmf["top_atoms"]]
-        print(f"NMF side by side: individuals x atoms, R² = {nmf['r2']:.3f}")
-    print_frame(pd.DataFrame(df), args.format)
-    return 0

@@ -40,11 +40,8 @@ def run(args: argparse.Namespace) -> int:
                            n_models=args.models, strength_spread=args.strength_spread,
                            idiosyncratic_share=args.idiosyncratic_share, name=args.name)
     cfg.validate()
-    store = open_store(args)
-    try:
+    with open_store(args) as store:
         res = simulate(store, cfg)
-    finally:
-        store.close()
     if not res.added:
         say(args, f"dataset {res.name} ({res.dataset_id}) is already in the store; nothing added")
     print(f"dataset {res.name} ({res.dataset_id}): {res.n_comparisons} comparisons, {res.n_annotations} "

@@ -32,11 +32,8 @@ def run(args: argparse.Namespace) -> int:
     import torch.distributed as dist
 
     if not (dist.is_available() and dist.is_initialized() and dist.get_rank() != 0):
-        store = open_store(args)   # opened after training: the store is not locked while it runs
-        try:
+        with open_store(args) as store:   # opened after training: the store is not locked while it runs
             record_training_run(store, res, cfg)
-        finally:
-            store.close()
     say(args, f"adapter saved to {res.output_dir}: {res.steps} steps, final loss {res.final_loss}, "
               f"reward accuracy {res.reward_accuracy}")
     print(json.dumps(res.to_dict()))
