@@ -1,18 +1,21 @@
 """DPO + LoRA on a real category subset moves held-out in-category preference accuracy (CPU).
 
-SmolLM2-135M-Instruct (offline, `prefbasis.models.smollm2_checkpoint()`) is trained with LoRA on
-the hh-rlhf harmless single-turn comparisons (category "harmless response") and evaluated on the
-held-out prompts of that category and, as out-of-category control, on PRD (Vicuna-80) human-rated
-answer pairs (category "helpful answer"). Each stage is the library call behind the CLI verb:
-ingest -> (category rows written directly: no LLM annotation here) -> export_dpo -> train -> evaluate.
+Default (`--train-on basis`), the paper's closed loop on real data: PRD (Vicuna-80) GPT-4 reviews
+-> `annotate --annotator rationale` -> `extract --k 21` (MiniLM embeddings) -> the largest preference
+category -> `export-dpo` (split by prompt) -> `train` (SmolLM2-135M-Instruct, offline, LoRA) ->
+`evaluate` on the held-out prompts of the category, of its complement (`export-dpo --complement`:
+the other categories' pairs, same prompt split, so no held-out prompt was trained on) and of the
+hh-rlhf harmless comparisons (a different kind of preference altogether).
 
-Training runs for a wall-clock budget (`--train-minutes`, a TrainerCallback stops it; constant
-learning rate after a short warm-up, so the schedule does not depend on how many steps fit), then
-the held-out pairs are scored by the base (adapter disabled) and the tuned model.
+`--train-on harmless|helpful`: the earlier set-ups (categories written directly: hh-rlhf harmless
+single-turn, or all PRD answer pairs), kept for the record in benchmarks/RESULTS.md.
 
-Run (not in CI; ~11 min on the shared 2-core VM; at this budget the effect is not beyond the CI,
-see benchmarks/RESULTS.md):
-    flock /tmp/prefbasis-bench.lock .venv/bin/python benchmarks/dpo_effect.py [--train-minutes 7]
+Training runs for `--epochs` (or a wall-clock budget `--train-minutes`, a TrainerCallback stops it;
+constant learning rate after a short warm-up), saving the adapter every `--save-every` steps;
+`--curve` also scores each saved checkpoint on the in-category held-out pairs.
+
+Run (not in CI; ~32 min on the 2-core VM: 1 min to the basis, 18 min training, 12 min scoring):
+    .venv/bin/python benchmarks/dpo_effect.py --bf16 --threads 2 --epochs 3 --lr 3e-4 --eval-limit 200
 """
 from __future__ import annotations
 
@@ -56,6 +59,43 @@ def build_store(db: Path, n_other: int, seed: int):
     return store
 
 
+def build_basis_store(db: Path, k: int, seed: int):
+    """The real loop up to the basis: ingest PRD + hh-rlhf, annotate (rationale), extract k categories."""
+    from prefbasis.cli import main as cli
+    from prefbasis.store import Store
+
+    steps = [["ingest", str(DATA / "prd-vicuna80"), "--format", "prd"],
+             ["annotate", "--annotator", "rationale"],
+             ["extract", "--k", str(k), "--name", "prd-gpt4-reviews", "--seed", str(seed), "--no-topics"],
+             ["ingest", str(DATA / "hh-rlhf" / "harmless-base-test.jsonl.gz"), "--format", "hh-rlhf",
+              "--single-turn", "--no-ties"]]
+    for args in steps:
+        rc = cli(["--db", str(db), "--quiet", *args])
+        if rc:
+            raise SystemExit(f"{args[0]} failed ({rc}): {args}")
+    store = Store.open(db)
+    with store.transaction() as con:   # hh-rlhf has no rationale: its harmless category is written directly
+        con.execute("insert into bases(basis_id, name, k) values ('bench', 'hh-rlhf harmless', 1)")
+        con.execute("insert into categories(basis_id, category_id, name, kind, share) values "
+                    "('bench', 0, 'harmless response', 'preference', 1.0)")
+        con.execute("""insert into comparison_categories(basis_id, kind, comparison_id, category_id, similarity)
+            select 'bench', 'preference', comparison_id, 0, 1.0 from comparisons c join datasets d using (dataset_id)
+            where d.format = 'hh-rlhf'""")
+    return store
+
+
+def largest_category(store) -> str:
+    """Id of the newest PRD basis's preference category with the most exportable (no-tie) pairs."""
+    row = store.execute("""
+        select v.category_id, count(distinct v.comparison_id) n from v_comparison_categories v
+        join comparisons c using (comparison_id)
+        where v.kind = 'preference' and v.basis_id = (select basis_id from bases where name = 'prd-gpt4-reviews'
+                                                      order by created_at desc limit 1)
+          and c.winner in ('a', 'b') and c.response_a is not null and c.response_b is not null
+        group by 1 order by 2 desc, 1 limit 1""").fetchone()
+    return str(row[0])
+
+
 class Budget:
     """TrainerCallback: stop after `seconds` of training and keep every logged entry (loss curve)."""
 
@@ -87,20 +127,27 @@ def _mean(xs: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default="/tmp/prefbasis-dpo-effect")
-    ap.add_argument("--train-minutes", type=float, default=6.0, help="wall-clock training budget")
-    ap.add_argument("--max-steps", type=int, default=400, help="upper bound on steps")
+    ap.add_argument("--train-on", choices=["basis", "harmless", "helpful"], default="basis",
+                    help="basis: the largest category of a basis extracted from PRD GPT-4 reviews "
+                         "(controls: its complement and hh-rlhf harmless); harmless / helpful: earlier set-ups")
+    ap.add_argument("--category", help="with --train-on basis: the category (default: the largest)")
+    ap.add_argument("--k", type=int, default=21, help="with --train-on basis: categories extracted")
+    ap.add_argument("--test-size", type=float, default=0.4, help="share of prompts held out (basis mode)")
+    ap.add_argument("--epochs", type=float, default=3.0, help="training epochs (bounded by the budget)")
+    ap.add_argument("--train-minutes", type=float, default=45.0, help="wall-clock training budget")
+    ap.add_argument("--max-steps", type=int, default=-1, help="upper bound on steps (-1: from --epochs)")
+    ap.add_argument("--save-every", type=int, default=0, help="save a checkpoint every N steps (0: none)")
+    ap.add_argument("--curve", action="store_true", help="score each checkpoint on the in-category pairs")
     ap.add_argument("--batch", type=int, default=8, help="pairs per step")
-    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--beta", type=float, default=0.1)
-    ap.add_argument("--max-length", type=int, default=128, help="training: prompt + response tokens")
-    ap.add_argument("--eval-max-length", type=int, default=128)
-    ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the control category")
-    ap.add_argument("--eval-limit", type=int, default=80, help="held-out pairs scored per data set (first N)")
+    ap.add_argument("--bf16", action="store_true", help="train in bf16 (CPU with AMX / AVX512-BF16: ~1.5x)")
+    ap.add_argument("--max-length", type=int, default=192, help="training: prompt + response tokens")
+    ap.add_argument("--eval-max-length", type=int, default=192)
+    ap.add_argument("--n-other", type=int, default=120, help="PRD pairs in the helpful category (old modes)")
+    ap.add_argument("--eval-limit", type=int, default=None, help="held-out pairs scored per data set (first N)")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--train-on", choices=["harmless", "helpful"], default="harmless",
-                    help="the category trained on (the other one is the out-of-category control)")
-    ap.add_argument("--threads", type=int, default=1,
-                    help="torch threads (on the shared, loaded VM 1 thread ran a step 2x faster than 2)")
+    ap.add_argument("--threads", type=int, default=2, help="torch threads")
     a = ap.parse_args(argv)
     import torch
 
@@ -116,40 +163,68 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(a.work)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    store = build_store(work / "store.duckdb", a.n_other, a.seed)
-    harm = export_dpo(store, ExportConfig(category="harmless response", out=str(work / "harmless"),
-                                          test_size=0.25, seed=a.seed))
-    other = export_dpo(store, ExportConfig(category="helpful answer", out=str(work / "helpful"),
-                                           test_size=0.5, seed=a.seed))
-    print(f"harmless: {harm.n_train} train / {harm.n_test} test; helpful (PRD): {other.n_test} test",
-          file=sys.stderr)
+    if a.train_on == "basis":
+        store = build_basis_store(work / "store.duckdb", a.k, a.seed)
+        cat = a.category or largest_category(store)
+        train_set = export_dpo(store, ExportConfig(category=cat, basis="prd-gpt4-reviews", out=str(work / "category"),
+                                                   test_size=a.test_size, seed=a.seed))
+        complement = export_dpo(store, ExportConfig(category=cat, basis="prd-gpt4-reviews", complement=True,
+                                                    out=str(work / "complement"), test_size=a.test_size,
+                                                    seed=a.seed))
+        harm = export_dpo(store, ExportConfig(category="harmless response", basis="bench",
+                                              out=str(work / "harmless"), test_size=0.25, seed=a.seed))
+        controls = [complement, harm]
+    else:
+        store = build_store(work / "store.duckdb", a.n_other, a.seed)
+        harm = export_dpo(store, ExportConfig(category="harmless response", out=str(work / "harmless"),
+                                              test_size=0.25, seed=a.seed))
+        other = export_dpo(store, ExportConfig(category="helpful answer", out=str(work / "helpful"),
+                                               test_size=0.5, seed=a.seed))
+        train_set, controls = (harm, [other]) if a.train_on == "harmless" else (other, [harm])
+    exports = {"category": train_set.to_dict(), "controls": [c.to_dict() for c in controls]}
+    print(f"train on {train_set.category!r}: {train_set.n_train} train / {train_set.n_test} test pairs; "
+          + "; ".join(f"control {c.category!r}: {c.n_test} test" for c in controls), file=sys.stderr)
+    t_prep = time.perf_counter() - t0
     model = str(smollm2_checkpoint())
-    train_set, control = (harm, other) if a.train_on == "harmless" else (other, harm)
     cfg = load_train_config([
         "--data", str(train_set.out), "--model", model, "--output_dir", str(work / "adapter"),
-        "--max_steps", str(a.max_steps), "--per_device_train_batch_size", str(a.batch),
+        "--num_train_epochs", str(a.epochs), "--max_steps", str(a.max_steps),
+        "--per_device_train_batch_size", str(a.batch),
         "--gradient_accumulation_steps", "1", "--learning_rate", str(a.lr), "--beta", str(a.beta),
         "--lr_scheduler_type", "constant_with_warmup", "--warmup_steps", "2",
         "--max_length", str(a.max_length), "--lora_r", "16", "--lora_alpha", "32",
         "--lora_target_modules", "all-linear", "--gradient_checkpointing", "false",
-        "--logging_steps", "1", "--save_strategy", "no", "--final_eval", "false",
-        "--seed", str(a.seed), "--report_to", "none"])
+        "--logging_steps", "1", "--final_eval", "false", "--seed", str(a.seed), "--report_to", "none",
+        "--bf16", "true" if a.bf16 else "false",
+        *(["--save_strategy", "steps", "--save_steps", str(a.save_every), "--save_only_model", "true"]
+          if a.save_every else ["--save_strategy", "no"])])
     budget = Budget(a.train_minutes * 60)
     t_train = time.perf_counter()
     res = train(cfg, callbacks=[budget.callback])
     t_train = time.perf_counter() - t_train
     record_training_run(store, res, cfg)
     t_eval = time.perf_counter()
-    ev = evaluate(store, EvalConfig(adapter=res.output_dir, data=[str(train_set.out), str(control.out)],
+    ev = evaluate(store, EvalConfig(adapter=res.output_dir, data=[str(train_set.out), *(str(c.out) for c in controls)],
                                     max_length=a.eval_max_length, limit=a.eval_limit, seed=a.seed,
                                     batch_size=8))
     t_eval = time.perf_counter() - t_eval
+    curve_rows = []
+    if a.curve:
+        for ckpt in sorted((work / "adapter").glob("checkpoint-*"), key=lambda q: int(q.name.split("-")[1])):
+            cev = evaluate(store, EvalConfig(adapter=str(ckpt), data=[str(train_set.out)], limit=a.eval_limit,
+                                             max_length=a.eval_max_length, seed=a.seed, batch_size=8))
+            cf = cev.frame
+            for r in cf[cf.variant == "delta"].itertuples():
+                curve_rows.append({"step": int(ckpt.name.split("-")[1]), "metric": r.metric, "delta": r.value,
+                                   "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n})
     store.close()
     f = ev.frame
-    table = f[f.metric == "preference_accuracy"][["category", "role", "variant", "value", "ci_low", "ci_high", "n"]]
-    print("| category | role | variant | accuracy | 95% CI | n |\n| --- | --- | --- | --- | --- | --- |")
-    for r in table.itertuples():
-        print(f"| {r.category} | {r.role} | {r.variant} | {r.value:.3f} | [{r.ci_low:.3f}, {r.ci_high:.3f}] | {r.n} |")
+    print("| data | role | metric | variant | value | 95% CI | n |\n| --- | --- | --- | --- | --- | --- | --- |")
+    for r in f.itertuples():
+        print(f"| {r.category} | {r.role} | {r.metric} | {r.variant} | {r.value:.4f} | "
+              f"[{r.ci_low:.4f}, {r.ci_high:.4f}] | {r.n} |")
+    for r in curve_rows:
+        print(f"curve step {r['step']}: {r['metric']} delta {r['delta']:+.4f} [{r['ci_low']:+.4f}, {r['ci_high']:+.4f}]")
     logs = budget.logs
     k = max(1, min(5, len(logs) // 4))
     curve = {"loss_first": [round(x["loss"], 3) for x in logs[:k]],
@@ -160,12 +235,12 @@ def main(argv: list[str] | None = None) -> int:
              "reward_acc_mean_last_k": _mean([x.get("rewards/accuracies", float("nan")) for x in logs[-k:]]),
              "margin_mean_last_k": _mean([x.get("rewards/margins", float("nan")) for x in logs[-k:]]),
              "k": k, "all_losses": [round(x["loss"], 3) for x in logs]}
-    summary = {"steps": res.steps, "batch": a.batch, "train_pairs_seen": res.steps * a.batch,
-               "lr": a.lr, "beta": a.beta, "threads": a.threads, "final_loss_mean": res.final_loss,
-               "curve": curve, "train_s": round(t_train, 1), "eval_s": round(t_eval, 1),
-               "total_s": round(time.perf_counter() - t0, 1), "rows": table.to_dict(orient="records")}
-    print(json.dumps(summary, default=float))
-    (work / "summary.json").write_text(json.dumps(summary, default=float, indent=2))
+    summary = {"args": vars(a), "exports": exports, "steps": res.steps, "train_pairs_seen": res.steps * a.batch,
+               "final_loss_mean": res.final_loss, "curve": curve, "checkpoint_curve": curve_rows,
+               "prep_s": round(t_prep, 1), "train_s": round(t_train, 1), "eval_s": round(t_eval, 1),
+               "total_s": round(time.perf_counter() - t0, 1), "rows": f.drop(columns=["evaluation_id"]).to_dict(orient="records")}
+    print(json.dumps(summary, default=str))
+    (work / "summary.json").write_text(json.dumps(summary, default=str, indent=2))
     return 0
 
 
