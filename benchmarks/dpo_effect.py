@@ -210,12 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     t_eval = time.perf_counter() - t_eval
     curve_rows = []
     if a.curve:
-        for ckpt in sorted((work / "adapter").glob("checkpoint-*"), key=lambda q: int(q.name.split("-")[1])):
+        checkpoints = {int(q.name.split("-")[1]): q for q in (work / "adapter").glob("checkpoint-*")}
+        for step, ckpt in sorted(checkpoints.items()):
             cev = evaluate(store, EvalConfig(adapter=str(ckpt), data=[str(train_set.out)], limit=a.eval_limit,
                                              max_length=a.eval_max_length, seed=a.seed, batch_size=8))
             cf = cev.frame
             for r in cf[cf.variant == "delta"].itertuples():
-                curve_rows.append({"step": int(ckpt.name.split("-")[1]), "metric": r.metric, "delta": r.value,
+                curve_rows.append({"step": step, "metric": r.metric, "delta": r.value,
                                    "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n})
     store.close()
     f = ev.frame

@@ -27,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
         model = args.embedding_model or DEFAULT_EMBEDDING_MODEL
         before = len(cached_vectors(store, model, texts))
         embed_texts(texts, store=store, model=args.embedding_model, batch_size=args.batch_size)
-        say(args, f"{len(texts)} distinct texts: {before} already cached, {len(texts) - before} embedded with {model}")
-        print(len(texts) - before)
-        return 0
+    say(args, f"{len(texts)} distinct texts: {before} already cached, {len(texts) - before} embedded with {model}")
+    print(len(texts) - before)
+    return 0

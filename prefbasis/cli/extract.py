@@ -39,13 +39,13 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.basis import ExtractConfig, extract
 
+    cfg = ExtractConfig(k=args.k, target=args.target, method=args.method, tau=args.tau,
+                        embedding_model=args.embedding_model, dataset=args.dataset, name=args.name,
+                        seed=args.seed, stability=args.stability, topics=args.topics)
     with open_store(args) as store:
-        cfg = ExtractConfig(k=args.k, target=args.target, method=args.method, tau=args.tau,
-                            embedding_model=args.embedding_model, dataset=args.dataset, name=args.name,
-                            seed=args.seed, stability=args.stability, topics=args.topics)
         res = extract(store, cfg)
-        say(args, f"basis {res.basis_id} ({res.name}): k={res.k}, coverage {res.coverage:.3f}, "
-                  f"variation explained {res.variation_explained:.3f} (PCA optimum {res.pca_optimum:.3f}), "
-                  f"unassigned {res.unassigned_share:.3f}, {res.n_descriptions} distinct descriptions")
-        print(res.basis_id)
-        return 0
+    say(args, f"basis {res.basis_id} ({res.name}): k={res.k}, coverage {res.coverage:.3f}, "
+              f"variation explained {res.variation_explained:.3f} (PCA optimum {res.pca_optimum:.3f}), "
+              f"unassigned {res.unassigned_share:.3f}, {res.n_descriptions} distinct descriptions")
+    print(res.basis_id)
+    return 0

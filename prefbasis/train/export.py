@@ -139,8 +139,13 @@ def _records(df, style: ExportStyle, weight: bool) -> list[dict[str, Any]]:
     return out
 
 
+def split_position(prompt: str, seed: int) -> float:
+    """Where a prompt falls on [0, 1): a seeded hash of its text, uniform over prompts."""
+    return int(content_hash("prefbasis-split", int(seed), prompt), 16) / float(1 << 128)
+
+
 def prompt_in_test(prompt: str, test_size: float, seed: int) -> bool:
-    """Whether `prompt` goes to the test split: a seeded hash of its text, uniform on [0, 1), < test_size.
+    """Whether `prompt` goes to the test split: its `split_position` is below test_size.
 
     The side depends on the prompt and the seed only, never on which other prompts are exported, so
     exports of different categories (same seed and test size) never put one prompt in the train split
@@ -151,25 +156,25 @@ def prompt_in_test(prompt: str, test_size: float, seed: int) -> bool:
         >>> prompt_in_test("Write a haiku", 0.3, seed=42) == prompt_in_test("Write a haiku", 0.3, seed=42)
         True
     """
-    u = int(content_hash("prefbasis-split", int(seed), prompt), 16) / float(1 << 128)
-    return u < test_size
+    return split_position(prompt, seed) < test_size
 
 
 def split_by_prompt(prompts: list[str], test_size: float, seed: int) -> tuple[list[int], list[int]]:
     """Row indices (train, test): whole prompts go to one side, decided by `prompt_in_test`.
 
     The realized test share is close to `test_size` for many prompts; with few, it varies. When
-    the hash puts every prompt on one side, the prompt with the lowest (highest) hash is moved, so
-    both splits are non-empty whenever there are two or more prompts.
+    the hash puts every prompt on one side, the prompt with the lowest (highest) position is moved,
+    so both splits are non-empty whenever there are two or more prompts.
     """
     idx = list(range(len(prompts)))
     distinct = sorted(set(prompts))
     if test_size <= 0 or len(distinct) < 2:
         return idx, []
-    test_prompts = {p for p in distinct if prompt_in_test(p, test_size, seed)}
+    position = {p: split_position(p, seed) for p in distinct}
+    test_prompts = {p for p in distinct if position[p] < test_size}
     if not test_prompts or len(test_prompts) == len(distinct):
-        by_u = sorted(distinct, key=lambda p: content_hash("prefbasis-split", int(seed), p))
-        test_prompts = {by_u[0]} if not test_prompts else set(by_u[:-1])
+        by_position = sorted(distinct, key=position.__getitem__)
+        test_prompts = {by_position[0]} if not test_prompts else set(by_position[:-1])
     test = [i for i in idx if prompts[i] in test_prompts]
     train = [i for i in idx if prompts[i] not in test_prompts]
     return train, test
