@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from enum import Enum
 
 from prefbasis.errors import ConfigError
 from prefbasis.store import Store
@@ -38,3 +40,24 @@ def print_frame(df, fmt: str = "table", out: str | None = None) -> None:
     from prefbasis.tables import write_frame
 
     write_frame(df, fmt, out)
+
+
+def add_config_options(parser: argparse.ArgumentParser, config_cls: type, names: list[str] | None = None) -> None:
+    """Add a `--flag` for each field of the dataclass `config_cls` (or only `names`), from the
+    field itself: its default, type, choices (a str enum) and `metadata["help"]`. A bool field
+    that defaults to False becomes a switch; its flag is the field name with '-' for '_'."""
+    for f in dataclasses.fields(config_cls):
+        if names is not None and f.name not in names:
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        help_text = f.metadata.get("help")
+        default = f.default
+        if isinstance(default, bool):
+            parser.add_argument(flag, action="store_true", default=default, help=help_text)
+        elif isinstance(default, Enum):
+            choices = [m.value for m in type(default)]
+            parser.add_argument(flag, default=default.value, choices=choices,
+                                help=f"{help_text} (default: {default.value})")
+        else:
+            parser.add_argument(flag, default=default, type=type(default) if default is not None else str,
+                                help=help_text)

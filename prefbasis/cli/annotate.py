@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from prefbasis.annotate import AnnotateConfig, annotate
+    from prefbasis.annotate.runner import AllRequestsFailed
 
     cfg = AnnotateConfig(
         annotator=args.annotator, model=args.model, base_url=args.base_url, api_key_env=args.api_key_env,
@@ -59,4 +60,6 @@ def run(args: argparse.Namespace) -> int:
     if report.skipped_no_text:
         say(args, f"skipped {report.skipped_no_text} comparisons without prompt/response text")
     print(f"requests made: {report.requests}")
+    if report.all_failed:
+        raise AllRequestsFailed(report)
     return 0

@@ -1,9 +1,10 @@
-"""`prefbasis ingest SOURCE --format F [--name N] [--english] [--no-ties] [--single-turn] [--map k=v,...]`."""
+"""`prefbasis ingest SOURCE --format F [--name N] [--english] [--no-ties] [--single-turn] [--map k=v,...]
+[--on-bad-rows error|skip]`."""
 from __future__ import annotations
 
 import argparse
 
-from prefbasis.cli._common import open_store, parse_pairs, say
+from prefbasis.cli._common import add_config_options, open_store, parse_pairs, say
 
 FORMATS = ("arena", "arena-kaggle", "arena-100k", "hh-rlhf", "trl", "prd", "table")
 
@@ -22,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--single-turn", action="store_true", help="drop rows with more than one user turn")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN,...",
                    help="--format table: column of each field, and winner.a/b/tie=VALUE|VALUE")
+    from prefbasis.ingest.api import IngestConfig
+
+    add_config_options(p, IngestConfig)
     p.set_defaults(func=run)
 
 
@@ -31,11 +35,15 @@ def run(args: argparse.Namespace) -> int:
     mapping = parse_pairs(args.map, "--map") or None
     with open_store(args) as store:
         report = ingest(store, args.source, args.format, name=args.name, english=args.english,
-                        no_ties=args.no_ties, single_turn=args.single_turn, mapping=mapping)
+                        no_ties=args.no_ties, single_turn=args.single_turn, mapping=mapping,
+                        on_bad_rows=args.on_bad_rows)
     say(args, f"dataset {report.name} ({report.dataset_id})")
-    print(f"read {report.total_read} rows: added {report.added}, duplicates {report.duplicates}")
+    print(f"read {report.total_read} rows: added {report.added}, duplicates {report.duplicates}"
+          + (f", rejected {len(report.rejected)}" if report.rejected else ""))
     for key, count in report.removed.items():
         print(f"filter --{key.replace('_', '-')}: removed {count}")
     for note in report.notes:
         print(note)
+    for line in report.rejected_lines():
+        print(line)
     return 0

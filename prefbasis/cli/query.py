@@ -1,9 +1,9 @@
-"""`prefbasis query "SQL" | --file F [--param k=v] [--format table|csv|json|parquet --out PATH]`."""
+"""`prefbasis query "SQL" | --file F [--param k=v] [--format table|csv|json|parquet --out PATH] [--no-files]`."""
 from __future__ import annotations
 
 import argparse
 
-from prefbasis.cli._common import open_store, parse_pairs, print_frame
+from prefbasis.cli._common import add_config_options, parse_pairs, print_frame
 from prefbasis.errors import ConfigError
 from prefbasis.tables import FORMATS
 
@@ -18,16 +18,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="bind $NAME in the SQL (repeatable)")
     p.add_argument("--format", default="table", choices=FORMATS)
     p.add_argument("--out", help="write the result here instead of stdout")
+    from prefbasis.query import QueryConfig
+
+    add_config_options(p, QueryConfig)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.query import resolve_sql_file, run_query
+    from prefbasis.query import QueryConfig, open_query_store, resolve_sql_file, run_query
 
     if bool(args.sql) == bool(args.file):
         raise ConfigError("give either SQL text or --file, not both / neither")
     sql = resolve_sql_file(args.file).read_text(encoding="utf-8") if args.file else args.sql
-    with open_store(args, read_only=True) as store:
-        df = run_query(store, sql, parse_pairs(args.param, "--param", split_commas=False))
+    cfg = QueryConfig(no_files=args.no_files)
+    with open_query_store(args.db, cfg) as store:
+        df = run_query(store, sql, parse_pairs(args.param, "--param", split_commas=False), cfg)
     print_frame(df, args.format, args.out)
     return 0

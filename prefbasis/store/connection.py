@@ -27,6 +27,17 @@ from prefbasis.store.migrations import MIGRATIONS, latest_version
 DEFAULT_DB = "prefbasis.duckdb"
 
 
+def quote_ident(name: str) -> str:
+    """`name` as a DuckDB identifier: in double quotes, each `"` doubled (DuckDB's own rule).
+
+    >>> quote_ident('x" := 1, --')
+    '"x"" := 1, --"'
+    """
+    if "\x00" in name:
+        raise ValueError("an identifier cannot hold a NUL character")
+    return '"' + name.replace('"', '""') + '"'
+
+
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> str:
     """`db` if given, else env `PREFBASIS_DB`, else `prefbasis.duckdb` in the working directory."""
     if db:
@@ -163,4 +174,17 @@ class Store:
         names = [r[0] for r in self.con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
             "and table_schema = 'main' order by 1").fetchall()]
-        return {n: int(self.scalar(f'select count(*) from "{n}"')) for n in names}
+        return {n: int(self.scalar(f"select count(*) from {quote_ident(n)}")) for n in names}
+
+    def fingerprint(self) -> dict[str, tuple[int, int]]:
+        """(row count, order-free content checksum) of every base table: equal fingerprints mean
+        equal contents, so a failed run can be shown to have changed nothing."""
+        names = [r[0] for r in self.con.execute(
+            "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
+            "and table_schema = 'main' order by 1").fetchall()]
+        out = {}
+        for n in names:
+            count, checksum = self.con.execute(
+                f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {quote_ident(n)} t").fetchone()
+            out[n] = (int(count), int(checksum))
+        return out
