@@ -81,6 +81,8 @@ def _check(con, statement: Any, index: int, depth: int = 0) -> None:
             raise _refuse("EXPLAIN takes one statement", index)
         _check(con, parsed[0], index, depth + 1)
         return
+    if kind.startswith("UNKNOWN"):  # name it by its words: `update extensions` is type 29
+        kind = f"{' '.join(text.split()[:2]).upper()} (statement type {kind[9:-1]})"
     raise _refuse(f"{kind} is not a plain read (allowed: SELECT, WITH ... SELECT, DESCRIBE, SHOW, "
                   "SUMMARIZE, PIVOT, EXPLAIN without ANALYZE)", index)
 
