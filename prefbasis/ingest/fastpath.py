@@ -82,9 +82,23 @@ def _sql(columns: list[str], id_col: str) -> str:
         from src"""
 
 
+def _plain_types(table, id_col: str) -> bool:
+    """True when the text columns hold text (or nothing) and the id text or integers: other types
+    would be cast by DuckDB's rules, not the row parser's, so they take the row path."""
+    import pyarrow.types as pat
+
+    def text(t) -> bool:
+        return pat.is_string(t) or pat.is_large_string(t) or pat.is_null(t)
+
+    schema = table.schema
+    return all(text(schema.field(c).type) for c in ("model_a", "model_b", "winner", "judge", "language")
+               if c in schema.names) and (text(schema.field(id_col).type) or pat.is_integer(schema.field(id_col).type))
+
+
 def arena_table(path: Path, id_fields: tuple[str, ...]):
     """All records of an arena-format file as an Arrow table, or None (use the row parser)."""
     import duckdb
+    import pyarrow as pa
 
     try:
         table = _read_arrow(path)
@@ -92,15 +106,17 @@ def arena_table(path: Path, id_fields: tuple[str, ...]):
         return None
     if table is None:
         return None
-    columns = table.column_names
-    if not all(SAFE_NAME.match(c) for c in columns):
-        return None
     try:
-        table.validate(full=True)  # invalid UTF-8 in any string: the row parser names the line
-    except Exception:
+        columns = table.column_names  # a name that is not UTF-8 raises here
+        table.validate(full=True)     # invalid UTF-8 in any string: the row parser names the line
+    except (UnicodeDecodeError, pa.ArrowException):
+        return None
+    if not all(SAFE_NAME.match(c) for c in columns):
         return None
     id_col = next((c for c in id_fields if c in columns), None)
     if id_col is None or not {"model_a", "model_b", "winner", "conversation_a", "conversation_b"} <= set(columns):
+        return None
+    if not _plain_types(table, id_col):
         return None
     con = duckdb.connect()
     try:

@@ -1,8 +1,10 @@
-"""The nesting depth of every line of a JSONL file, measured without parsing it (numpy, vectorized).
+"""Whether pyarrow's JSON reader may see a JSONL file: nesting depth and line starts, measured
+without parsing (numpy, vectorized).
 
-pyarrow's JSON reader recurses once per nesting level and crashes the process on a deep enough
-row (100,000 levels: a segmentation fault, not an exception). So before the vectorized arena
-path hands a file to it, `jsonl_depth_ok` scans the bytes: brackets outside strings (a quote
+pyarrow's JSON reader crashes the process (a segmentation fault, not an exception) on a row
+nested deep enough (it recurses once per level: 100,000 levels) and on a first line that is
+`null` (pyarrow 26). So before the vectorized arena path hands a file to it, `jsonl_depth_ok`
+checks that every line that is not blank starts with `{`, and scans the bytes: brackets outside strings (a quote
 counts when the backslashes right before it are even in number; strings end at the line), and
 their running depth per line. Only lines with more than `MAX_DEPTH` opening brackets in all (in
 strings or not) can be that deep, so only they are scanned exactly. A line deeper than
@@ -21,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +62,20 @@ def line_depths(data: bytes) -> tuple[int, int]:
     return int(depth.min()), int(depth.max())
 
 
+def _objects_only(data: bytes) -> bool:
+    """True when every line of `data` that is not blank starts with `{` (leading spaces allowed)."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    starts = np.concatenate(([0], np.flatnonzero(a == ord("\n")) + 1))
+    starts = starts[starts < a.size]
+    first = a[starts]
+    odd = starts[(first != ord("{")) & (first != ord("\n"))]
+    for at in odd:  # leading whitespace or something else: look at the line itself
+        line = data[at:data.find(b"\n", at) if data.find(b"\n", at) >= 0 else len(data)].strip()
+        if line and not line.startswith(b"{"):
+            return False
+    return True
+
+
 def _many_opens(data: bytes, limit: int) -> bytes:
     """The lines of `data` holding more than `limit` opening brackets (in strings or not)."""
     a = np.frombuffer(data, dtype=np.uint8)
@@ -76,9 +93,9 @@ def _many_opens(data: bytes, limit: int) -> bytes:
 
 
 def jsonl_depth_ok(path: Path, limit: int = MAX_DEPTH) -> bool:
-    """True when every line of the JSONL(.gz) file nests at most `limit` deep (and none closes
-    more than it opened, and none is longer than ROW_LIMIT); unreadable files give True (the
-    reader that follows reports them)."""
+    """True when every line of the JSONL(.gz) file that is not blank starts with `{` and nests at
+    most `limit` deep (and none closes more than it opened, and none is longer than ROW_LIMIT). A file that cannot be read to its
+    end (a damaged gzip stream) gives False: the row parser reports it, with the line."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     tail = b""
     try:
@@ -93,6 +110,8 @@ def jsonl_depth_ok(path: Path, limit: int = MAX_DEPTH) -> bool:
                     lines, tail = data[:cut], data[cut:]
                     if len(tail) > ROW_LIMIT:
                         return False
+                if lines and not _objects_only(lines):
+                    return False
                 lines = _many_opens(lines, limit) if lines else b""
                 if lines:
                     low, high = line_depths(lines)
@@ -100,5 +119,5 @@ def jsonl_depth_ok(path: Path, limit: int = MAX_DEPTH) -> bool:
                         return False
                 if not block:
                     return True
-    except (OSError, EOFError):
-        return True
+    except (OSError, EOFError, zlib.error):
+        return False

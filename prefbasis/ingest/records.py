@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -78,8 +79,9 @@ def unencodable(value: Any) -> str | None:
     """The first text in `value` (nested lists/dicts included) that is not valid Unicode (a lone
     surrogate such as the JSON escape \\ud800), else None.
 
-    >>> unencodable({"a": ["ok", "x\ud800"]})
-    'x\ud800'
+    >>> lone = "x" + chr(0xD800)
+    >>> unencodable({"a": ["ok", lone]}) == lone, unencodable({"a": ["ok"]})
+    (True, None)
     """
     stack = [value]
     while stack:
@@ -97,10 +99,25 @@ def unencodable(value: Any) -> str | None:
     return None
 
 
-def check_unicode(record: "Record", *, file: str | None, row: int | None) -> "Record":
-    """`record`, or an `InputError` naming the field that holds a lone surrogate."""
-    for name in ("source_key", "prompt", "response_a", "response_b", "model_a", "model_b", "judge",
-                 "language", "rationale", "extra"):
+TEXT_FIELDS = ("source_key", "prompt", "response_a", "response_b", "model_a", "model_b", "judge",
+               "language", "rationale")
+
+
+def check_record(record: "Record", *, file: str | None, row: int | None) -> "Record":
+    """`record` with its types checked, or an `InputError` naming the field: text fields hold text
+    or NULL (a finite number is kept as its text, e.g. a numeric model id), `turns` a whole number
+    in [0, MAX_TURNS], and no text anywhere (`extra` included) holds a lone surrogate."""
+    for name in TEXT_FIELDS:
+        value = getattr(record, name)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            setattr(record, name, str(value))
+            continue
+        raise InputError(f"expected text, got {type(value).__name__}", file=file, row=row, field=name)
+    if record.turns is not None:
+        record.turns = turn_count(record.turns, file=file, row=row, field_name="turns")
+    for name in TEXT_FIELDS + ("extra",):
         bad = unencodable(getattr(record, name))
         if bad is not None:
             at = next(i for i, ch in enumerate(bad) if 0xD800 <= ord(ch) <= 0xDFFF)

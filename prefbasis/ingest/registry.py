@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from prefbasis.errors import ConfigError, InputError
-from prefbasis.ingest.records import BadRow, BadRows, Record, check_unicode, raw_json
+from prefbasis.ingest.records import BadRow, BadRows, Record, check_record, raw_json
 from prefbasis.ingest.sources import is_hf_id, iter_hf_rows, iter_rows
 from prefbasis.progress import progress
 
@@ -116,7 +116,7 @@ def read_records(source: str, fmt: SourceFormat, mapping: dict[str, str] | None 
         try:
             if isinstance(row, BadRow):
                 raise row.error
-            yield check_unicode(parser(label, row_no, row), file=label, row=row_no)
+            yield check_record(parser(label, row_no, row), file=label, row=row_no)
         except InputError as exc:  # name the full path in messages, keep `label` in source keys
             if exc.file == label and label != source:
                 exc = InputError(exc.message, file=source, row=exc.row, field=exc.field)

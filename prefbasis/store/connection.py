@@ -182,9 +182,10 @@ class Store:
         names = [r[0] for r in self.con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
             "and table_schema = 'main' order by 1").fetchall()]
-        out = {}
-        for n in names:
-            count, checksum = self.con.execute(
-                f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {quote_ident(n)} t").fetchone()
-            out[n] = (int(count), int(checksum))
-        return out
+        if not names:
+            return {}
+        sql = " union all ".join(
+            f"select {i} as i, count(*) as n, coalesce(sum(hash(t)::hugeint), 0) as h from {quote_ident(n)} t"
+            for i, n in enumerate(names))
+        out = {names[i]: (int(n), int(h)) for i, n, h in self.con.execute(sql).fetchall()}
+        return dict(sorted(out.items()))

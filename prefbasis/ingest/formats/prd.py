@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from prefbasis.errors import InputError
-from prefbasis.ingest.records import BadRow, Record, check_unicode, raw_json, require, text
+from prefbasis.ingest.records import BadRow, Record, check_record, raw_json, require, text
 from prefbasis.ingest.sources import iter_rows
 
 RATING_FILE = re.compile(r"^answer_(.+?)-vs-answer_(.+?)-(human|gpt4)-reviewer[_-]threeclass\.jsonl$")
@@ -97,7 +97,7 @@ def parse_prd(folder: Path) -> Iterator[Record | BadRow]:
             try:
                 if isinstance(row, BadRow):
                     raise row.error
-                yield check_unicode(_rating(row, questions, answers, m1, m2, judge, rel, file, n),
+                yield check_record(_rating(row, questions, answers, m1, m2, judge, rel, file, n),
                                     file=file, row=n)
             except InputError as exc:
                 yield row if isinstance(row, BadRow) else BadRow(exc, raw_json(row))
