@@ -100,6 +100,8 @@ def jsonl_depth_ok(path: Path, limit: int = MAX_DEPTH) -> bool:
     tail = b""
     try:
         with opener(path, "rb") as fh:
+            if fh.read(3) != b"\xef\xbb\xbf":  # a leading BOM is fine (pyarrow skips it)
+                fh.seek(0)
             while True:
                 block = fh.read(_CHUNK)
                 data = tail + block
