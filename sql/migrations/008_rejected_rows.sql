@@ -1,4 +1,4 @@
--- 007_rejected_rows: the rows `ingest --on-bad-rows skip` skipped, with where and why (docs/ingest.md).
+-- 008_rejected_rows: the rows `ingest --on-bad-rows skip` skipped, with where and why (docs/ingest.md).
 
 create table if not exists rejected_rows (
     dataset_id  varchar not null,             -- the dataset the rest of the file went to
