@@ -169,19 +169,20 @@ class Store:
         """Result as a pandas DataFrame."""
         return self.execute(sql, params).df()
 
-    def table_counts(self) -> dict[str, int]:
-        """Row count of every base table (used to show that a failed run changed nothing)."""
-        names = [r[0] for r in self.con.execute(
+    def base_tables(self) -> list[str]:
+        """Names of the store's tables (not views), sorted."""
+        return [r[0] for r in self.con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
             "and table_schema = 'main' order by 1").fetchall()]
-        return {n: int(self.scalar(f"select count(*) from {quote_ident(n)}")) for n in names}
+
+    def table_counts(self) -> dict[str, int]:
+        """Row count of every base table (used to show that a failed run changed nothing)."""
+        return {n: int(self.scalar(f"select count(*) from {quote_ident(n)}")) for n in self.base_tables()}
 
     def fingerprint(self) -> dict[str, tuple[int, int]]:
         """(row count, order-free content checksum) of every base table: equal fingerprints mean
         equal contents, so a failed run can be shown to have changed nothing."""
-        names = [r[0] for r in self.con.execute(
-            "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
-            "and table_schema = 'main' order by 1").fetchall()]
+        names = self.base_tables()
         if not names:
             return {}
         sql = " union all ".join(
