@@ -9,6 +9,9 @@ from prefbasis.store import Store
 from tests.annotate_helpers import add_comparisons
 from tests.fault_server import FaultServer
 
+COLUMNS = ("comparison_id, dataset_id, prompt, response_a, response_b, model_a, model_b, winner, judge, "
+           "language, turns, rationale, source_key, extra")
+
 
 def duplicate_dataset(store, source: str, target: str) -> list[str]:
     """A copy of every comparison of `source` under dataset `target` (new ids, same content)."""
@@ -17,8 +20,7 @@ def duplicate_dataset(store, source: str, target: str) -> list[str]:
                     [target, target])
         rows = con.execute("select comparison_id from comparisons where dataset_id = ?", [source]).fetchall()
         for (cid,) in rows:
-            con.execute("insert into comparisons select ?, ?, prompt, response_a, response_b, model_a, model_b, "
-                        "winner, judge, language, turns, rationale, source_key || ':copy', extra "
+            con.execute(f"insert into comparisons({COLUMNS}) select ?, ?, {COLUMNS[len('comparison_id, dataset_id, '):]} "
                         "from comparisons where comparison_id = ?", [content_hash(target, cid), target, cid])
     return [content_hash(target, cid) for (cid,) in rows]
 

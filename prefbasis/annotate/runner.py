@@ -90,8 +90,9 @@ class AnnotateReport:
 
     @property
     def all_failed(self) -> bool:
-        """True when the run sent requests and not one of them gave an annotation."""
-        return not self.dry_run and self.to_do > 0 and self.annotated == 0 \
+        """True when the run sent requests (to a server or model) and not one of them gave an
+        annotation (e.g. every request got HTTP 401)."""
+        return not self.dry_run and self.requests > 0 and self.annotated == 0 \
             and self.failed + self.transport_errors > 0
 
     def summary(self) -> str:
