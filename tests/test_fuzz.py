@@ -192,6 +192,15 @@ class Target:
 TARGETS: dict[str, Target] = {}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _clean_up():
+    """The stores and the mutated files go when the module is done (they can be many MB)."""
+    yield
+    for tgt in TARGETS.values():
+        shutil.rmtree(tgt.dir, ignore_errors=True)
+    TARGETS.clear()
+
+
 def target(name: str) -> Target:
     if name not in TARGETS:
         TARGETS[name] = Target(name)
@@ -218,6 +227,7 @@ def test_fuzz_ingest_json_lines(fmt):
         path = Path(tempfile.mkdtemp(dir=tgt.dir)) / f"case.json{'' if as_list else 'l'}{'.gz' if gz else ''}"
         path.write_bytes(gzip.compress(data, mtime=0) if gz else data)
         tgt.ingest(path, fmt, skip)
+        shutil.rmtree(path.parent)
 
     run()
     assert tgt.runs >= EXAMPLES
@@ -238,6 +248,7 @@ def test_fuzz_ingest_csv(fmt):
         path = Path(tempfile.mkdtemp(dir=tgt.dir)) / "case.csv"
         path.write_bytes(data)
         tgt.ingest(path, fmt, skip)
+        shutil.rmtree(path.parent)
 
     run()
     assert tgt.runs >= EXAMPLES
@@ -256,6 +267,7 @@ def test_fuzz_ingest_prd_folder():
         text = "".join(_dumps(r) + "\n" for r in apply_row_edits(rows, edits.draw(row_edits(rows))))
         (folder / which).write_bytes(apply_byte_edits(text.encode("utf-8", "surrogatepass"), damage))
         tgt.ingest(folder, "prd", skip)
+        shutil.rmtree(folder.parent)
 
     run()
     assert tgt.runs >= EXAMPLES
@@ -305,7 +317,7 @@ def spellings(draw, statement: str):
 
 @pytest.fixture(scope="module")
 def query_target():
-    tgt = Target("query")
+    tgt = TARGETS["query"] = Target("query")
     d = tgt.dir
     (d / "victim.txt").write_text("original\n")
     (d / "secret.txt").write_text("TOPSECRET-42\n")
