@@ -417,7 +417,8 @@ def main() -> None:
             continue
         with tempfile.TemporaryDirectory(prefix=f"pb-case{PREFIX[group]}-") as tmp:
             for o in group(Path(tmp)):
-                print(f"| {o.case} | `{o.command}` | {o.code} | {o.message} | {o.effect} |", flush=True)
+                command = o.command.replace("|", "\\|")
+                print(f"| {o.case} | `{command}` | {o.code} | {o.message} | {o.effect} |", flush=True)
 
 
 if __name__ == "__main__":
