@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,8 +32,11 @@ from prefbasis.store import Store
 from tests.conftest import FIXTURES
 
 FX = FIXTURES / "ingest"
-EXAMPLES = 16          # per ingest target (9 targets)
-QUERY_SPELLINGS = 60   # query attempts in other spellings, through the CLI (the corpus itself: all of it)
+# Seeded (derandomized) and small, so `make test` stays fast; PREFBASIS_FUZZ_SCALE=20 (say) runs
+# 20 times as many examples for a longer hunt.
+SCALE = max(1, int(os.environ.get("PREFBASIS_FUZZ_SCALE", "1")))
+EXAMPLES = 12 * SCALE          # per ingest target (9 targets)
+QUERY_SPELLINGS = 40 * SCALE   # query attempts in other spellings, through the CLI (the corpus itself: all of it)
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, print_blob=True,
                 suppress_health_check=list(HealthCheck))
 
