@@ -10,7 +10,7 @@ from tests.annotate_helpers import add_comparisons
 from tests.fault_server import FaultServer
 
 COLUMNS = ("comparison_id, dataset_id, prompt, response_a, response_b, model_a, model_b, winner, judge, "
-           "language, turns, rationale, source_key, extra")
+           "language, turns, rationale, presented_order, source_key, extra")
 
 
 def duplicate_dataset(store, source: str, target: str) -> list[str]:

@@ -32,7 +32,7 @@ class ExtractConfig:
     k: int | str = "auto"
     target: float = DEFAULT_TARGET
     method: str = "coverage"
-    tau: float = DEFAULT_TAU
+    tau: float | str = DEFAULT_TAU          # "auto": calibrated for the descriptions' style
     embedding_model: str | None = None
     dataset: str | None = None
     name: str | None = None
@@ -130,7 +130,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
         idx = {t: i for i, t in enumerate(texts)}
         rows = np.array([idx[t] for t in mentions["description_norm"]])
         heldout = stab.heldout_coverage(
-            {"k": pb.k_, "target": cfg.target, "tau": cfg.tau, "method": cfg.method, "n_atoms": cfg.n_atoms},
+            {"k": pb.k_, "target": cfg.target, "tau": pb.tau_, "method": cfg.method, "n_atoms": cfg.n_atoms},
             list(mentions["description_norm"]), mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
     leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
@@ -195,7 +195,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             "topics": topic_info,
             "curves": curves.drop(columns=["basis_id", "kind"]).to_dict("records")}
     row = {"name": name, "k": pb.k_, "coverage": pb.coverage_, "variation_explained": pb.variation_explained_,
-           "params": json.dumps(params), "dataset_id": dataset_id, "method": str(cfg.method), "tau": cfg.tau,
+           "params": json.dumps(params), "dataset_id": dataset_id, "method": str(cfg.method), "tau": pb.tau_,
            "embedding_model": model, "unassigned_share": pb.unassigned_share_, "pca_optimum": pb.pca_optimum_,
            "nmf_r2": metrics["nmf_r2"], "stability": metrics["stability_matched_cosine"],
            "stability_ari": metrics["stability_ari"], "heldout_coverage": heldout,

@@ -130,7 +130,7 @@ def load_basis(store: "Store", basis_id: str | None = None, *, kind: str = "pref
                          embedder=store_embedder(store if not store.read_only else None, meta[3]))
     if store.read_only:
         pb.embedder = _readonly_embedder(store, meta[3])
-    pb.basis_id_, pb.k_ = basis_id, len(cats)
+    pb.basis_id_, pb.k_, pb.tau_ = basis_id, len(cats), float(meta[1])
     pb.category_names_ = [c[1] for c in cats]
     pb.category_medoids_ = [c[2] for c in cats]
     pb.category_vectors_ = np.stack([np.frombuffer(c[3], dtype="<f4") for c in cats]).astype(np.float32)
