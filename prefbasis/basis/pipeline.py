@@ -35,6 +35,7 @@ class ExtractConfig:
     tau: float | str = DEFAULT_TAU          # "auto": calibrated for the descriptions' style
     embedding_model: str | None = None
     dataset: str | None = None
+    annotator: str | None = None    # whose annotations (required when the dataset has several)
     name: str | None = None
     seed: int = 0
     stability: int = 0          # bootstrap replicates (0: skip)
@@ -108,7 +109,8 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
 
     model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
     dataset_id, dataset_name = sa.resolve_dataset(store, cfg.dataset)
-    mentions = sa.read_mentions(store, dataset_id)
+    annotator = sa.resolve_annotator(store, dataset_id, cfg.annotator)
+    mentions = sa.read_mentions(store, dataset_id, annotator)
     mentions["description_norm"] = [normalize_text(t) for t in mentions["description"]]
     mentions = mentions[mentions["description_norm"] != ""].reset_index(drop=True)
     mentions["topic_norm"] = [normalize_text(t) if t else None for t in mentions["topic"]]
@@ -119,7 +121,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
 
     params = {"k": cfg.k, "target": cfg.target, "method": str(cfg.method), "tau": cfg.tau, "seed": cfg.seed,
               "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
-              "stability": cfg.stability}
+              "stability": cfg.stability, "annotator": annotator}
     fingerprint = content_hash(model, sorted(Counter(mentions["description_norm"]).items()))
     basis_id = content_hash("basis", dataset_id, fingerprint, params)
     name = cfg.name or f"{dataset_name}-{cfg.method}-k{pb.k_}"
@@ -134,6 +136,9 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             list(mentions["description_norm"]), mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
     leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
+    if leak.flagged_names:  # a name carries subject matter: name the categories again without it
+        pb.rename(leak.content_roots)
+        leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
     flagged = set(leak.flagged_names)
     categories = [{"category_id": c.category_id, "name": c.name, "kind": "preference", "share": c.share,
                    "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,

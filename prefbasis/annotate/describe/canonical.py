@@ -13,7 +13,7 @@
    leave empty ("for assessing a student's project"). A predicate left with no evaluative word says
    what the answer is about, not why it is better: it is dropped, unless its masked words came from
    the prompt: then the claim is that the winner did the specific thing the prompt asked, and it
-   reads "does what the prompt asked for".
+   reads "does what the prompt asks".
 4. **Present tense**, third person ("provided" → "provides", "was" → "is").
 
 The statement is "The preferred response <predicate>." and its short `preference` label is the
@@ -50,8 +50,10 @@ _LEAD = re.compile(r"^\W*(?:(?:also|additionally|furthermore|moreover|further|st
                    r"therefore|instead|clearly|on the other hand|in addition|finally|both|again)\s*,?\s+)+", re.I)
 _ANAPHOR_SUBJECT = re.compile(r"^\W*(?:this\s+(?:one|response|answer|output|reply)|the\s+(?:response|answer|output|"
                               r"reply)|the latter|the former|it|this|that|they)(?:'s|’s)?\b\s*", re.I)
-_CUT = re.compile(r"\s*(?:,?\s+(?:than|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
-                  r"|,?\s+(?:which|who|where|because|since|as|so\s+that|such\s+as|including|e\.g\.|i\.e\.|"
+_CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|is|was|necessary|needed|required|requested|asked))|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
+                  r"|,?\s+(?:which|who|where|because|since|as(?=\s+(?:it|they|this|these|the|a|an|per|requested|"
+                  r"instructed|expected|asked|required|mentioned|stated|well|if|though|shown|described))|"
+                  r"so\s+that|such\s+as|including|e\.g\.|i\.e\.|"
                   r"for\s+example|for\s+instance|especially|particularly|like|thereby|making|thus|so)\b"
                   r"|\s*[(:\[—–]|\s+-\s+|,\s+(?:and\s+)?(?:it|this)\b|,\s+by\b|\s+by\s+(?=\w+ing\b)"
                   r"|,\s+(?!including)\w+ing\b"
@@ -135,6 +137,8 @@ def _cut(pred: str) -> tuple[str, str | None]:
         reason = reason[: m2.start()] if m2 else reason
     m = _CUT.search(pred)
     main = pred[: m.start()] if m else pred
+    if reason is not None and _REASON.match(pred):  # "because it named X": the reason is the predicate
+        main, reason = reason, None
     main = _PURPOSE.sub(r"\1", main)  # "executes the instruction to describe X" → "executes the instruction"
     return main.strip(" ,;"), (reason.strip(" ,;") if reason else None)
 
@@ -143,7 +147,17 @@ _PURPOSE = re.compile(r"\b((?:instruction|question|request|task|prompt|requireme
 
 
 def _present(tokens: list[str]) -> list[str]:
-    """Past → present on the leading auxiliary / verb ("was" → "is", "provided" → "provides")."""
+    """Past → present on the leading auxiliary / verb ("was" → "is", "provided" → "provides"), and on
+    a past verb right after "and" ("… and included examples" → "… and includes examples")."""
+    out = _present_head(tokens)
+    for i in range(1, len(out) - 1):
+        if out[i].lower() == "and" and out[i + 1].lower().endswith("ed") and _is_verb(out[i + 1].lower()) \
+                and "ADJ" not in _pos(out[i + 1].lower()) and out[i - 1].lower() not in ("more", "less"):
+            out[i + 1] = _inflect(out[i + 1], "VBZ")
+    return out
+
+
+def _present_head(tokens: list[str]) -> list[str]:
     out = list(tokens)
     for i, tok in enumerate(out[:3]):
         low = tok.lower()
@@ -345,6 +359,8 @@ def _compress(toks: list[str], flags: list[int]) -> list[str]:
             t = "an" if nxt[0] in "aeiou" else "a"
         if tidy and t.lower() == tidy[-1].lower():
             continue
+        if t.lower() in ("and", "or", ",") and tidy and tidy[-1].lower() in FUNCTION_WORDS - {"more", "less"}:
+            tidy.pop()  # "the night sky over [Chile] and" → "the night sky and"
         tidy.append(t)
     while tidy and ((tidy[-1].lower() in FUNCTION_WORDS and tidy[-1].lower() not in ("more", "less"))
                     or tidy[-1] in ",;:" or tidy[-1].lower() in _DANGLING):
@@ -461,7 +477,7 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
         pred = pred[: ref.start] + "the other response" + pred[ref.end:]
     pred = re.sub(r"^as\s+(?!a\s+result|well|it|they|this|if|though|much|many|for|to|of|in)", "is ", pred, flags=re.I)
     pred = re.sub(r"^(?:does|did|do)\s+(?:exactly\s+|precisely\s+|just\s+)?(?:that|this|so|it)\b.*",
-                  "does what the prompt asked for", pred, flags=re.I)
+                  "does what the prompt asks", pred, flags=re.I)
     pred = re.sub(r"\b((?:address|answer|follow|meet|satisf|fulfil|execut|accomplish|achiev)\w*)\s+(?:this|that|it|these|"
                   r"them|those)(?:\s+(?:requirement|request|instruction|task|goal)s?)?\b", r"\1 the prompt", pred, flags=re.I)
     main, reason = _cut(pred)
@@ -479,7 +495,7 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
     if head is not None and flags[head]:  # its main verb or noun is subject matter: keep only the judgement
         adverbs = [t for t in toks[:head] if t.lower().endswith("ly") and t.isalpha()]
         if flags[head] == PROMPT:  # it does the very thing the prompt asks ("directly promotes X")
-            toks, flags = adverbs + ["does", "what", "the", "prompt", "asked", "for"], [KEPT] * (len(adverbs) + 6)
+            toks, flags = adverbs + ["does", "what", "the", "prompt", "asks"], [KEPT] * (len(adverbs) + 5)
         elif adverbs:
             toks, flags = adverbs + ["x"], [KEPT] * len(adverbs) + [RESPONSES]
         else:
@@ -488,7 +504,7 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
     compact = _adverbs_only(compact) or compact
     if not _evaluative_words(compact):
         if PROMPT in flags:
-            compact = ["does", "what", "the", "prompt", "asked", "for"]
+            compact = ["does", "what", "the", "prompt", "asks"]
         else:
             return None
     compact = _fold_generic(_finish(_truncate(compact)))
