@@ -58,7 +58,8 @@ _CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|i
                   r"|\s*[(:\[—–]|\s+-\s+|,\s+(?:and\s+)?(?:it|this)\b|,\s+by\b|\s+by\s+(?=\w+ing\b)"
                   r"|,\s+(?!including)\w+ing\b"
                   r"|\s+(?:found|provided|given|offered|seen|shown)\s+(?:in|by)\b"
-                  r"|\s+(?:that|which|who)\s+(?!is\s+(?:more|less)\b)(?=(?:\w+\s+){0,2}\w+(?:s|ed)\b))", re.I)
+                  r"|,?\s+(?:when\s+it\s+comes\s+to|with\s+regards?\s+to|with\s+respect\s+to|regarding|concerning|"
+                  r"about|in\s+the\s+context\s+of|on\s+the\s+(?:topic|subject)\s+of)\b)", re.I)
 _REASON = re.compile(r"\b(?:because|since|as)\s+(?:it|they|this)\s+|\bby\s+(?=\w+ing\b)|,?\s+which\s+(?=is|are|was|"
                      r"were|makes?|made|shows?|gives?)", re.I)
 _GENERIC_VERDICT = re.compile(r"^(?:(?:is|was|seems|appears|as)\s+)?(?:\w+ly\s+)?(?:the\s+)?(?:better|superior|"
@@ -416,13 +417,15 @@ def _label(toks: list[str]) -> str:
 
 
 def _truncate(toks: list[str]) -> list[str]:
-    """At most MAX_PREDICATE_WORDS words, cut before a phrase boundary, no dangling function words."""
+    """At most MAX_PREDICATE_WORDS words, cut before a coordination ("and", ",") where there is one,
+    else before a phrase boundary; no dangling function words."""
     if len([t for t in toks if t.isalpha()]) <= MAX_PREDICATE_WORDS:
         return toks
-    cut = toks[:MAX_PREDICATE_WORDS]
-    for i in range(len(cut) - 1, 2, -1):
-        if cut[i].lower() in _BREAK:
-            cut = cut[:i]
+    cut = toks[:MAX_PREDICATE_WORDS + 1]
+    for breaks in (("and", ",", "or"), tuple(_BREAK)):
+        at = [i for i in range(3, len(cut)) if cut[i].lower() in breaks]
+        if at:
+            cut = cut[:at[-1]]
             break
     while cut and (cut[-1].lower() in FUNCTION_WORDS or cut[-1] in ",;:") and cut[-1].lower() not in ("more", "less"):
         cut.pop()

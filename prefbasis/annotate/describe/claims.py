@@ -49,8 +49,10 @@ _NEGATIVE = re.compile(
     r"misinterpret\w*|only\s+(?:provides?|gives?|lists?|mentions?|offers?|includes?|states?|says?|repeats?)|"
     r"merely|simply\s+(?:repeats?|restates?|lists?)|doesn't|didn't|isn't|wasn't|hallucinat\w*|fabricat\w*)\b",
     re.I)
-_NOT_NEGATIVE = re.compile(r"\bnot\s+only\b|\b(?:no|without|free\s+of|any)\s+(?:\w+\s+){0,2}(?:errors?|mistakes?|"
-                           r"issues?|problems?|flaws?|inaccuracies|typos?)\b", re.I)
+_NOT_NEGATIVE = re.compile(r"\bnot\s+only\b|\b(?:no|without|free\s+of|any)\s+(?:\w+\s+){0,3}(?:errors?|mistakes?|"
+                           r"issues?|problems?|flaws?|inaccuracies|typos?|bugs?|slips?)\b|"
+                           r"\b(?:does|did|do|will|would)\s*(?:not|n't)\s+(?:crash|fail|break|err|hedge|ramble|deviate|"
+                           r"hallucinate|mislead|confuse)\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:more|less|better|worse|fewer|superior|inferior|\w{3,}er\s+than|"
                           r"outperforms?|stronger|weaker|clearer|shorter|longer|simpler)\b", re.I)
 

@@ -11,7 +11,8 @@ folder without `generations/` at all is refused (it would store votes without an
 A rating row that fails a check comes as a `BadRow` (`--on-bad-rows skip` skips it); a bad row in
 `questions.jsonl` or `generations/` stops the ingest (the ratings depend on it).
 Several human raters judged each pair without rater ids, so identical votes are separate rows
-(their identity is `file:line`).
+(their identity is `file:line`). Files may be gzip-compressed (`*.jsonl.gz`, as in the copy that
+ships with prefbasis: `prefbasis ingest --example prd-vicuna80`).
 
 Example:
     >>> RATING_FILE.match("answer_gpt4-vs-answer_bard-gpt4-reviewer-threeclass.jsonl").groups()
@@ -28,13 +29,13 @@ from prefbasis.errors import InputError
 from prefbasis.ingest.records import BadRow, Record, check_record, raw_json, require, text
 from prefbasis.ingest.sources import iter_rows
 
-RATING_FILE = re.compile(r"^answer_(.+?)-vs-answer_(.+?)-(human|gpt4)-reviewer[_-]threeclass\.jsonl$")
+RATING_FILE = re.compile(r"^answer_(.+?)-vs-answer_(.+?)-(human|gpt4)-reviewer[_-]threeclass\.jsonl(?:\.gz)?$")
 RATING_DIRS = ("ratings-human", "ratings-gpt4")
 SCORE_WINNER = {1: "a", 2: "b", 3: "tie"}
 
 
 def _questions(folder: Path) -> dict[Any, dict[str, Any]]:
-    path = folder / "questions.jsonl"
+    path = _jsonl(folder / "questions.jsonl")
     if not path.exists():
         raise InputError("not a PRD folder: questions.jsonl is missing", file=str(folder))
     out = {}
@@ -50,8 +51,8 @@ def _generations(folder: Path) -> dict[str, dict[Any, dict[str, Any]]]:
         raise InputError("not a PRD folder: generations/ is missing (the answers the votes are about)",
                          file=str(folder))
     out: dict[str, dict[Any, dict[str, Any]]] = {}
-    for path in sorted((folder / "generations").glob("answer_*.jsonl")):
-        model = path.name[len("answer_"):-len(".jsonl")]
+    for path in sorted((folder / "generations").glob("answer_*.jsonl*")):
+        model = path.name[len("answer_"):].removesuffix(".gz").removesuffix(".jsonl")
         answers = out.setdefault(model, {})
         for n, row in iter_rows(path):
             qid = require(row, "question_id", file=str(path), row_no=n)
@@ -69,13 +70,19 @@ def _score(value: Any, *, file: str, row: int) -> str:
                          row=row, field="score") from None
 
 
+def _jsonl(path: Path) -> Path:
+    """`path`, or its gzip-compressed `path.gz` when only that exists (the bundled copy)."""
+    gz = path.with_name(path.name + ".gz")
+    return gz if not path.exists() and gz.exists() else path
+
+
 def rating_files(folder: Path) -> list[Path]:
     """Every rating file; a missing ratings folder or a file name without two models is an error."""
     files = []
     for sub in RATING_DIRS:
         if not (folder / sub).is_dir():
             raise InputError(f"not a PRD folder: {sub}/ is missing", file=str(folder))
-        for path in sorted((folder / sub).glob("*.jsonl")):
+        for path in sorted((folder / sub).glob("*.jsonl*")):
             if not RATING_FILE.match(path.name):
                 raise InputError("rating file name does not name two models "
                                  "(answer_M1-vs-answer_M2-{human,gpt4}-reviewer_threeclass.jsonl)",
@@ -92,7 +99,7 @@ def parse_prd(folder: Path) -> Iterator[Record | BadRow]:
     questions, answers = _questions(folder), _generations(folder)
     for path in rating_files(folder):
         m1, m2, judge = RATING_FILE.match(path.name).groups()
-        rel, file = f"{path.parent.name}/{path.name}", str(path)
+        rel, file = f"{path.parent.name}/{path.name.removesuffix('.gz')}", str(path)
         for n, row in iter_rows(path, keep_bad=True):
             try:
                 if isinstance(row, BadRow):
