@@ -40,7 +40,7 @@ from prefbasis.annotate.describe.references import find_references
 from prefbasis.words import FUNCTION_WORDS, root
 
 FRAME = "The preferred response"
-MAX_PREDICATE_WORDS = 10
+MAX_PREDICATE_WORDS = 20  # a 10-word cut loses half a claim (simulator ARI 0.77-0.91 over 3 seeds; 0.94-0.97 at 20)
 MAX_LABEL_WORDS = 6
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]")
