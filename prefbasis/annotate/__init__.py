@@ -12,14 +12,14 @@ Example:
 from prefbasis.annotate.base import (AnnotationOutcome, AnnotationRequest, Annotator, BaseAnnotator,
                                      Comparison)
 from prefbasis.annotate.pricing import Budget, PriceTable
-from prefbasis.annotate.registry import (AnnotatorName, available_annotators, create_annotator,
-                                         register_annotator)
-from prefbasis.annotate.runner import AnnotateConfig, AnnotateReport, annotate
+from prefbasis.annotate.config import AnnotateConfig
+from prefbasis.annotate.registry import available_annotators, create_annotator, register_annotator
+from prefbasis.annotate.runner import AnnotateReport, annotate
 from prefbasis.annotate.schema import JSON_SCHEMA, SchemaError, parse_annotation, validate_annotation
 from prefbasis.annotate.templates import Template, builtin_versions, load_template
 
 __all__ = ["AnnotateConfig", "AnnotateReport", "AnnotationOutcome", "AnnotationRequest", "Annotator",
-           "AnnotatorName", "BaseAnnotator", "Budget", "Comparison", "JSON_SCHEMA", "PriceTable",
+           "BaseAnnotator", "Budget", "Comparison", "JSON_SCHEMA", "PriceTable",
            "SchemaError", "Template", "annotate", "available_annotators", "builtin_versions",
            "create_annotator", "load_template", "parse_annotation", "register_annotator",
            "validate_annotation"]

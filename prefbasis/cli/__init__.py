@@ -1,7 +1,8 @@
 """`prefbasis` command line: parsing and printing only; the work is in the library.
 
-Each verb lives in its own module here with ``register(subparsers)`` that adds a parser whose
-default ``func(args) -> int`` runs it. Heavy libraries are imported inside those functions.
+Each verb lives in its own module here with ``register(subparsers)`` that adds a parser generated
+from the stage's config dataclass (`prefbasis.cli.options`) whose default ``func(args) -> int`` runs
+it. Heavy libraries are imported inside those functions, so building the parser stays fast.
 
 Example:
     >>> main(["--version"])  # doctest: +SKIP
@@ -35,14 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bars or chatter")
     parser.add_argument("--version", action="version", version=f"prefbasis {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in VERB_MODULES:
-        try:
-            module = importlib.import_module(f"prefbasis.cli.{name}")
-        except ModuleNotFoundError as exc:  # a verb not built yet in this checkout
-            if exc.name == f"prefbasis.cli.{name}":
-                continue
-            raise
-        module.register(sub)
+    for name in VERB_MODULES:  # a verb module that fails to import is an error, never a missing verb
+        importlib.import_module(f"prefbasis.cli.{name}").register(sub)
     return parser
 
 

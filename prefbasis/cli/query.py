@@ -2,32 +2,43 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass, field
 
-from prefbasis.cli._common import open_store, parse_pairs, print_frame
+from prefbasis.cli._common import open_store, print_frame
+from prefbasis.cli.options import add_verb, from_args
 from prefbasis.errors import ConfigError
-from prefbasis.tables import FORMATS
+from prefbasis.tables import TableOutput
+
+
+@dataclass
+class QueryConfig:
+    """The SQL to run (text or a file / canned query name) and its parameters."""
+
+    sql: str | None = field(default=None, metadata={"positional": True, "help": "the SQL text"})
+    file: str | None = field(default=None, metadata={
+        "aliases": ["-f"], "help": "read SQL from this file (or a canned query name)"})
+    param: dict[str, str] = field(default_factory=dict, metadata={
+        "aliases": ["-p"], "metavar": "NAME=VALUE", "split_commas": False,
+        "help": "bind $NAME in the SQL (repeatable)"})
+
+    def __post_init__(self) -> None:
+        if bool(self.sql) == bool(self.file):
+            raise ConfigError("give either SQL text or --file, not both / neither")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("query", help="run read-only SQL on the store",
-                       description="Run read-only SQL on the store. Canned queries: "
-                                   "prefbasis query --file sql/queries/NAME.sql (or just NAME).")
-    p.add_argument("sql", nargs="?", help="the SQL text")
-    p.add_argument("--file", "-f", help="read SQL from this file (or a canned query name)")
-    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE",
-                   help="bind $NAME in the SQL (repeatable)")
-    p.add_argument("--format", default="table", choices=FORMATS)
-    p.add_argument("--out", help="write the result here instead of stdout")
-    p.set_defaults(func=run)
+    add_verb(sub, "query", QueryConfig, TableOutput, run=run, help="run read-only SQL on the store",
+             description="Run read-only SQL on the store. Canned queries: "
+                         "prefbasis query --file sql/queries/NAME.sql (or just NAME).")
 
 
 def run(args: argparse.Namespace) -> int:
     from prefbasis.query import resolve_sql_file, run_query
 
-    if bool(args.sql) == bool(args.file):
-        raise ConfigError("give either SQL text or --file, not both / neither")
-    sql = resolve_sql_file(args.file).read_text(encoding="utf-8") if args.file else args.sql
+    cfg = from_args(QueryConfig, args)
+    sql = resolve_sql_file(cfg.file).read_text(encoding="utf-8") if cfg.file else cfg.sql
     with open_store(args, read_only=True) as store:
-        df = run_query(store, sql, parse_pairs(args.param, "--param", split_commas=False))
-    print_frame(df, args.format, args.out)
+        df = run_query(store, sql, cfg.param)
+    out = from_args(TableOutput, args)
+    print_frame(df, out.format, out.out)
     return 0

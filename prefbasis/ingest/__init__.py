@@ -9,9 +9,9 @@ Example:
 from __future__ import annotations
 
 from prefbasis.ingest.api import IngestReport, ingest
+from prefbasis.ingest.config import IngestConfig, SourceFormat
 from prefbasis.ingest.records import Record, normalize_winner
-from prefbasis.ingest.registry import SourceFormat
 from prefbasis.ingest.writer import DatasetMeta, WriteResult, comparison_id, write_comparisons
 
-__all__ = ["DatasetMeta", "IngestReport", "Record", "SourceFormat", "WriteResult", "comparison_id",
+__all__ = ["DatasetMeta", "IngestConfig", "IngestReport", "Record", "SourceFormat", "WriteResult", "comparison_id",
            "ingest", "normalize_winner", "write_comparisons"]

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from prefbasis.ingest.config import IngestConfig, SourceFormat
 from prefbasis.ingest.filters import apply_filters
-from prefbasis.ingest.registry import SourceFormat, read_source
-from prefbasis.ingest.sources import SUFFIXES, is_hf_id
+from prefbasis.ingest.registry import read_source
+from prefbasis.ingest.sources import SUFFIXES, check_path, is_hf_id
 from prefbasis.ingest.writer import DatasetMeta, write_comparisons
 
 if TYPE_CHECKING:
@@ -57,19 +58,22 @@ def _default_name(source: str) -> str:
     return name
 
 
-def ingest(store: "Store", source: str | Path, format: SourceFormat | str, *, name: str | None = None,
-           english: bool = False, no_ties: bool = False, single_turn: bool = False,
-           mapping: dict[str, str] | None = None) -> IngestReport:
-    """Ingest `source` (file, folder or Hugging Face id) in `format` into `store`.
+def ingest(store: "Store", source: "IngestConfig | str | Path", format: SourceFormat | str | None = None,
+           **options: Any) -> IngestReport:
+    """Ingest a source (file, folder or Hugging Face id) into `store`.
 
+    Takes an `IngestConfig`, or its fields: `ingest(store, "prefs.jsonl", "trl", no_ties=True)`.
     Raises `InputError` (file, row, field) on bad input, with the store unchanged.
     """
-    fmt = SourceFormat.parse(format)
-    source = str(source)
+    cfg = source if isinstance(source, IngestConfig) else IngestConfig(source=str(source), format=format,
+                                                                       **options)
+    fmt, source, mapping = cfg.format, cfg.source, cfg.mapping
+    if not is_hf_id(source):
+        check_path(Path(source))  # before any progress bar is drawn
     records = read_source(source, fmt, mapping)
     total = len(records) if isinstance(records, list) else records.num_rows
-    kept, removed, unknown = apply_filters(records, english=english, no_ties=no_ties,
-                                           single_turn=single_turn)
+    kept, removed, unknown = apply_filters(records, english=cfg.english, no_ties=cfg.no_ties,
+                                           single_turn=cfg.single_turn)
     notes = []
     if unknown:
         notes.append(f"filter --english: kept {unknown} rows with no language in the data")
@@ -81,8 +85,8 @@ def ingest(store: "Store", source: str | Path, format: SourceFormat | str, *, na
     if no_text:
         notes.append(f"kept {no_text} votes without response text (models with no answers in the source)")
     stored_source = source if is_hf_id(source) else str(Path(source).resolve())
-    meta = DatasetMeta(name=name or _default_name(source), source=stored_source, format=fmt.value,
-                       params={"english": english, "no_ties": no_ties, "single_turn": single_turn,
+    meta = DatasetMeta(name=cfg.name or _default_name(source), source=stored_source, format=fmt.value,
+                       params={"english": cfg.english, "no_ties": cfg.no_ties, "single_turn": cfg.single_turn,
                                "mapping": mapping or {}})
     with store.transaction() as con:
         result = write_comparisons(con, meta, kept)

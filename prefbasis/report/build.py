@@ -22,20 +22,11 @@ import pandas as pd
 
 from prefbasis import __version__
 from prefbasis.report import charts
+from prefbasis.report.config import ReportConfig
 from prefbasis.report import html as H
 from prefbasis.report.data import ReportData, load_report_data
 from prefbasis.report.projection import project_2d
 from prefbasis.store import Store
-
-
-@dataclass
-class ReportConfig:
-    """What to report and where. `basis`: id, id prefix or name (default: the newest basis)."""
-
-    basis: str | None = None
-    out: str | Path = "report.html"
-    max_points: int = 6000          # descriptions drawn on the map (a deterministic sample beyond)
-    title: str | None = None
 
 
 @dataclass

@@ -9,7 +9,7 @@ Example:
     >>> load_report_data(Store.open(":memory:"))
     Traceback (most recent call last):
     ...
-    prefbasis.errors.PrefbasisError: no basis in this store: run `prefbasis extract` first
+    prefbasis.errors.NotInStoreError: field '--basis': no basis in this store: run `prefbasis extract` first
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typing import Any
 
 import pandas as pd
 
-from prefbasis.errors import PrefbasisError
 from prefbasis.store import Store
 
 N_EXAMPLES = 3
@@ -53,36 +52,6 @@ def table_columns(store: Store, table: str) -> set[str]:
 def _tables(store: Store) -> set[str]:
     return {r[0] for r in store.execute(
         "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
-
-
-def _json(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    try:
-        out = json.loads(value)
-    except (TypeError, ValueError):
-        return {}
-    return out if isinstance(out, dict) else {}
-
-
-def resolve_basis(store: Store, basis_id: str | None) -> dict[str, Any]:
-    """The named basis (id, id prefix or name), else the newest one."""
-    if basis_id:
-        df = store.df("select * from bases where basis_id = ? or name = ? or basis_id like ? "
-                      "order by created_at desc", [basis_id, basis_id, basis_id + "%"])
-        if df.empty:
-            known = store.df("select basis_id, name from bases order by created_at desc limit 5")
-            raise PrefbasisError(f"no basis {basis_id!r} in this store; known: "
-                                 f"{', '.join(known['basis_id']) or 'none (run `prefbasis extract`)'}")
-    else:
-        df = store.df("select * from bases order by created_at desc limit 1")
-        if df.empty:
-            raise PrefbasisError("no basis in this store: run `prefbasis extract` first")
-    row = df.iloc[0].to_dict()
-    row["params"] = _json(row.get("params"))
-    return row
 
 
 def _categories(store: Store, basis_id: str, tables: set[str]) -> pd.DataFrame:
@@ -145,9 +114,9 @@ def _curves(store: Store, basis: dict[str, Any], tables: set[str]) -> pd.DataFra
 
 def _card(store: Store, basis_id: str, tables: set[str]) -> dict[str, Any]:
     """The basis card extract wrote (JSON), or {} when there is none."""
-    if "basis_cards" not in tables:
-        return {}
-    return _json(store.scalar("select card from basis_cards where basis_id = ?", [basis_id]))
+    from prefbasis.store.catalog import basis_card
+
+    return basis_card(store, basis_id)[0] if "basis_cards" in tables else {}
 
 
 def _topic_matrix(store: Store, basis_id: str, names: dict[int, str]) -> pd.DataFrame:
@@ -208,9 +177,11 @@ def _annotators(store: Store) -> pd.DataFrame:
 
 def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
     """Everything the report shows for one basis (the newest when `basis_id` is None)."""
+    from prefbasis.store.catalog import basis_row, resolve_basis
+
     tables = _tables(store)
-    basis = resolve_basis(store, basis_id)
-    bid = basis["basis_id"]
+    bid = resolve_basis(store, basis_id).basis_id
+    basis = basis_row(store, bid)
     cats = _categories(store, bid, tables)
     names = dict(zip(cats["category_id"].astype(int), cats["name"]))
     assignments = store.df("select description, category_id, similarity from description_assignments "

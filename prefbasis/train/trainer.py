@@ -194,3 +194,20 @@ def record_training_run(store: Store, res: TrainResult, cfg) -> str:
             [run_id, res.output_dir, res.base_model, res.data, res.basis_id, res.category, res.n_train,
              res.steps, res.final_loss, res.reward_accuracy, res.device, config])
     return run_id
+
+
+def is_main_process() -> bool:
+    """False on the non-zero ranks of a distributed run (only rank 0 records to the store)."""
+    import torch.distributed as dist
+
+    return not (dist.is_available() and dist.is_initialized() and dist.get_rank() != 0)
+
+
+def train_and_record(cfg, db: str | None = None, callbacks: list[Any] | None = None) -> TrainResult:
+    """`train`, then (on the main process) record the run in the store at `db`; the store is opened
+    only after training, so it is not locked while the model trains."""
+    res = train(cfg, callbacks=callbacks)
+    if is_main_process():
+        with Store.open(db) as store:
+            record_training_run(store, res, cfg)
+    return res

@@ -1,0 +1,53 @@
+"""`IngestConfig`: what `prefbasis ingest` reads and how it filters (light: the CLI builds its
+parser from it).
+
+Example:
+    >>> IngestConfig(source="prefs.jsonl", format="trl").format
+    <SourceFormat.TRL: 'trl'>
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from prefbasis.errors import ConfigError
+
+
+class SourceFormat(str, Enum):
+    """Upstream data formats `ingest` reads (see docs/ingest.md)."""
+
+    ARENA = "arena"
+    ARENA_KAGGLE = "arena-kaggle"
+    ARENA_100K = "arena-100k"
+    HH_RLHF = "hh-rlhf"
+    TRL = "trl"
+    PRD = "prd"
+    TABLE = "table"
+
+    @classmethod
+    def parse(cls, value: "SourceFormat | str") -> "SourceFormat":
+        try:
+            return cls(value)
+        except ValueError:
+            raise ConfigError(f"unknown format {value!r} (known: {', '.join(f.value for f in cls)})") from None
+
+
+@dataclass
+class IngestConfig:
+    """A source, its format, and the filters applied before writing."""
+
+    source: str = field(metadata={
+        "positional": True, "metavar": "SOURCE",
+        "help": "file (jsonl, jsonl.gz, json, csv, parquet), folder, or HF id owner/name[:split]"})
+    format: SourceFormat = field(metadata={"aliases": ["-F"], "help": "the upstream format"})
+    name: str | None = field(default=None, metadata={"help": "dataset name (default: the file or folder name)"})
+    english: bool = field(default=False, metadata={"help": "drop rows whose language is not English"})
+    no_ties: bool = field(default=False, metadata={"help": "drop ties (tie and tie (bothbad))"})
+    single_turn: bool = field(default=False, metadata={"help": "drop rows with more than one user turn"})
+    mapping: dict[str, str] | None = field(default=None, metadata={
+        "flag": "map", "metavar": "FIELD=COLUMN,...",
+        "help": "--format table: column of each field, and winner.a/b/tie=VALUE|VALUE"})
+
+    def __post_init__(self) -> None:
+        self.source = str(self.source)
+        self.format = SourceFormat.parse(self.format)
