@@ -59,13 +59,15 @@ class AnnotateReport:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> str:
+        """What the run did in a few lines: counts, then what was skipped and any hint."""
         if self.dry_run:
-            return (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
+            text = (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
                     f"~{self.est_tokens_in} input + <= {self.est_tokens_out} output tokens, "
                     f"estimated cost ${self.est_cost_usd:.4f}")
-        text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed validation, "
-                f"{self.transport_errors} request errors, {self.cache_hits} cache hits, {self.requests} requests, "
-                f"cost ${self.cost_usd:.4f}")
+        else:
+            text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed "
+                    f"validation, {self.transport_errors} request errors, {self.cache_hits} cache hits, "
+                    f"{self.requests} requests, cost ${self.cost_usd:.4f}")
         if self.stopped_by_budget:
             text += (f"; stopped by the budget: {self.to_do - self.not_started} of {self.to_do} done, "
                      f"{self.not_started} left (run again with a larger --budget-usd)")

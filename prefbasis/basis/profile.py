@@ -22,12 +22,11 @@ def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
 
     from prefbasis.embed import normalize_text
 
-    from prefbasis.store.catalog import basis_row
+    from prefbasis.store.catalog import basis_row, categories
 
     ann = store.df("select a.description from annotations a join comparisons c using (comparison_id) "
                    "where c.dataset_id = ? and c.judge = ?", [basis_row(store, basis_id).get("dataset_id"), judge])
-    cats = store.df("select category_id, name from categories where basis_id = ? and kind = 'preference' "
-                    "order by category_id", [basis_id])
+    cats = categories(store, basis_id, "preference")
     assign = store.df("select description, category_id from description_assignments where basis_id = ? "
                       "and kind = 'preference'", [basis_id])
     label = dict(zip(assign["description"], assign["category_id"]))
