@@ -147,8 +147,10 @@ def test_cli_pelo_formats_and_errors(db_path, capsys):
     assert len(recs) == 5 and {r["scope"] for r in recs} == {"overall"}
     assert main(["--db", str(db_path), "-q", "pelo", "--anchor", "m9=1200"]) == 2
     assert "anchor model 'm9'" in capsys.readouterr().err
-    with Store.open(db_path) as s:
-        assert s.scalar("select count(*) from ratings") == 5   # the failed run changed nothing
+    with Store.open(db_path) as s:   # the failed run changed nothing; `--scope overall` replaced only
+        assert s.scalar("select count(*) from ratings") == 15   # the overall rows (the categories' stay)
+        assert s.scalar("select count(distinct run_id) from ratings where scope = 'overall'") == 1
+        assert s.scalar("select count(distinct run_id) from ratings") == 2
 
 
 def test_prior_sd_default_none_and_cli(db_path, capsys):

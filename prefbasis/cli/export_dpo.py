@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.train.export import export_dpo
 
-    with open_store(args, read_only=True) as store:
+    with open_store(args) as store:   # writable: the export is recorded in `dpo_exports`
         res = export_dpo(store, from_args(ExportConfig, args))
     say(args, f"exported {res.n_pairs} pairs of {res.category!r} ({res.n_train} train / "
               f"{res.n_test} test, {res.n_ties_dropped} ties dropped) to {res.out}")

@@ -5,7 +5,7 @@ whose comparison carries that category are rated by Bradley–Terry (ties half) 
 prior on the strengths (`prior_sd`, default 400 Elo; 0 / None = the exact MLE), on the Elo scale,
 with multinomial-bootstrap percentile intervals and a CI-based rank. Models (or whole categories)
 with fewer than `min_battles` battles get a row with `insufficient` true and NULL rating. All rows
-are written to `ratings` in one transaction, replacing that basis's earlier ratings.
+are written to `ratings` in one transaction, replacing that basis's earlier ratings of the same scopes.
 
 Example:
     >>> from prefbasis.store import Store
@@ -127,7 +127,10 @@ def _write(store: Store, table: pd.DataFrame, run_id: str, basis_id: str | None,
     """Replace this basis's ratings with `table` and record the run, all in one transaction."""
     anchor = cfg.anchor or f"mean={BASE_RATING:g}"
     with store.transaction() as con:
-        con.execute("delete from ratings where basis_id is not distinct from ?", [basis_id])
+        # replace this basis's ratings of the scopes rated now (an `--scope overall` run keeps the
+        # per-category rows of another run, and the other way round)
+        con.execute("delete from ratings where basis_id is not distinct from ? and scope in (select unnest(?))",
+                    [basis_id, [s.value for s in cfg.scopes]])
         con.execute("insert into pelo_runs(run_id, basis_id, battles, bootstrap, min_battles, "
                     "style_control, anchor, seed, params) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, basis_id, battles, cfg.bootstrap, cfg.min_battles, cfg.style_control,

@@ -199,7 +199,8 @@ Files: `dataset_dict.json` + `train/`, `test/` (`datasets.load_from_disk`), `*.j
 
 
 def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
-    """Write the DPO data set of `cfg.category`; see the module docstring. Reads the store only."""
+    """Write the DPO data set of `cfg.category`; see the module docstring. A writable store also
+    records the export in `dpo_exports` (the report's DPO section lists it)."""
     import datasets
 
     if quiet_default():
@@ -238,7 +239,21 @@ def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
     card = res.to_dict() | {"sources": sources, "store": str(store.path)}
     (out / CARD_FILE).write_text(json.dumps(card, indent=2), encoding="utf-8")
     (out / "README.md").write_text(_card(res, cfg, sources), encoding="utf-8")
+    if not store.read_only:
+        _record(store, res, cfg)
     return res
+
+
+def _record(store: Store, res: ExportResult, cfg: ExportConfig) -> None:
+    """One `dpo_exports` row (replacing an earlier export to the same folder of the same subset)."""
+    params = json.dumps(res.filters | {"complement": cfg.complement, "min_pairs": cfg.min_pairs}, sort_keys=True)
+    export_id = content_hash("export", str(res.out), res.basis_id, res.category_id, params)
+    with store.transaction() as con:
+        con.execute("delete from dpo_exports where export_id = ?", [export_id])
+        con.execute("insert into dpo_exports(export_id, out, basis_id, category_id, category, complement, n_pairs, "
+                    "n_train, n_test, n_ties_dropped, params) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [export_id, str(res.out), res.basis_id, res.category_id, res.category, cfg.complement,
+                     res.n_pairs, res.n_train, res.n_test, res.n_ties_dropped, params])
 
 
 def read_export_card(data_dir: str | Path) -> dict[str, Any]:

@@ -51,3 +51,20 @@ create table if not exists basis_recovery (
     n                bigint,
     created_at       timestamp default current_timestamp
 );
+
+-- One row per `prefbasis export-dpo` run on a writable store: which subset went where (the report's
+-- DPO section joins it with training_runs and evaluations through the folder).
+create table if not exists dpo_exports (
+    export_id      varchar primary key,     -- content hash of (folder, basis, category, options)
+    out            varchar not null,        -- the export folder as given
+    basis_id       varchar,
+    category_id    integer,
+    category       varchar,
+    complement     boolean,
+    n_pairs        bigint,
+    n_train        bigint,
+    n_test         bigint,
+    n_ties_dropped bigint,
+    params         json,
+    created_at     timestamp default current_timestamp
+);
