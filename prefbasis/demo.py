@@ -13,13 +13,12 @@ Example:
 """
 from __future__ import annotations
 
-import argparse
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefbasis.basis.config import DEFAULT_TARGET, parse_k
+from prefbasis.basis.config import DEFAULT_TARGET, check_k, parse_k
 from prefbasis.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -55,10 +54,7 @@ class DemoConfig:
     quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress or chatter"})
 
     def __post_init__(self) -> None:
-        try:
-            self.k = parse_k(self.k)
-        except argparse.ArgumentTypeError as exc:
-            raise ConfigError(str(exc)) from None
+        self.k = check_k(self.k)
         if self.data and not self.format:
             raise ConfigError("--data needs --format (one of the `prefbasis ingest` formats)")
         if self.format and not self.data:

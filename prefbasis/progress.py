@@ -71,3 +71,23 @@ def progress(iterable: Iterable[T] | None = None, *, total: int | None = None, d
         kwargs.setdefault("mininterval", 1.0)
     return tqdm(iterable, total=total, desc=desc, unit=unit, disable=disable, file=out,
                 dynamic_ncols=terminal, ascii=None if terminal else True, **kwargs)
+
+
+def hush_library_bars(quiet: bool | None = None) -> None:
+    """Turn off the progress bars of transformers / huggingface_hub / datasets (model loading, shard
+    writing, saving) when prefbasis is quiet or stderr is not a terminal: there they are noise or
+    carriage-return runs. Call it right before the library work; it imports nothing new."""
+    if not (quiet_default() if quiet is None else quiet) and sys.stderr.isatty():
+        return
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
+    if "datasets" in sys.modules:
+        import datasets
+
+        datasets.disable_progress_bars()

@@ -1,5 +1,5 @@
 """One catalog: ids, id prefixes, names and "the latest" resolve the same way in Python (every
-verb) and in SQL (`pick_basis` / `pick_dataset`)."""
+verb) and in SQL (`pick_basis`)."""
 from __future__ import annotations
 
 import pytest
@@ -50,9 +50,8 @@ def test_ambiguous_prefix_and_unknown_names_fail_the_same_way(filled):
 
 
 @pytest.mark.parametrize("ref, expected", [(None, "d222"), ("prd", "e333"), ("d1", "d111"), ("hh", "d222")])
-def test_dataset_rule_in_python_and_sql(filled, ref, expected):
+def test_dataset_rule(filled, ref, expected):
     assert catalog.resolve_dataset(filled, ref).dataset_id == expected
-    assert filled.scalar("select pick_dataset(?)", [ref]) == expected
 
 
 def test_categories_by_id_name_or_prefix_in_the_latest_basis(filled):

@@ -50,6 +50,14 @@ def parse_k(value: "int | str") -> "int | str":
     return k
 
 
+def check_k(value: "int | str") -> "int | str":
+    """`parse_k` for library callers: a `ConfigError` (exit 2) instead of an argparse error."""
+    try:
+        return parse_k(value)
+    except argparse.ArgumentTypeError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 @dataclass
 class ExtractConfig:
     """What `extract` fits: the preference basis (and the topic basis) of one dataset."""
@@ -75,10 +83,7 @@ class ExtractConfig:
     quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress bars"})
 
     def __post_init__(self) -> None:
-        try:
-            self.k = parse_k(self.k)
-        except argparse.ArgumentTypeError as exc:
-            raise ConfigError(str(exc)) from None
+        self.k = check_k(self.k)
         try:
             self.method = Method(self.method)
         except ValueError:

@@ -1,7 +1,7 @@
 """One catalog: datasets, bases and categories found by id, id prefix or name, and "the latest".
 
-Every verb and stage resolves what a user names here, by one rule (the SQL macros `pick_basis` /
-`pick_dataset` of migration 010 follow the same rule):
+Every verb and stage resolves what a user names here, by one rule (the SQL macro `pick_basis` of
+migration 010 follows the same rule for bases):
 
 - nothing named -> the latest (bases: newest `created_at`, then `basis_id`; datasets: newest
   `ingested_at`, then `dataset_id`);

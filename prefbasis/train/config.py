@@ -16,7 +16,10 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sys
+import warnings
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Optional
@@ -208,6 +211,12 @@ def _build_train_config() -> type:
             elif self.bf16 and not torch.cuda.is_available():
                 # `--bf16 true` on a CPU (fast where it has AMX / AVX512-BF16): Trainer wants use_cpu
                 self.use_cpu = True
+            if self.disable_tqdm is None:   # no bar when quiet, nor as carriage-return runs in a log
+                from prefbasis.progress import quiet_default
+
+                self.disable_tqdm = quiet_default() or not sys.stderr.isatty()
+            if not torch.cuda.is_available():   # pinned memory needs an accelerator (else a UserWarning)
+                self.dataloader_pin_memory = False
             if self.output_dir is None and self.data:
                 self.output_dir = str(self.data).rstrip("/") + "-lora"
             if self.gradient_checkpointing is not None:   # the old name, given explicitly
@@ -242,6 +251,16 @@ def __getattr__(name: str) -> Any:
             _build_train_config()
         return _BUILT[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@contextlib.contextmanager
+def checkpointing_renames_hushed():
+    """transformers 5 renamed gradient checkpointing to activation checkpointing; PEFT and TRL still
+    call the old methods and properties, a FutureWarning per call that no setting of ours avoids.
+    Inside this block those (and only those) are not shown."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*gradient_checkpointing.* is deprecated", category=FutureWarning)
+        yield
 
 
 def make_parser(prog: str | None = "prefbasis train"):

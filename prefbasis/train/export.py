@@ -21,7 +21,7 @@ from typing import Any
 
 from prefbasis.errors import ConfigError, PrefbasisError
 from prefbasis.hashing import content_hash
-from prefbasis.progress import quiet_default
+from prefbasis.progress import hush_library_bars
 from prefbasis.store import Store
 from prefbasis.store.catalog import resolve_category
 from prefbasis.train.config import ExportConfig, ExportStyle
@@ -203,8 +203,7 @@ def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
     records the export in `dpo_exports` (the report's DPO section lists it)."""
     import datasets
 
-    if quiet_default():
-        datasets.disable_progress_bars()
+    hush_library_bars()
     df, basis_id, cat_id, cat_name, topic_name = load_pairs(store, cfg)
     n_ties = int((df["winner"] == "tie").sum())
     df = df[df["winner"] != "tie"].reset_index(drop=True)
@@ -245,11 +244,11 @@ def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
 
 
 def _record(store: Store, res: ExportResult, cfg: ExportConfig) -> None:
-    """One `dpo_exports` row (replacing an earlier export to the same folder of the same subset)."""
+    """One `dpo_exports` row, replacing any earlier export to the same folder (it now holds this one)."""
     params = json.dumps(res.filters | {"complement": cfg.complement, "min_pairs": cfg.min_pairs}, sort_keys=True)
     export_id = content_hash("export", str(res.out), res.basis_id, res.category_id, params)
     with store.transaction() as con:
-        con.execute("delete from dpo_exports where export_id = ?", [export_id])
+        con.execute("delete from dpo_exports where export_id = ? or out = ?", [export_id, str(res.out)])
         con.execute("insert into dpo_exports(export_id, out, basis_id, category_id, category, complement, n_pairs, "
                     "n_train, n_test, n_ties_dropped, params) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [export_id, str(res.out), res.basis_id, res.category_id, res.category, cfg.complement,

@@ -27,6 +27,7 @@ from prefbasis.errors import ConfigError
 from prefbasis.hashing import content_hash
 from prefbasis.progress import quiet_default
 from prefbasis.store import Store
+from prefbasis.train.config import checkpointing_renames_hushed
 from prefbasis.train.export import read_export_card
 
 KEEP_COLUMNS = ("prompt", "chosen", "rejected")
@@ -100,6 +101,9 @@ def load_model_and_tokenizer(model_id: str, *, bf16: bool = False):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from prefbasis.progress import hush_library_bars
+
+    hush_library_bars()
     try:
         tok = AutoTokenizer.from_pretrained(model_id)
         model = AutoModelForCausalLM.from_pretrained(
@@ -143,15 +147,17 @@ def train(cfg, callbacks: list[Any] | None = None) -> TrainResult:
     train_ds, eval_ds = load_splits(cfg.data, cfg.train_split, cfg.test_split)
     if not cfg.final_eval:
         eval_ds = None
-    if cfg.disable_tqdm is None and quiet_default():
-        cfg.disable_tqdm = True
     card = read_export_card(cfg.data)
     model, tok = load_model_and_tokenizer(cfg.model, bf16=bool(cfg.bf16))
     resume = resolve_resume(cfg)
-    with contextlib.redirect_stdout(sys.stderr):  # Trainer prints its logs: keep stdout for results
+    with contextlib.redirect_stdout(sys.stderr), checkpointing_renames_hushed():  # stdout: results only
         trainer = DPOTrainer(model=model, args=cfg, train_dataset=train_ds, eval_dataset=eval_ds,
                              processing_class=tok, peft_config=cfg.lora_config(),
                              callbacks=callbacks)
+        if quiet_default():   # --quiet / PREFBASIS_QUIET: no per-step log lines either
+            from transformers import PrinterCallback
+
+            trainer.remove_callback(PrinterCallback)
         start = time.perf_counter()
         output = trainer.train(resume_from_checkpoint=resume)
         runtime = time.perf_counter() - start

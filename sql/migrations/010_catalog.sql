@@ -1,6 +1,6 @@
--- 010_catalog: the lookup rule of prefbasis.store.catalog, for SQL. An id, prefix or name resolves
+-- 010_catalog: the lookup rule of prefbasis.store.catalog, for SQL (bases; datasets follow the same rule in Python). An id, prefix or name resolves
 -- the same way in every verb and in every canned query:
---   NULL -> the latest (bases: newest created_at, then basis_id; datasets: newest ingested_at, then id);
+--   NULL -> the latest (newest created_at, then basis_id);
 --   else the exact id; else the newest with that name; else the one id that starts with it
 --   (several ids start with it: an error naming the prefix); nothing: NULL.
 
@@ -17,22 +17,6 @@ create or replace macro pick_basis(b) as (
              from m where how is not null)
     select case when how = 2 and n > 1 then error('several bases start with ' || cast(b as varchar))
                 else basis_id end
-    from best where pos = 1
-);
-
-create or replace macro pick_dataset(d) as (
-    with m as (
-        select dataset_id, ingested_at,
-               case when d is null then 0
-                    when dataset_id = cast(d as varchar) then 0
-                    when name = cast(d as varchar) then 1
-                    when starts_with(dataset_id, cast(d as varchar)) then 2 end as how
-        from datasets),
-    best as (select dataset_id, how, count(*) over (partition by how) as n,
-                    row_number() over (order by how, ingested_at desc, dataset_id) as pos
-             from m where how is not null)
-    select case when how = 2 and n > 1 then error('several datasets start with ' || cast(d as varchar))
-                else dataset_id end
     from best where pos = 1
 );
 
