@@ -43,9 +43,24 @@ def normalize_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip().rstrip(".!;: ").strip()
 
 
+# The frame every canonical description starts with ("The preferred response is more concise."): it is
+# the same in every description, so it is not embedded (it would pull all descriptions together).
+_FRAME = re.compile(r"^(?:the\s+)?(?:preferred|winning|chosen|better)\s+(?:response|answer|output)(?:'s)?\s+(?=\S)")
+
+
+def embedding_input(text: str) -> str:
+    """What is embedded for a normalized text: the text without a leading description frame.
+
+    Example:
+        >>> embedding_input("the preferred response is more concise")
+        'is more concise'
+    """
+    return _FRAME.sub("", text, count=1)
+
+
 def text_key(text: str) -> str:
-    """The cache key of an already normalized text."""
-    return content_hash(text)
+    """The cache key of an already normalized text (texts that embed the same share a key)."""
+    return content_hash(embedding_input(text))
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -129,7 +144,7 @@ def embed_texts(texts: Sequence[str], *, store: "Store | None" = None, model: st
     found = cached_vectors(store, model_name, distinct) if store is not None else {}
     missing = [t for t in distinct if t not in found]
     if missing:
-        new = _encode(missing, model, batch_size, quiet)
+        new = _encode([embedding_input(t) for t in missing], model, batch_size, quiet)
         found.update(zip(missing, new))
         if store is not None and not store.read_only:
             _write_cache(store, model_name, missing, new)

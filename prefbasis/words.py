@@ -11,10 +11,13 @@ Example:
     ['the', "user's", 'balloons', 'step-by-step']
     >>> sorted(content_stems("The user's 3 balloons, step-by-step!"))
     ['balloon', 'step-by-step', 'user']
+    >>> content_stems("calculations") == content_stems("calculated")
+    True
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
@@ -53,11 +56,28 @@ def stem(word: str) -> str:
     return w
 
 
+def root(word: str) -> str:
+    """A word's Snowball (Porter 2) stem, so that "calculation" and "calculate" meet ("calcul").
+
+    Example:
+        >>> root("calculation") == root("calculates"), root("detailed")
+        (True, 'detail')
+    """
+    return _stemmer().stemWord(word.lower().replace("’", "'").removesuffix("'s"))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
 def is_function_word(word: str) -> bool:
     """True for English function words (and one- or two-letter words)."""
     return len(word) < 3 or word in FUNCTION_WORDS
 
 
 def content_stems(text: str | None) -> set[str]:
-    """Stems of the words of `text` that are not function words."""
-    return {stem(w) for w in words(text) if not is_function_word(w)}
+    """Roots (`root`) of the words of `text` that are not function words."""
+    return {root(w) for w in words(text) if not is_function_word(w)}

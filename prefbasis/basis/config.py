@@ -14,7 +14,11 @@ from enum import Enum
 from prefbasis.errors import ConfigError
 from prefbasis.models import DEFAULT_EMBEDDING_MODEL
 
-DEFAULT_TAU = 0.62     # calibration.calibrate_tau: 2% false-merge rate on 760 cross pairs (docs/metrics.md)
+# calibration.calibrate_tau: 2% false-merge rate on 760 cross pairs (docs/metrics.md), per description style
+TAU_FREE = 0.62        # free-style descriptions ("It is brief and concise.", an LLM's or the simulator's)
+TAU_CANONICAL = 0.41   # canonical statements ("The preferred response is more concise."; frame not embedded)
+DEFAULT_TAU = "auto"   # TAU_CANONICAL when most descriptions are canonical statements, else TAU_FREE
+CANONICAL_PREFIX = "the preferred response "
 DEFAULT_TARGET = 0.89
 K_MAX = 50
 
@@ -50,6 +54,20 @@ def parse_k(value: "int | str") -> "int | str":
     return k
 
 
+def parse_tau(value: "float | str") -> "float | str":
+    """`--tau` value: 'auto' or a cosine.
+
+    >>> parse_tau("auto"), parse_tau("0.5")
+    ('auto', 0.5)
+    """
+    if value == "auto":
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"--tau expects 'auto' or a cosine, got {value!r}") from None
+
+
 def check_k(value: "int | str") -> "int | str":
     """`parse_k` for library callers: a `ConfigError` (exit 2) instead of an argparse error."""
     try:
@@ -67,8 +85,10 @@ class ExtractConfig:
     target: float = field(default=DEFAULT_TARGET, metadata={"help": "coverage target for --k auto"})
     method: Method = field(default=Method.coverage, metadata={
         "help": "coverage: greedy max-coverage; nmf: medoids of NMF components"})
-    tau: float = field(default=DEFAULT_TAU, metadata={
-        "metavar": "T", "help": "cosine within which a description counts as covered"})
+    tau: float | str = field(default=DEFAULT_TAU, metadata={
+        "parse": parse_tau, "metavar": "T",
+        "help": f"cosine within which a description counts as covered; 'auto': {TAU_CANONICAL} for canonical "
+                f"statements, {TAU_FREE} for free-style descriptions (docs/metrics.md)"})
     embedding_model: str | None = field(default=None, metadata={
         "metavar": "M", "help": f"sentence-transformers name or path (default {DEFAULT_EMBEDDING_MODEL}, offline)"})
     dataset: str | None = field(default=None, metadata={

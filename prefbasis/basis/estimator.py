@@ -38,15 +38,28 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from prefbasis.basis import metrics
 from prefbasis.basis.atoms import candidate_indices, fit_atoms, nearest
-from prefbasis.basis.config import DEFAULT_TARGET, DEFAULT_TAU, K_MAX, Method
+from prefbasis.basis.config import (CANONICAL_PREFIX, DEFAULT_TARGET, DEFAULT_TAU, K_MAX, TAU_CANONICAL,
+                                    TAU_FREE, Method)
 from prefbasis.basis.naming import name_categories
 from prefbasis.basis.refine import refine_medoids
 from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import normalize_text, unit_rows
 from prefbasis.errors import ConfigError, InputError
 
-__all__ = ["Category", "DEFAULT_TARGET", "DEFAULT_TAU", "FitError", "K_MAX", "Method", "ParameterError",
-           "PreferenceBasis", "TooFewCategoriesError"]
+__all__ = ["CANONICAL_PREFIX", "Category", "DEFAULT_TARGET", "DEFAULT_TAU", "FitError", "K_MAX", "Method",
+           "ParameterError", "PreferenceBasis", "TAU_CANONICAL", "TAU_FREE", "TooFewCategoriesError", "style_tau"]
+
+
+def style_tau(descriptions: Sequence[str], weights: np.ndarray | None = None) -> float:
+    """The calibrated τ for the descriptions' style (mention-weighted majority).
+
+    Example:
+        >>> style_tau(["The preferred response is shorter.", "it is brief"], np.array([2.0, 1.0]))
+        0.41
+    """
+    w = np.ones(len(descriptions)) if weights is None else np.asarray(weights, np.float64)
+    canonical = np.array([normalize_text(d).startswith(CANONICAL_PREFIX) for d in descriptions])
+    return TAU_CANONICAL if w[canonical].sum() > 0.5 * w.sum() else TAU_FREE
 
 
 class ParameterError(ConfigError, InvalidParameterError):
@@ -76,14 +89,16 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
     """Select k canonical categories from distinct descriptions (see module docstring).
 
     Parameters: `k` ('auto' or an int), `target` (coverage for 'auto'), `method` ('coverage' or
-    'nmf'), `tau` (cosine within which a description is covered), `n_atoms`, `k_max`, `seed`,
+    'nmf'), `tau` (cosine within which a description is covered, or 'auto': calibrated for the
+    descriptions' style, see `style_tau`), `n_atoms`, `k_max`, `seed`,
     `embedder` (callable texts -> vectors; None: the offline MiniLM), `nmf` (fit the NMF side by
     side), `refine` (move representatives to weighted medoids).
 
     Learned attributes end in an underscore: `descriptions_`, `weights_`, `embeddings_`,
     `atom_labels_`, `category_indices_`, `category_vectors_`, `category_names_`,
     `category_medoids_`, `categories_`, `k_`, `coverage_curve_`, `variation_curve_`,
-    `pca_curve_`, `coverage_`, `variation_explained_`, `unassigned_share_`, `labels_`,
+    `pca_curve_`, `coverage_`, `variation_explained_`, `unassigned_share_`, `labels_`, `tau_` (the
+    τ used: `tau`, or the calibrated one for the descriptions' style when `tau="auto"`),
     `similarity_`, `nmf_` (the NMF side by side, or None); `n_features_in_` for vector input.
     """
 
@@ -91,7 +106,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         "k": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "target": [Interval(Real, 0, 1, closed="right")],
         "method": [StrOptions({m.value for m in Method}), Method],
-        "tau": [Interval(Real, -1, 1, closed="both")],
+        "tau": [Interval(Real, -1, 1, closed="both"), StrOptions({"auto"})],
         "n_atoms": [Interval(Integral, 1, None, closed="left"), None],
         "k_max": [Interval(Integral, 1, None, closed="left")],
         "seed": [Interval(Integral, 0, None, closed="left")],
@@ -101,7 +116,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
     }
 
     def __init__(self, k: int | str = "auto", target: float = DEFAULT_TARGET, method: str = "coverage",
-                 tau: float = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
+                 tau: float | str = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
                  seed: int = 0, embedder: Callable[[Sequence[str]], np.ndarray] | None = None,
                  nmf: bool = True, refine: bool = True) -> None:
         self.k = k
@@ -175,14 +190,15 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
             x = unit_rows(vectors[first])
             texts = [f"row {i}" for i in first]
         self.descriptions_, self.weights_, self.embeddings_ = texts, w, x
+        self.tau_ = style_tau(texts, w) if self.tau == "auto" else float(self.tau)
         self.phrases_ = merged_phrases
         n = len(texts)
         atoms = fit_atoms(x, w, n_atoms=self.n_atoms, seed=self.seed)
         self.atom_labels_, self.atom_centroids_, self.atom_medoids_ = atoms.labels, atoms.centroids, atoms.medoids
         candidates = candidate_indices(x, w, atoms, self.k_max, self.seed)
-        order, marginal = greedy_max_coverage(x[candidates], x, w, tau=self.tau, k_max=self.k_max)
+        order, marginal = greedy_max_coverage(x[candidates], x, w, tau=self.tau_, k_max=self.k_max)
         if len(order) == 0:
-            raise FitError(f"no description lies within tau={self.tau} of any candidate; lower --tau", field="tau")
+            raise FitError(f"no description lies within tau={self.tau_} of any candidate; lower --tau", field="tau")
         k_curve = min(self.k_max, len(candidates))
         self.candidate_order_ = candidates[order]
         self.coverage_curve_ = metrics.coverage_curve(marginal, total=float(w.sum()), k_max=k_curve)
@@ -194,7 +210,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         auto = min(metrics.choose_k(self.coverage_curve_, self.target), len(order))
         if self.k != "auto" and int(self.k) > len(order):
             raise TooFewCategoriesError(f"k={self.k} but only {len(order)} categories add coverage at "
-                                        f"tau={self.tau}", field="k")
+                                        f"tau={self.tau_}", field="k")
         self.refined_coverage_: dict[int, float] = {}
         if self.k == "auto" and self.refine:
             self.k_ = self._auto_k_refined(x, w, auto, len(order))
@@ -227,7 +243,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         reps = refine_medoids(x, w, greedy)
         if k not in self.refined_coverage_:
             _, sims = nearest(x, x[reps])
-            self.refined_coverage_[k] = float(w[sims.astype(np.float64) >= self.tau].sum() / w.sum())
+            self.refined_coverage_[k] = float(w[sims.astype(np.float64) >= self.tau_].sum() / w.sum())
         return reps
 
     def _auto_k_refined(self, x: np.ndarray, w: np.ndarray, start: int, k_hi: int) -> int:
@@ -286,7 +302,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         sims = self._similarities(x)
         nearest = np.argmax(sims, axis=1)
         best = sims[np.arange(len(x)), nearest]
-        return np.where(best >= self.tau, nearest, -1), best.astype(np.float64)
+        return np.where(best >= self.tau_, nearest, -1), best.astype(np.float64)
 
     def _similarities(self, x: np.ndarray) -> np.ndarray:
         # float64 products of the float32 vectors: the same vectors give the same cosines bit for bit

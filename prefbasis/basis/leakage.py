@@ -26,7 +26,7 @@ Example:
     ...                    contexts=[{"aqueduct", "roman"}, {"cake"}, {"poem"}],
     ...                    labels=np.array([0, 1, 1]), names=["aqueducts", "concise"])
     >>> r.content_leakage, r.flagged_names
-    (0.333, [0])
+    (0.3333, [0])
 """
 from __future__ import annotations
 

@@ -119,7 +119,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
         idx = {t: i for i, t in enumerate(texts)}
         rows = np.array([idx[t] for t in mentions["description_norm"]])
         heldout = stab.heldout_coverage(
-            {"k": pb.k_, "target": cfg.target, "tau": cfg.tau, "method": cfg.method, "n_atoms": cfg.n_atoms},
+            {"k": pb.k_, "target": cfg.target, "tau": pb.tau_, "method": cfg.method, "n_atoms": cfg.n_atoms},
             list(mentions["description_norm"]), mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
     leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
@@ -184,7 +184,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             "topics": topic_info,
             "curves": curves.drop(columns=["basis_id", "kind"]).to_dict("records")}
     row = {"name": name, "k": pb.k_, "coverage": pb.coverage_, "variation_explained": pb.variation_explained_,
-           "params": json.dumps(params), "dataset_id": dataset_id, "method": cfg.method.value, "tau": cfg.tau,
+           "params": json.dumps(params), "dataset_id": dataset_id, "method": cfg.method.value, "tau": pb.tau_,
            "embedding_model": model, "unassigned_share": pb.unassigned_share_, "pca_optimum": pb.pca_optimum_,
            "nmf_r2": metrics["nmf_r2"], "stability": metrics["stability_matched_cosine"],
            "stability_ari": metrics["stability_ari"], "heldout_coverage": heldout,

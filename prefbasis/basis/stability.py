@@ -47,7 +47,7 @@ def _refit(fitted: PreferenceBasis, weights: np.ndarray, seed: int) -> Preferenc
 
     keep = weights > 0
     texts = [t for t, k in zip(fitted.descriptions_, keep) if k]
-    pb = clone(fitted).set_params(k=fitted.k_, k_max=fitted.k_, seed=seed, nmf=False)
+    pb = clone(fitted).set_params(k=fitted.k_, k_max=fitted.k_, tau=fitted.tau_, seed=seed, nmf=False)
     return pb.fit(texts, sample_weight=weights[keep], embeddings=fitted.embeddings_[keep])
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from prefbasis.basis.config import DEFAULT_TARGET, DEFAULT_TAU
+from prefbasis.basis.config import DEFAULT_TARGET, TAU_FREE
 from prefbasis.basis.estimator import PreferenceBasis
 from prefbasis.embed import register_frame
 from prefbasis.embedders import SentenceEmbedder
@@ -105,9 +105,9 @@ def load_basis(store: "Store", basis: str | None = None, *, kind: str = "prefere
     tau = meta.get("tau")
     pb = PreferenceBasis(k=len(cats), target=params.get("target", DEFAULT_TARGET),
                          method=meta.get("method") or "coverage",
-                         tau=DEFAULT_TAU if tau is None or tau != tau else float(tau),
+                         tau=TAU_FREE if tau is None or tau != tau else float(tau),
                          seed=int(params.get("seed", 0)), embedder=embedder)
-    pb.basis_id_, pb.k_ = basis_id, len(cats)
+    pb.basis_id_, pb.k_, pb.tau_ = basis_id, len(cats), pb.tau
     pb.category_names_ = [c[1] for c in cats]
     pb.category_medoids_ = [c[2] for c in cats]
     pb.category_vectors_ = np.stack([np.frombuffer(c[3], dtype="<f4") for c in cats]).astype(np.float32)
