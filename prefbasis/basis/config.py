@@ -37,19 +37,24 @@ class CategoryKind(str, Enum):
     topic = "topic"
 
 
+def _auto_or(value: "int | float | str", convert, option: str, expected: str):
+    """'auto' as it is, else `convert(value)`; an argparse error naming the option otherwise."""
+    if value == "auto":
+        return value
+    try:
+        return convert(value)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"{option} expects 'auto' or {expected}, got {value!r}") from None
+
+
 def parse_k(value: "int | str") -> "int | str":
     """`--k` value: 'auto' or a positive integer.
 
     >>> parse_k("auto"), parse_k("7")
     ('auto', 7)
     """
-    if value == "auto":
-        return value
-    try:
-        k = int(value)
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(f"--k expects 'auto' or a positive integer, got {value!r}") from None
-    if k < 1:
+    k = _auto_or(value, int, "--k", "a positive integer")
+    if k != "auto" and k < 1:
         raise argparse.ArgumentTypeError("--k must be at least 1")
     return k
 
@@ -60,12 +65,7 @@ def parse_tau(value: "float | str") -> "float | str":
     >>> parse_tau("auto"), parse_tau("0.5")
     ('auto', 0.5)
     """
-    if value == "auto":
-        return value
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(f"--tau expects 'auto' or a cosine, got {value!r}") from None
+    return _auto_or(value, float, "--tau", "a cosine")
 
 
 def check_k(value: "int | str") -> "int | str":

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from prefbasis.cli.options import add_verb, from_args
+from prefbasis.cli.options import add_verb
 from prefbasis.demo import DemoConfig
 
 
@@ -17,13 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.cli._common import open_store, say
+    from prefbasis.cli._common import run_stage, say
     from prefbasis.demo import format_summary, run_demo
 
-    cfg = from_args(DemoConfig, args, quiet=args.quiet or None)
     start = time.perf_counter()
-    with open_store(args) as store:
-        result = run_demo(store, cfg)
+    result = run_stage(args, DemoConfig, run_demo, quiet=args.quiet or None)
     print(format_summary(result))
     say(args, f"demo finished in {time.perf_counter() - start:.1f} s")
     return 0

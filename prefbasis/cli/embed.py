@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from prefbasis.cli._common import open_store, say
-from prefbasis.cli.options import add_verb, from_args
+from prefbasis.cli._common import run_stage, say
+from prefbasis.cli.options import add_verb
 from prefbasis.embed_stage import EmbedConfig
 
 
@@ -16,8 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.embed_stage import embed_annotations
 
-    with open_store(args) as store:
-        res = embed_annotations(store, from_args(EmbedConfig, args, quiet=args.quiet or None))
+    res = run_stage(args, EmbedConfig, embed_annotations, quiet=args.quiet or None)
     say(args, res.summary())
     print(res.embedded)
     return 0

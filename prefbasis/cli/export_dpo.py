@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from prefbasis.cli._common import open_store, say
-from prefbasis.cli.options import add_verb, from_args
+from prefbasis.cli._common import run_stage, say
+from prefbasis.cli.options import add_verb
 from prefbasis.train.config import ExportConfig
 
 
@@ -18,8 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.train.export import export_dpo
 
-    with open_store(args) as store:   # writable: the export is recorded in `dpo_exports`
-        res = export_dpo(store, from_args(ExportConfig, args))
+    res = run_stage(args, ExportConfig, export_dpo)   # writable: the export is recorded in `dpo_exports`
     say(args, f"exported {res.n_pairs} pairs of {res.category!r} ({res.n_train} train / "
               f"{res.n_test} test, {res.n_ties_dropped} ties dropped) to {res.out}")
     print(json.dumps(res.to_dict()))

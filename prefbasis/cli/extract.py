@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 
 from prefbasis.basis.config import ExtractConfig
-from prefbasis.cli._common import open_store, say
-from prefbasis.cli.options import add_verb, from_args
+from prefbasis.cli._common import run_stage, say
+from prefbasis.cli.options import add_verb
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,8 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.basis import extract
 
-    with open_store(args) as store:
-        res = extract(store, from_args(ExtractConfig, args, quiet=args.quiet or None))
+    res = run_stage(args, ExtractConfig, extract, quiet=args.quiet or None)
     say(args, f"basis {res.basis_id} ({res.name}): k={res.k}, coverage {res.coverage:.3f}, "
               f"variation explained {res.variation_explained:.3f} (PCA optimum {res.pca_optimum:.3f}), "
               f"unassigned {res.unassigned_share:.3f}, {res.n_descriptions} distinct descriptions")

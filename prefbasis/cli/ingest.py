@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from prefbasis.cli._common import open_store, say
-from prefbasis.cli.options import add_verb, from_args
+from prefbasis.cli._common import run_stage, say
+from prefbasis.cli.options import add_verb
 from prefbasis.ingest.config import IngestConfig
 
 
@@ -18,9 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.ingest import ingest
 
-    cfg = from_args(IngestConfig, args)
-    with open_store(args) as store:
-        report = ingest(store, cfg)
+    report = run_stage(args, IngestConfig, ingest)
     head, _, rest = report.summary().partition("\n")
     say(args, head)
     print(rest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from prefbasis.basis.config import ProfileConfig
-from prefbasis.cli._common import open_store, print_frame
+from prefbasis.cli._common import print_frame, run_stage
 from prefbasis.cli.options import add_verb, from_args
 from prefbasis.tables import TableOutput
 
@@ -17,8 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.basis.profile import profile
 
-    with open_store(args, read_only=True) as store:
-        df = profile(store, from_args(ProfileConfig, args))
+    df = run_stage(args, ProfileConfig, profile, read_only=True)
     out = from_args(TableOutput, args)
     print_frame(df, out.format, out.out)
     return 0

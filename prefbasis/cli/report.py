@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from prefbasis.cli._common import open_store, say
-from prefbasis.cli.options import add_verb, from_args
+from prefbasis.cli._common import run_stage, say
+from prefbasis.cli.options import add_verb
 from prefbasis.report.config import ReportConfig
 
 
@@ -17,8 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.report import build_report
 
-    with open_store(args, read_only=True) as store:
-        result = build_report(store, from_args(ReportConfig, args))
+    result = run_stage(args, ReportConfig, build_report, read_only=True)
     if result.missing:
         say(args, f"not in the store yet, left out: {', '.join(result.missing)}")
     print(result.path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from prefbasis.basis.config import ShowConfig
-from prefbasis.cli._common import open_store, print_frame
+from prefbasis.cli._common import print_frame, run_stage
 from prefbasis.cli.options import add_verb, from_args
 from prefbasis.tables import TableOutput
 
@@ -17,10 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.basis.show import show_basis
 
-    cfg = from_args(ShowConfig, args)
-    with open_store(args, read_only=True) as store:
-        view = show_basis(store, cfg)
-    if cfg.card:
+    view = run_stage(args, ShowConfig, show_basis, read_only=True)
+    if from_args(ShowConfig, args).card:
         print(view.card_markdown or f"basis {view.basis_id} has no card")
         return 0
     print(view.header)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from prefbasis.cli._common import open_store, say
-from prefbasis.cli.options import add_verb, from_args
+from prefbasis.cli._common import run_stage, say
+from prefbasis.cli.options import add_verb
 from prefbasis.simulate.config import SimulationConfig
 
 
@@ -22,9 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from prefbasis.simulate import simulate
 
-    cfg = from_args(SimulationConfig, args)
-    with open_store(args) as store:
-        res = simulate(store, cfg)
+    res = run_stage(args, SimulationConfig, simulate)
     if not res.added:
         say(args, f"dataset {res.name} ({res.dataset_id}) is already in the store; nothing added")
     print(f"dataset {res.name} ({res.dataset_id}): {res.n_comparisons} comparisons, {res.n_annotations} "
