@@ -3,7 +3,8 @@
 For each judge (and pooled) in ../shared/data — PRD's GPT-4 reviews, LLMBar's six judges, PandaLM's
 two judges — in a fresh store of its own: ingest (bad rows skipped and counted), annotate with the
 offline `rationale` backend, extract at k = 21 and at k = auto, and print: share annotated (of the
-non-tie comparisons whose rationale is non-empty), failures by reason, coverage@21, held-out coverage,
+non-tie comparisons whose rationale states a reason; `share_for_winner` also leaves out those whose
+verdict contradicts the stored winner), failures by reason, coverage@21, held-out coverage,
 effective categories, content leakage, topic leakage (AMI), separation, flagged names, k auto (and
 whether it reached the target). Then transfer: a basis fit on one judge, applied to another judge's
 descriptions, against that judge's own basis.
@@ -95,6 +96,10 @@ def run_one(name: str, spec: dict, out: Path, seed: int) -> dict:
         reasons = store.df("select coalesce(regexp_extract(error, '^([a-z ]+)', 1), error) as reason, count(*) n "
                            "from annotation_failures group by 1 order by n desc")
         row["failures"] = {r.reason: int(r.n) for r in reasons.itertuples()}
+        no_reason = row["failures"].get("no reason stated", 0)
+        contradicts = row["failures"].get("verdict contradicts winner", 0)
+        row["share_annotated"] = round(ann.annotated / max(with_rationale - no_reason, 1), 3)
+        row["share_for_winner"] = round(ann.annotated / max(with_rationale - no_reason - contradicts, 1), 3)
         if ann.annotated < 10:
             row["error"] = "too few annotations for a basis"
             return row
@@ -150,7 +155,8 @@ def transfer(out: Path, pairs: list[tuple[str, str]]) -> list[dict]:
 
 
 def markdown(rows: list[dict], trans: list[dict]) -> str:
-    cols = ["source", "ingested", "rejected", "with_rationale", "annotated", "share_annotated", "mentions",
+    cols = ["source", "ingested", "rejected", "with_rationale", "annotated", "share_annotated", "share_for_winner",
+            "mentions",
             "coverage21", "heldout21", "effective_categories", "content_leakage", "topic_ami", "separation",
             "flagged_names", "k_auto", "k_auto_coverage", "k_auto_reached", "seconds"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]

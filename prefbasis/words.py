@@ -56,6 +56,7 @@ def stem(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=500_000)
 def root(word: str) -> str:
     """A word's Snowball (Porter 2) stem, so that "calculation" and "calculate" meet ("calcul").
 

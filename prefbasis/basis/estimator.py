@@ -297,6 +297,14 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
                      "top_atoms": [[self.descriptions_[atoms.medoids[a]] for a in top] for top in res.top_atoms],
                      "components": res.components}
 
+    def rename(self, exclude: set[str]) -> "PreferenceBasis":
+        """Name the categories again without words whose roots are in `exclude` (subject matter
+        found by the leakage metrics); the categories themselves do not change."""
+        self.category_names_ = name_categories(self.labels_, self.phrases_, self.weights_, self.category_medoids_,
+                                               texts=self.descriptions_, exclude=exclude)
+        self.categories_ = self._summaries()
+        return self
+
     # -- applying ----------------------------------------------------------------------------
     def _assign(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sims = self._similarities(x)

@@ -77,9 +77,13 @@ class LeakageReport:
     different_label_same_prompt: float | None = None
     separation: float | None = None
     top_content_words: list[tuple[str, int]] = field(default_factory=list)
+    content_roots: set[str] = field(default_factory=set, repr=False)   # every content word found
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("content_roots")
+        return out
+
 
 
 def effective_categories(labels: np.ndarray, k: int) -> float:
@@ -172,4 +176,4 @@ def leakage_report(descriptions: Sequence[str], prompt_ids: Sequence[str], conte
         effective_categories=round(effective_categories(labels, k), 3), topic_leakage_ami=topic_ami(labels, prompt_ids),
         top3_prompt_share=top3_prompt_share(labels, prompt_ids, k), flagged_names=sorted(name_hits),
         same_label_cross_prompt=same_cross, different_label_same_prompt=diff_same, separation=sep,
-        top_content_words=found.most_common(10))
+        top_content_words=found.most_common(10), content_roots=set(found))

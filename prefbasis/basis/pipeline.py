@@ -123,6 +123,9 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             list(mentions["description_norm"]), mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
     leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
+    if leak.flagged_names:  # a name carries subject matter: name the categories again without it
+        pb.rename(leak.content_roots)
+        leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
     flagged = set(leak.flagged_names)
     categories = [{"category_id": c.category_id, "name": c.name, "kind": "preference", "share": c.share,
                    "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,

@@ -68,6 +68,8 @@ def _echoes(c: Claim, loser_praise: set[str]) -> bool:
 # "… is better because it …": whatever follows is, by the judge's own words, a reason for the winner
 _VERDICT_REASON = re.compile(r"\b(?:is|was)\s+(?:\w+ly\s+)?(?:the\s+)?(?:better|superior|preferred)\s+"
                              r"(?:\w+\s+)?(?:because|since|as)\s+(?:it|they)\b", re.I)
+_PRAISE = re.compile(r"\b(?:good|great|better|best|helpful|accurate|correct\w*|detailed|clear\w*|concise|relevant|"
+                     r"precise\w*|well|excellent|useful|informative|comprehensive|thorough|appropriate|also)\b", re.I)
 _FRAME_STEMS = content_stems("response answer output assistant provides provided also overall quite very")
 
 
@@ -79,12 +81,14 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
     `vocabulary`: evaluative-word statistics of the whole dataset (default: the seed words only).
     """
     text = (rationale or "").strip()
-    if not text or is_verdict_only(text):
+    if not text:
         return DescribeResult(failure=NO_REASON)
     verdict = find_verdict(text)
     if verdict is not None and verdict.position != winner:
         said = "a tie" if verdict.position == 0 else f"position {verdict.position}"
         return DescribeResult(failure=CONTRADICTS, detail=f"the judge said {said}: {verdict.text!r}")
+    if is_verdict_only(text):
+        return DescribeResult(failure=NO_REASON)
     if not find_references(text):
         return DescribeResult(failure=UNPARSEABLE, detail="names neither response")
     prompt, *responses = list(context) or [None]
@@ -98,6 +102,10 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
     usable = [c for c in found if (c.subject == winner and (not c.negative or _VERDICT_REASON.search(c.text))
                                    and not _echoes(c, loser_praise))
               or (c.subject == loser and c.negative)]
+    if not usable and verdict is not None:
+        # the judge named the winner and said only what the loser did ("Response B contains the
+        # word 'is'."): with the verdict against it, that is the loser's failing, unless it is praise
+        usable = [c for c in found if c.subject == loser and not _PRAISE.search(c.text)]
     out, seen = [], set()
     for c in sorted(usable, key=lambda c: (_rank(c, winner), c.index)):
         made = canonical_statement(c, winner, masked)

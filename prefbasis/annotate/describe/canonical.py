@@ -13,7 +13,7 @@
    leave empty ("for assessing a student's project"). A predicate left with no evaluative word says
    what the answer is about, not why it is better: it is dropped, unless its masked words came from
    the prompt: then the claim is that the winner did the specific thing the prompt asked, and it
-   reads "does what the prompt asked for".
+   reads "does what the prompt asks".
 4. **Present tense**, third person ("provided" → "provides", "was" → "is").
 
 The statement is "The preferred response <predicate>." and its short `preference` label is the
@@ -50,8 +50,10 @@ _LEAD = re.compile(r"^\W*(?:(?:also|additionally|furthermore|moreover|further|st
                    r"therefore|instead|clearly|on the other hand|in addition|finally|both|again)\s*,?\s+)+", re.I)
 _ANAPHOR_SUBJECT = re.compile(r"^\W*(?:this\s+(?:one|response|answer|output|reply)|the\s+(?:response|answer|output|"
                               r"reply)|the latter|the former|it|this|that|they)(?:'s|’s)?\b\s*", re.I)
-_CUT = re.compile(r"\s*(?:,?\s+(?:than|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
-                  r"|,?\s+(?:which|who|where|because|since|as|so\s+that|such\s+as|including|e\.g\.|i\.e\.|"
+_CUT = re.compile(r"\s*(?:,?\s+(?:than(?!\s+(?:what|is|was|necessary|needed|required|requested|asked))|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
+                  r"|,?\s+(?:which|who|where|because|since|as(?=\s+(?:it|they|this|these|the|a|an|per|requested|"
+                  r"instructed|expected|asked|required|mentioned|stated|well|if|though|shown|described))|"
+                  r"so\s+that|such\s+as|including|e\.g\.|i\.e\.|"
                   r"for\s+example|for\s+instance|especially|particularly|like|thereby|making|thus|so)\b"
                   r"|\s*[(:\[—–]|\s+-\s+|,\s+(?:and\s+)?(?:it|this)\b|,\s+by\b|\s+by\s+(?=\w+ing\b)"
                   r"|,\s+(?!including)\w+ing\b"
@@ -461,7 +463,7 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
         pred = pred[: ref.start] + "the other response" + pred[ref.end:]
     pred = re.sub(r"^as\s+(?!a\s+result|well|it|they|this|if|though|much|many|for|to|of|in)", "is ", pred, flags=re.I)
     pred = re.sub(r"^(?:does|did|do)\s+(?:exactly\s+|precisely\s+|just\s+)?(?:that|this|so|it)\b.*",
-                  "does what the prompt asked for", pred, flags=re.I)
+                  "does what the prompt asks", pred, flags=re.I)
     pred = re.sub(r"\b((?:address|answer|follow|meet|satisf|fulfil|execut|accomplish|achiev)\w*)\s+(?:this|that|it|these|"
                   r"them|those)(?:\s+(?:requirement|request|instruction|task|goal)s?)?\b", r"\1 the prompt", pred, flags=re.I)
     main, reason = _cut(pred)
@@ -479,7 +481,7 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
     if head is not None and flags[head]:  # its main verb or noun is subject matter: keep only the judgement
         adverbs = [t for t in toks[:head] if t.lower().endswith("ly") and t.isalpha()]
         if flags[head] == PROMPT:  # it does the very thing the prompt asks ("directly promotes X")
-            toks, flags = adverbs + ["does", "what", "the", "prompt", "asked", "for"], [KEPT] * (len(adverbs) + 6)
+            toks, flags = adverbs + ["does", "what", "the", "prompt", "asks"], [KEPT] * (len(adverbs) + 5)
         elif adverbs:
             toks, flags = adverbs + ["x"], [KEPT] * len(adverbs) + [RESPONSES]
         else:
@@ -488,7 +490,7 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
     compact = _adverbs_only(compact) or compact
     if not _evaluative_words(compact):
         if PROMPT in flags:
-            compact = ["does", "what", "the", "prompt", "asked", "for"]
+            compact = ["does", "what", "the", "prompt", "asks"]
         else:
             return None
     compact = _fold_generic(_finish(_truncate(compact)))

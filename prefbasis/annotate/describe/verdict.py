@@ -129,7 +129,7 @@ def is_verdict_only(text: str) -> bool:
     """True when the text is nothing but a verdict or scores (no reason stated)."""
     rest = _BRACKET.sub(" ", text)
     rest = "\n".join(ln for ln in rest.splitlines() if not (_SCORE_LINE.match(ln) or _LONE.match(ln)))
-    rest = re.sub(r"[^A-Za-z ]", " ", rest)
     for pattern in (_LABELLED, _ORDINAL):
         rest = pattern.sub(" ", rest)
+    rest = re.sub(r"[^A-Za-z ]", " ", rest)
     return len(rest.split()) < 4

@@ -57,6 +57,10 @@ list bullet bullets table paragraph sentence sentences word words length
 """.split())
 
 
+MIN_PROMPTS = 50    # below this many distinct prompts the spreads say little: the seed words decide
+LEARN_FACTOR = 2    # a word is learned as evaluative when its free spread exceeds twice `max_prompts`
+
+
 @dataclass
 class EvaluativeVocabulary:
     """Word spreads over a corpus of rationales; `is_evaluative(root)` per the module rule."""
@@ -82,7 +86,9 @@ class EvaluativeVocabulary:
         return self
 
     def is_evaluative(self, word_stem: str) -> bool:
-        return word_stem in SEED_WORDS or self.spread_.get(word_stem, 0) > self.max_prompts_
+        if self.n_prompts_ < MIN_PROMPTS and word_stem in SEED_WORDS:
+            return True
+        return self.spread_.get(word_stem, 0) > LEARN_FACTOR * self.max_prompts_
 
     def fingerprint(self) -> str:
         """A hash of what the vocabulary decides (enters the annotate cache key)."""
