@@ -26,7 +26,6 @@ Example:
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -40,11 +39,12 @@ from prefbasis.basis import metrics
 from prefbasis.basis.atoms import candidate_indices, fit_atoms, nearest
 from prefbasis.basis.config import (CANONICAL_PREFIX, DEFAULT_TARGET, DEFAULT_TAU, K_MAX, TAU_CANONICAL,
                                     TAU_FREE, Method)
+from prefbasis.basis.inputs import FitError, first_rows, individual_matrix, merge_items
 from prefbasis.basis.naming import name_categories
 from prefbasis.basis.refine import refine_medoids
 from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import normalize_text, unit_rows
-from prefbasis.errors import ConfigError, InputError
+from prefbasis.errors import ConfigError
 
 __all__ = ["CANONICAL_PREFIX", "Category", "DEFAULT_TARGET", "DEFAULT_TAU", "FitError", "K_MAX", "Method",
            "ParameterError", "PreferenceBasis", "TAU_CANONICAL", "TAU_FREE", "TooFewCategoriesError", "style_tau"]
@@ -64,10 +64,6 @@ def style_tau(descriptions: Sequence[str], weights: np.ndarray | None = None) ->
 
 class ParameterError(ConfigError, InvalidParameterError):
     """A parameter outside `_parameter_constraints` (CLI: exit 2; scikit-learn: InvalidParameterError)."""
-
-
-class FitError(InputError, ValueError):
-    """Input the basis cannot be fitted on or applied to (CLI: exit 2; scikit-learn: ValueError)."""
 
 
 class TooFewCategoriesError(FitError):
@@ -182,11 +178,11 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
                                field="description")
         else:
             keys = [row.tobytes() for row in vectors]
-        texts, w, mapping, merged_phrases = _merge(keys, w_in, phrases)
+        texts, w, mapping, merged_phrases = merge_items(keys, w_in, phrases)
         if texts_in is not None:
             x = self._vectors(texts_in, texts, mapping, embeddings)
         else:
-            first = _first_rows(mapping, len(texts))
+            first = first_rows(mapping, len(texts))
             x = unit_rows(vectors[first])
             texts = [f"row {i}" for i in first]
         self.descriptions_, self.weights_, self.embeddings_ = texts, w, x
@@ -202,7 +198,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         k_curve = min(self.k_max, len(candidates))
         self.candidate_order_ = candidates[order]
         self.coverage_curve_ = metrics.coverage_curve(marginal, total=float(w.sum()), k_max=k_curve)
-        counts = _individual_matrix(individuals, mapping, n)
+        counts = individual_matrix(individuals, mapping, n)
         v_c, total_ss = metrics.centred(metrics.individual_vectors(counts, x))
         self.n_individuals_ = int(v_c.shape[0])
         self.variation_curve_ = metrics.variation_curve(v_c, total_ss, x[self.candidate_order_], k_curve)
@@ -272,7 +268,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
             if emb.ndim != 2 or emb.shape[0] != len(raw):
                 raise FitError(f"embeddings has {emb.shape[0]} rows for {len(raw)} descriptions",
                                field="embeddings")
-            return unit_rows(emb[_first_rows(mapping, len(texts))])
+            return unit_rows(emb[first_rows(mapping, len(texts))])
         return self._embed(texts)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -359,51 +355,3 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
             out.append(Category(c, self.category_names_[c], self.category_medoids_[c],
                                 float(w[members].sum() / total), int(len(members)), int(w[members].sum()), ex))
         return out
-
-
-def _merge(keys: list, weights: np.ndarray, phrases: Sequence[Mapping[str, int]] | None):
-    """Sorted distinct keys with positive summed weight, their weights, the input→distinct index
-    map (-1: dropped, weight 0) and the merged phrases."""
-    distinct = sorted(set(keys))
-    index = {t: i for i, t in enumerate(distinct)}
-    mapping = np.array([index[t] for t in keys])
-    w = np.bincount(mapping, weights=weights, minlength=len(distinct))
-    if not (w > 0).any():
-        raise FitError("sample_weight sums to zero: nothing to fit", field="sample_weight")
-    keep = np.flatnonzero(w > 0)
-    renumber = np.full(len(distinct), -1)
-    renumber[keep] = np.arange(len(keep))
-    mapping = renumber[mapping]
-    merged = None
-    if phrases is not None:
-        if len(phrases) != len(keys):
-            raise FitError(f"phrases has {len(phrases)} entries for {len(keys)} descriptions", field="phrases")
-        merged = [Counter() for _ in keep]
-        for i, p in enumerate(phrases):
-            if mapping[i] >= 0:
-                merged[mapping[i]].update(p)
-    return [distinct[i] for i in keep], w[keep], mapping, merged
-
-
-def _first_rows(mapping: np.ndarray, n: int) -> np.ndarray:
-    """For each distinct item, the first input row that maps to it."""
-    first = np.full(n, -1)
-    for i, j in enumerate(mapping):
-        if j >= 0 and first[j] < 0:
-            first[j] = i
-    return first
-
-
-def _individual_matrix(individuals, mapping: np.ndarray, n: int):
-    """Individuals × distinct-description counts; identity (one per description) by default."""
-    from scipy import sparse
-
-    if individuals is None:
-        return sparse.identity(n, format="csr")
-    m = sparse.csr_matrix(individuals, dtype=np.float64)
-    if m.shape[1] != len(mapping):
-        raise FitError(f"individuals has {m.shape[1]} columns for {len(mapping)} descriptions",
-                       field="individuals")
-    kept = np.flatnonzero(mapping >= 0)
-    merge = sparse.csr_matrix((np.ones(len(kept)), (kept, mapping[kept])), shape=(len(mapping), n))
-    return m @ merge
