@@ -6,7 +6,8 @@ section must be `### user`), which small models imitate far better than an inlin
 (`v1_compact.txt`). Placeholders are
 `{prompt}`, `{response_1}`, `{response_2}`, `{winner}` and `{loser}` (1 or 2, the display
 positions). Everything else, JSON braces included, is literal. `v1.txt` is used for decided
-comparisons and `v1_tie.txt` for ties; a `--prompt-file` is used for both.
+comparisons and `v1_tie.txt` for ties; a `--prompt-file` is used for both. `v2` (the default) asks
+for the description stage's form: general statements free of the question's subject matter.
 
 Example:
     >>> t = load_template("v1")
@@ -26,7 +27,7 @@ from pathlib import Path
 from prefbasis.errors import ConfigError
 from prefbasis.hashing import content_hash
 
-DEFAULT_TEMPLATE = "v1"
+DEFAULT_TEMPLATE = "v2"  # v2 asks for content-free statements (docs/annotate.md); v1 kept for old caches
 _PLACEHOLDER = re.compile(r"\{(prompt|response_1|response_2|winner|loser)\}")
 _SECTION = re.compile(r"^### (system|user|assistant)\s*$", re.M)
 

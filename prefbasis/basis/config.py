@@ -93,6 +93,8 @@ class ExtractConfig:
         "metavar": "M", "help": f"sentence-transformers name or path (default {DEFAULT_EMBEDDING_MODEL}, offline)"})
     dataset: str | None = field(default=None, metadata={
         "metavar": "D", "help": "dataset id, id prefix or name (default: the latest annotated)"})
+    annotator: str | None = field(default=None, metadata={
+        "help": "whose annotations (required when the dataset has several)"})
     name: str | None = field(default=None, metadata={"help": "basis name (default <dataset>-<method>-k<k>)"})
     seed: int = field(default=0, metadata={"help": "random seed"})
     stability: int = field(default=0, metadata={"metavar": "N", "help": "bootstrap replicates (0: skip)"})

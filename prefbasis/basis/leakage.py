@@ -17,7 +17,8 @@ unassigned) and, for the separation, its short preference label and embedding.
 - **effective categories**: exp(H(p)), p the share of assigned mentions in each category.
 - **separation**: mean cosine of same-label pairs from different prompts minus that of
   different-label pairs from the same prompt (> 0: the embedding sees the preference first).
-- a **flagged name**: a category name that holds a content word of one of its mentions.
+- a **flagged name**: a category name that holds a word that is a content word of one of the
+  category's own mentions.
 
 Example:
     >>> import numpy as np
@@ -163,8 +164,7 @@ def leakage_report(descriptions: Sequence[str], prompt_ids: Sequence[str], conte
         if hits:
             leaking += 1
             found.update(hits)
-        if lab >= 0 and name_stems[lab] & ctx:
-            if any(spread.get(s, 0) <= limit for s in name_stems[lab] & ctx):
+            if lab >= 0 and name_stems[lab] & hits:
                 name_hits.add(int(lab))
     same_cross = diff_same = sep = None
     if preference_labels is not None and embeddings is not None and len(descriptions) > 1:

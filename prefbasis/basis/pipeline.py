@@ -97,7 +97,8 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
                     seed=cfg.seed).check_params()   # bad options fail before any work
     dataset = resolve_dataset(store, cfg.dataset, annotated=True)
     dataset_id, dataset_name = dataset.dataset_id, dataset.name
-    mentions = sa.read_mentions(store, dataset_id)
+    annotator = sa.resolve_annotator(store, dataset_id, cfg.annotator)
+    mentions = sa.read_mentions(store, dataset_id, annotator)
     mentions["description_norm"] = [normalize_text(t) for t in mentions["description"]]
     mentions = mentions[mentions["description_norm"] != ""].reset_index(drop=True)
     mentions["topic_norm"] = [normalize_text(t) if t else None for t in mentions["topic"]]
@@ -108,7 +109,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
 
     params = {"k": cfg.k, "target": cfg.target, "method": cfg.method.value, "tau": cfg.tau, "seed": cfg.seed,
               "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
-              "stability": cfg.stability}
+              "stability": cfg.stability, "annotator": annotator}
     fingerprint = content_hash(model, sorted(Counter(mentions["description_norm"]).items()))
     basis_id = content_hash("basis", dataset_id, fingerprint, params)
     name = cfg.name or f"{dataset_name}-{cfg.method.value}-k{pb.k_}"

@@ -1,4 +1,5 @@
-"""`prefbasis ingest SOURCE --format F [--name N] [--english] [--no-ties] [--single-turn] [--map k=v,...]`."""
+"""`prefbasis ingest SOURCE --format F [--name N] [--english] [--no-ties] [--single-turn] [--map k=v,...]`,
+or `prefbasis ingest --example prd-vicuna80` (a dataset that ships with prefbasis)."""
 from __future__ import annotations
 
 import argparse

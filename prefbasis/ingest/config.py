@@ -1,5 +1,5 @@
-"""`IngestConfig`: what `prefbasis ingest` reads and how it filters (light: the CLI builds its
-parser from it).
+"""`IngestConfig`: what `prefbasis ingest` reads (a source and its format, or a bundled example)
+and how it filters (light: the CLI builds its parser from it).
 
 Example:
     >>> IngestConfig(source="prefs.jsonl", format="trl").format
@@ -36,10 +36,12 @@ class SourceFormat(str, Enum):
 class IngestConfig:
     """A source, its format, and the filters applied before writing."""
 
-    source: str = field(metadata={
+    source: str | None = field(default=None, metadata={
         "positional": True, "metavar": "SOURCE",
         "help": "file (jsonl, jsonl.gz, json, csv, parquet), folder, or HF id owner/name[:split]"})
-    format: SourceFormat = field(metadata={"aliases": ["-F"], "help": "the upstream format"})
+    format: SourceFormat | None = field(default=None, metadata={"aliases": ["-F"], "help": "the upstream format"})
+    example: str | None = field(default=None, metadata={
+        "metavar": "NAME", "help": "a dataset that ships with prefbasis instead of SOURCE: prd-vicuna80 (format prd)"})
     name: str | None = field(default=None, metadata={"help": "dataset name (default: the file or folder name)"})
     english: bool = field(default=False, metadata={"help": "drop rows whose language is not English"})
     no_ties: bool = field(default=False, metadata={"help": "drop ties (tie and tie (bothbad))"})
@@ -49,5 +51,15 @@ class IngestConfig:
         "help": "--format table: column of each field, and winner.a/b/tie=VALUE|VALUE"})
 
     def __post_init__(self) -> None:
+        if self.example:
+            from prefbasis.datasets import example_path
+
+            if self.source:
+                raise ConfigError("give SOURCE or --example, not both")
+            folder, example_format = example_path(self.example)
+            self.source, self.format = str(folder), self.format or example_format
+            self.name = self.name or self.example
+        if not self.source or not self.format:
+            raise ConfigError("give SOURCE with --format F (or --example NAME)")
         self.source = str(self.source)
         self.format = SourceFormat.parse(self.format)

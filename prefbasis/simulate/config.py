@@ -45,6 +45,14 @@ class SimulationConfig:
         "help": "category popularity ∝ 1/rank^this over a seeded order (0 = equal)"})
     idiosyncratic_share: float = field(default=0.06, metadata={
         "help": "share of stated reasons that are one-off, idiosyncratic reasons"})
+    subject_share: float = field(default=0.3, metadata={
+        "help": "share of stated reasons that name the prompt's subject (\"… about X\")"})
+    swap_share: float = field(default=0.5, metadata={
+        "help": "share of comparisons the judge saw with response_b first"})
+    echo_share: float = field(default=0.3, metadata={
+        "help": "share of rationales that open with a rubric echo (\"Both …\")"})
+    oracle_annotations: bool = field(default=True, metadata={
+        "help": "do not also write the simulated annotator's reasons to `annotations` (rationales only)"})
     name: str | None = field(default=None, metadata={"help": "dataset name (default simulated-seed<S>)"})
 
     def __post_init__(self) -> None:
@@ -67,6 +75,9 @@ class SimulationConfig:
             raise ConfigError(f"idiosyncratic_share must be in [0, 1), got {self.idiosyncratic_share}")
         if self.popularity_zipf < 0:
             raise ConfigError(f"popularity_zipf must be >= 0, got {self.popularity_zipf}")
+        for key in ("subject_share", "swap_share", "echo_share"):
+            if not 0 <= getattr(self, key) <= 1:
+                raise ConfigError(f"{key} must be in [0, 1], got {getattr(self, key)}")
         if not 0 <= self.extra_reason_prob <= 1:
             raise ConfigError(f"extra_reason_prob must be in [0, 1], got {self.extra_reason_prob}")
 

@@ -50,7 +50,7 @@ _LEAD = re.compile(r"^\W*(?:(?:also|additionally|furthermore|moreover|further|st
                    r"therefore|instead|clearly|on the other hand|in addition|finally|both|again)\s*,?\s+)+", re.I)
 _ANAPHOR_SUBJECT = re.compile(r"^\W*(?:this\s+(?:one|response|answer|output|reply)|the\s+(?:response|answer|output|"
                               r"reply)|the latter|the former|it|this|that|they)(?:'s|’s)?\b\s*", re.I)
-_CUT = re.compile(r"\s*(?:,?\s+(?:than(?!\s+(?:what|is|was|necessary|needed|required|requested|asked))|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
+_CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|is|was|necessary|needed|required|requested|asked))|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
                   r"|,?\s+(?:which|who|where|because|since|as(?=\s+(?:it|they|this|these|the|a|an|per|requested|"
                   r"instructed|expected|asked|required|mentioned|stated|well|if|though|shown|described))|"
                   r"so\s+that|such\s+as|including|e\.g\.|i\.e\.|"
@@ -58,7 +58,8 @@ _CUT = re.compile(r"\s*(?:,?\s+(?:than(?!\s+(?:what|is|was|necessary|needed|requ
                   r"|\s*[(:\[—–]|\s+-\s+|,\s+(?:and\s+)?(?:it|this)\b|,\s+by\b|\s+by\s+(?=\w+ing\b)"
                   r"|,\s+(?!including)\w+ing\b"
                   r"|\s+(?:found|provided|given|offered|seen|shown)\s+(?:in|by)\b"
-                  r"|\s+(?:that|which|who)\s+(?!is\s+(?:more|less)\b)(?=(?:\w+\s+){0,2}\w+(?:s|ed)\b))", re.I)
+                  r"|,?\s+(?:when\s+it\s+comes\s+to|with\s+regards?\s+to|with\s+respect\s+to|regarding|concerning|"
+                  r"about|in\s+the\s+context\s+of|on\s+the\s+(?:topic|subject)\s+of)\b)", re.I)
 _REASON = re.compile(r"\b(?:because|since|as)\s+(?:it|they|this)\s+|\bby\s+(?=\w+ing\b)|,?\s+which\s+(?=is|are|was|"
                      r"were|makes?|made|shows?|gives?)", re.I)
 _GENERIC_VERDICT = re.compile(r"^(?:(?:is|was|seems|appears|as)\s+)?(?:\w+ly\s+)?(?:the\s+)?(?:better|superior|"
@@ -137,6 +138,8 @@ def _cut(pred: str) -> tuple[str, str | None]:
         reason = reason[: m2.start()] if m2 else reason
     m = _CUT.search(pred)
     main = pred[: m.start()] if m else pred
+    if reason is not None and _REASON.match(pred):  # "because it named X": the reason is the predicate
+        main, reason = reason, None
     main = _PURPOSE.sub(r"\1", main)  # "executes the instruction to describe X" → "executes the instruction"
     return main.strip(" ,;"), (reason.strip(" ,;") if reason else None)
 
@@ -145,7 +148,17 @@ _PURPOSE = re.compile(r"\b((?:instruction|question|request|task|prompt|requireme
 
 
 def _present(tokens: list[str]) -> list[str]:
-    """Past → present on the leading auxiliary / verb ("was" → "is", "provided" → "provides")."""
+    """Past → present on the leading auxiliary / verb ("was" → "is", "provided" → "provides"), and on
+    a past verb right after "and" ("… and included examples" → "… and includes examples")."""
+    out = _present_head(tokens)
+    for i in range(1, len(out) - 1):
+        if out[i].lower() == "and" and out[i + 1].lower().endswith("ed") and _is_verb(out[i + 1].lower()) \
+                and "ADJ" not in _pos(out[i + 1].lower()) and out[i - 1].lower() not in ("more", "less"):
+            out[i + 1] = _inflect(out[i + 1], "VBZ")
+    return out
+
+
+def _present_head(tokens: list[str]) -> list[str]:
     out = list(tokens)
     for i, tok in enumerate(out[:3]):
         low = tok.lower()
@@ -347,6 +360,8 @@ def _compress(toks: list[str], flags: list[int]) -> list[str]:
             t = "an" if nxt[0] in "aeiou" else "a"
         if tidy and t.lower() == tidy[-1].lower():
             continue
+        if t.lower() in ("and", "or", ",") and tidy and tidy[-1].lower() in FUNCTION_WORDS - {"more", "less"}:
+            tidy.pop()  # "the night sky over [Chile] and" → "the night sky and"
         tidy.append(t)
     while tidy and ((tidy[-1].lower() in FUNCTION_WORDS and tidy[-1].lower() not in ("more", "less"))
                     or tidy[-1] in ",;:" or tidy[-1].lower() in _DANGLING):
@@ -402,13 +417,15 @@ def _label(toks: list[str]) -> str:
 
 
 def _truncate(toks: list[str]) -> list[str]:
-    """At most MAX_PREDICATE_WORDS words, cut before a phrase boundary, no dangling function words."""
+    """At most MAX_PREDICATE_WORDS words, cut before a coordination ("and", ",") where there is one,
+    else before a phrase boundary; no dangling function words."""
     if len([t for t in toks if t.isalpha()]) <= MAX_PREDICATE_WORDS:
         return toks
-    cut = toks[:MAX_PREDICATE_WORDS]
-    for i in range(len(cut) - 1, 2, -1):
-        if cut[i].lower() in _BREAK:
-            cut = cut[:i]
+    cut = toks[:MAX_PREDICATE_WORDS + 1]
+    for breaks in (("and", ",", "or"), tuple(_BREAK)):
+        at = [i for i in range(3, len(cut)) if cut[i].lower() in breaks]
+        if at:
+            cut = cut[:at[-1]]
             break
     while cut and (cut[-1].lower() in FUNCTION_WORDS or cut[-1] in ",;:") and cut[-1].lower() not in ("more", "less"):
         cut.pop()

@@ -41,16 +41,18 @@ _ANAPHOR = re.compile(r"^\W*(?:(?:also|additionally|furthermore|moreover|further
                       r"(?:this\s+(?:one|response|answer|output|reply|approach)|the\s+(?:response|answer|output|reply)|"
                       r"it|its|they|their|the latter|the former|(?:this|that)(?=\s+(?P<verb>\w+)))\b", re.I)
 _NEGATIVE = re.compile(
-    r"\b(?:not|no|never|nor|n't|cannot|can't|fails?|failed|failing|lacks?|lacked|lacking|missing|misses|missed|"
-    r"without|less|fewer|worse|worst|incorrect\w*|inaccura\w*|irrelevant\w*|incomplete\w*|unclear|vague\w*|"
+    r"\b(?:not|never|n't|cannot|can't|fails?|failed|failing|lacks?|lacked|lacking|missing|misses|missed|"
+    r"less|fewer|worse|worst|incorrect\w*|inaccura\w*|irrelevant\w*|incomplete\w*|unclear|vague\w*|"
     r"verbose|wordy|wrong\w*|errors?|erroneous\w*|mistakes?|mistaken\w*|confus\w*|repetitive|redundant|"
     r"unnecessar\w*|too|overly|poor\w*|weak\w*|generic|superficial|misleading|incoherent|off-topic|"
     r"unhelpful|inappropriate\w*|ignor\w*|omit\w*|overlook\w*|neglect\w*|unable|misunderst\w*|"
     r"misinterpret\w*|only\s+(?:provides?|gives?|lists?|mentions?|offers?|includes?|states?|says?|repeats?)|"
     r"merely|simply\s+(?:repeats?|restates?|lists?)|doesn't|didn't|isn't|wasn't|hallucinat\w*|fabricat\w*)\b",
     re.I)
-_NOT_NEGATIVE = re.compile(r"\bnot\s+only\b|\b(?:no|without|free\s+of|any)\s+(?:\w+\s+){0,2}(?:errors?|mistakes?|"
-                           r"issues?|problems?|flaws?|inaccuracies|typos?)\b", re.I)
+_NOT_NEGATIVE = re.compile(r"\bnot\s+only\b|\b(?:no|without|free\s+of|any)\s+(?:\w+\s+){0,3}(?:errors?|mistakes?|"
+                           r"issues?|problems?|flaws?|inaccuracies|typos?|bugs?|slips?)\b|"
+                           r"\b(?:does|did|do|will|would)\s*(?:not|n't)\s+(?:crash|fail|break|err|hedge|ramble|deviate|"
+                           r"hallucinate|mislead|confuse)\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:more|less|better|worse|fewer|superior|inferior|\w{3,}er\s+than|"
                           r"outperforms?|stronger|weaker|clearer|shorter|longer|simpler)\b", re.I)
 
@@ -187,7 +189,9 @@ def claims(text: str | None) -> list[Claim]:
 
 def _own_part(clause: str, subject: int) -> str:
     """The clause up to where it starts talking about the other response ("… than Response B, which
-    was vague"): what it says of its subject."""
+    was vague", "… rather than vague abstractions"): what it says of its subject."""
+    clause = re.split(r",?\s+(?:rather\s+than|instead\s+of|as\s+opposed\s+to|unlike)\b", clause, maxsplit=1,
+                      flags=re.I)[0]
     if subject not in (1, 2):
         return clause
     for r in find_references(clause):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 NOUNS = (r"assistant|response|output|answer|model|candidate|submission|completion|reply|option|summary|"
          r"chatbot|ai|system|bot")
-_OWNED = r"(?:'s|’s)?(?:\s+(?:answer|response|output|reply|submission|completion|summary))?"
+_OWNED = r"(?:'s|’s)?(?:\s+(?:answer|response|output|reply|submission|completion|summary)\b(?!-))?"
 _LABELLED = re.compile(
     rf"\b(?i:{NOUNS})(?:[ \t]*#?[ \t]*(?P<digit>[12])\b|\s+(?P<upper>[AB])\b(?!\.\w)|\s*\((?P<paren>[abAB12])\))"
     rf"(?P<owned>{_OWNED})")

@@ -8,7 +8,8 @@ reviewer_id, metadata, text, score`). Model names come from the file names; `sco
 wins, 2 = M2 (b) wins, 3 = tie. `judge` is 'human' or 'gpt4'; GPT-4's review goes to
 `rationale`. Models without a generations file (guanaco-7b/13b/33b/65b) get NULL responses.
 Several human raters judged each pair without rater ids, so identical votes are separate rows
-(their identity is `file:line`).
+(their identity is `file:line`). Files may be gzip-compressed (`*.jsonl.gz`, as in the copy that
+ships with prefbasis: `prefbasis ingest --example prd-vicuna80`).
 
 Example:
     >>> RATING_FILE.match("answer_gpt4-vs-answer_bard-gpt4-reviewer-threeclass.jsonl").groups()
@@ -25,13 +26,13 @@ from prefbasis.errors import InputError
 from prefbasis.ingest.records import Record, require, text
 from prefbasis.ingest.sources import iter_rows
 
-RATING_FILE = re.compile(r"^answer_(.+?)-vs-answer_(.+?)-(human|gpt4)-reviewer[_-]threeclass\.jsonl$")
+RATING_FILE = re.compile(r"^answer_(.+?)-vs-answer_(.+?)-(human|gpt4)-reviewer[_-]threeclass\.jsonl(?:\.gz)?$")
 RATING_DIRS = ("ratings-human", "ratings-gpt4")
 SCORE_WINNER = {1: "a", 2: "b", 3: "tie"}
 
 
 def _questions(folder: Path) -> dict[Any, dict[str, Any]]:
-    path = folder / "questions.jsonl"
+    path = _jsonl(folder / "questions.jsonl")
     if not path.exists():
         raise InputError("not a PRD folder: questions.jsonl is missing", file=str(folder))
     out = {}
@@ -44,8 +45,8 @@ def _questions(folder: Path) -> dict[Any, dict[str, Any]]:
 
 def _generations(folder: Path) -> dict[str, dict[Any, dict[str, Any]]]:
     out: dict[str, dict[Any, dict[str, Any]]] = {}
-    for path in sorted((folder / "generations").glob("answer_*.jsonl")):
-        model = path.name[len("answer_"):-len(".jsonl")]
+    for path in sorted((folder / "generations").glob("answer_*.jsonl*")):
+        model = path.name[len("answer_"):].removesuffix(".gz").removesuffix(".jsonl")
         answers = out.setdefault(model, {})
         for n, row in iter_rows(path):
             qid = require(row, "question_id", file=str(path), row_no=n)
@@ -63,13 +64,19 @@ def _score(value: Any, *, file: str, row: int) -> str:
                          row=row, field="score") from None
 
 
+def _jsonl(path: Path) -> Path:
+    """`path`, or its gzip-compressed `path.gz` when only that exists (the bundled copy)."""
+    gz = path.with_name(path.name + ".gz")
+    return gz if not path.exists() and gz.exists() else path
+
+
 def rating_files(folder: Path) -> list[Path]:
     """Every rating file; a missing ratings folder or a file name without two models is an error."""
     files = []
     for sub in RATING_DIRS:
         if not (folder / sub).is_dir():
             raise InputError(f"not a PRD folder: {sub}/ is missing", file=str(folder))
-        for path in sorted((folder / sub).glob("*.jsonl")):
+        for path in sorted((folder / sub).glob("*.jsonl*")):
             if not RATING_FILE.match(path.name):
                 raise InputError("rating file name does not name two models "
                                  "(answer_M1-vs-answer_M2-{human,gpt4}-reviewer_threeclass.jsonl)",
@@ -86,7 +93,7 @@ def parse_prd(folder: Path) -> Iterator[Record]:
     questions, answers = _questions(folder), _generations(folder)
     for path in rating_files(folder):
         m1, m2, judge = RATING_FILE.match(path.name).groups()
-        rel, file = f"{path.parent.name}/{path.name}", str(path)
+        rel, file = f"{path.parent.name}/{path.name.removesuffix('.gz')}", str(path)
         for n, row in iter_rows(path):
             qid = require(row, "question_id", file=file, row_no=n)
             if qid not in questions:
