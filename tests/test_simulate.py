@@ -32,7 +32,8 @@ def test_generate_counts_and_fields():
     data = generate(SMALL)
     comp, ann = data.comparisons, data.annotations
     assert len(comp) == 1500
-    assert ann["description"].nunique() == 600 == len(data.descriptions)
+    assert ann["paraphrase"].nunique() == 600            # distinct paraphrases, before subject mentions
+    assert set(ann["description"]) <= set(data.descriptions["description"])   # truth for every wording
     per = ann.groupby("comparison").size()
     assert per.min() >= 1 and per.max() <= 3 and per.index.tolist() == list(range(1500))
     assert set(comp["winner"]) == {"a", "b"}
@@ -57,7 +58,7 @@ def test_idiosyncratic_reasons_and_popularity():
     assert idio["description"].is_unique
     truth = data.descriptions.set_index("description")["planted_category"]
     assert (truth.reindex(idio["description"]) == IDIOSYNCRATIC).all()
-    assert ann["description"].nunique() == 2000
+    assert ann["paraphrase"].nunique() == 2000
     # comparisons decided by one: label stored, winner follows the mean strength
     decided = data.comparisons["planted_category"] == IDIOSYNCRATIC
     assert 0.07 < decided.mean() < 0.13
@@ -98,7 +99,8 @@ def test_simulate_writes_consistent_truth(store):
     assert store.scalar("select format from datasets where dataset_id = ?", [res.dataset_id]) == "simulated"
     assert store.scalar("select n_rows from datasets") == 1500
     assert store.scalar("select count(*) from annotations where annotator = 'simulated'") == res.n_annotations
-    assert store.scalar("select count(distinct description) from annotations") == 600
+    assert store.scalar("select count(distinct description) from annotations") <= \
+        store.scalar("select count(*) from planted_descriptions")
     assert store.scalar("select count(*) from comparisons where language = 'en' and turns = 1 "
                         "and winner in ('a', 'b') and model_a <> model_b") == 1500
     # every annotated description has its planted category; the comparison's planted reason is stated
@@ -113,11 +115,15 @@ def test_simulate_writes_consistent_truth(store):
     assert store.scalar("select max(abs(m - 1000)) from (select avg(elo) m from planted_model_strengths "
                         "group by planted_category)") < 1e-6
     shares = store.df("select planted_category, share, n_distinct from planted_categories")
-    n_idio = store.scalar("select count(*) from planted_descriptions where planted_category = '(idiosyncratic)'")
     idio_share = store.scalar("select avg((p.planted_category = '(idiosyncratic)')::int) from annotations "
                               "join planted_descriptions p using (description)")
     assert len(shares) == 21 and abs(shares["share"].sum() + idio_share - 1) < 1e-9
+    n_idio = int((generate(SMALL).annotations.drop_duplicates("paraphrase")["planted_category"] == IDIOSYNCRATIC).sum())
     assert shares["n_distinct"].sum() + n_idio == 600
+    # every stated reason is a sentence of its comparison's rationale, with its planted category
+    assert store.scalar("select count(*) from planted_mentions") == res.n_annotations
+    assert store.scalar("select count(*) from planted_mentions p join comparisons c using (comparison_id) "
+                        "where strpos(c.rationale, p.sentence) = 0") == 0
 
 
 def test_same_seed_same_store_and_rerun_adds_nothing(tmp_path):
@@ -205,7 +211,9 @@ def test_cli_simulate(db_path, capsys):
         assert s.scalar("select count(distinct planted_category) from planted_descriptions "
                         "where planted_category <> '(idiosyncratic)'") == 10
         assert s.scalar("select count(*) from planted_descriptions where planted_category = '(idiosyncratic)'") == 0
-        assert s.scalar("select count(distinct description) from annotations") == 250
+        assert s.scalar("select count(distinct description) from annotations") >= 250   # + subject mentions
+        assert s.scalar("select count(*) from comparisons where rationale is not null and presented_order "
+                        "in ('a_first', 'b_first')") == 400
         counts = s.table_counts()
     assert main(["--db", str(db_path), "simulate", "--categories", "99"]) == 2
     with Store.open(db_path, read_only=True) as s:
@@ -246,3 +254,27 @@ def test_idiosyncratic_reasons_stay_far_from_planted_centroids():
     np.fill_diagonal(sim, -1)
     # no tight group: no reason has more than 10% of the others within the estimator's default tau
     assert (sim >= 0.58).sum(axis=1).max() < 0.1 * len(idio)
+
+
+def test_judges_write_like_real_judges():
+    """Reference styles, verdict forms, swapped presentation and subject mentions, as configured."""
+    from prefbasis.annotate.describe.references import find_references, winner_position
+    from prefbasis.annotate.describe.verdict import find_verdict
+    from prefbasis.simulate.rationales import REFERENCE_STYLES, prompt_subject
+
+    data = generate(SMALL)
+    comp, ann = data.comparisons, data.annotations
+    seen = {r.text for t in comp["rationale"] for r in find_references(t)}
+    for first, second in REFERENCE_STYLES:
+        assert {first[0].upper() + first[1:], second[0].upper() + second[1:]} & seen or {first, second} & seen
+    assert 0.4 < (comp["presented_order"] == "b_first").mean() < 0.6
+    verdicts = [find_verdict(t) for t in comp["rationale"]]
+    assert 0.6 < np.mean([v is not None for v in verdicts]) < 0.95           # one verdict form in five is none
+    for v, w, order in zip(verdicts, comp["winner"], comp["presented_order"]):
+        assert v is None or v.position == winner_position(w, order)        # the judge names its own view
+    named = ann["description"] != ann["paraphrase"]
+    assert 0.25 < named.mean() < 0.35
+    prompts = comp["prompt"].to_numpy()[ann.loc[named, "comparison"].to_numpy()]
+    assert all(prompt_subject(p) in d for p, d in zip(prompts, ann.loc[named, "description"]))
+    assert generate(SimulationConfig(**{**SMALL.as_dict(), "subject_share": 0.0})).annotations.eval(
+        "description == paraphrase").all()

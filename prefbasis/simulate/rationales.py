@@ -16,7 +16,7 @@ Example:
     >>> style = judge_style(2)
     >>> write_rationale(["It is brief and concise."], winner_position=2, style=style,
     ...                 rng=np.random.default_rng(0), echo=False)
-    'Output (b) is brief and concise. Therefore, Output (b) is better.'
+    'Output (b) is brief and concise. My final verdict is Output (b).'
     >>> with_subject("It is brief and concise.", "the python loop", 0)
     'It is brief and concise about the python loop.'
 """
@@ -53,7 +53,7 @@ class JudgeStyle:
 def judge_style(judge_index: int) -> JudgeStyle:
     """The style of judge `judge_index` (cycles through every reference style and verdict form)."""
     names = REFERENCE_STYLES[judge_index % len(REFERENCE_STYLES)]
-    verdict = VERDICT_FORMS[(judge_index // len(REFERENCE_STYLES)) % len(VERDICT_FORMS)]
+    verdict = VERDICT_FORMS[judge_index % len(VERDICT_FORMS)]   # 6 styles x 5 forms: every pair in 30 judges
     return JudgeStyle(names, verdict)
 
 

@@ -115,7 +115,7 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
                        params={"simulate": cfg.as_dict()})
     ann = data.annotations
     result = SimulationResult(meta.dataset_id, cfg.dataset_name, len(data.comparisons), len(ann),
-                              int(ann["description"].nunique()), len(data.categories), len(data.topics["planted_topic"].unique()),
+                              int(ann["paraphrase"].nunique()), len(data.categories), len(data.topics["planted_topic"].unique()),
                               cfg.n_models, cfg.n_judges, added=False)
     exists = store.scalar("select count(*) from datasets where dataset_id = ?", [meta.dataset_id])
     if exists:
