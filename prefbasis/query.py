@@ -1,25 +1,40 @@
 """Run read-only SQL against the store, with named parameters bound by DuckDB (never pasted).
 
+User SQL is checked twice over (docs/security.md): only plain reads pass the statement allow-list
+(`prefbasis.sqlcheck`), and they run on a connection locked by DuckDB's own settings
+(`prefbasis.store.lockdown`: no file writes outside the allow-list, no extensions, no network, no
+configuration changes; with `no_files` not a single file outside the store).
+`open_query_store` opens the store read-only and locked from the start (what `prefbasis query`
+does); `run_query` on any other store locks that store's DuckDB instance for good first.
+
 Example:
-    >>> from prefbasis.store import Store
-    >>> store = Store.open(":memory:")
+    >>> store = open_query_store(":memory:")
     >>> int(run_query(store, "select $n + 1 as x", {"n": "41"}).x[0])
     42
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import re
 
 import duckdb
 
 from prefbasis.errors import QueryError
-from prefbasis.store import Store, sql_path
+from prefbasis.sqlcheck import read_only_statements
+from prefbasis.store import Store, resolve_db_path, sql_path
+from prefbasis.store.lockdown import files_allowed, lock_connection
 
-# Statement types a query may run: anything else would write.
-_READ_ONLY = {"SELECT", "EXPLAIN", "PRAGMA", "RELATION"}
+
+@dataclass
+class QueryConfig:
+    """Options of `run_query`, each declared once here (default, type, help); the CLI flag of
+    each field is generated from it (`prefbasis.cli.options`)."""
+
+    no_files: bool = field(default=False, metadata={
+        "help": "forbid reading any file outside the store (read_csv, read_parquet, glob, ...): "
+                "DuckDB's enable_external_access is off with no allowed directory"})
 
 
 def coerce_param(value: str) -> Any:
@@ -71,23 +86,43 @@ def resolve_sql_file(name: str) -> Path:
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
-    """The parsed statements; QueryError if any would write."""
+    """The parsed statements; QueryError if any is not a plain read (see `prefbasis.sqlcheck`)."""
+    return read_only_statements(con, sql)
+
+
+def open_query_store(db: str | Path | None = None, config: QueryConfig | None = None) -> Store:
+    """The store at `db`, opened read-only and locked for user SQL (`QueryConfig.no_files`:
+    no file outside the store can be read)."""
+    cfg = config or QueryConfig()
+    path = resolve_db_path(db)
+    store = Store.open(path, read_only=path != ":memory:")
     try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryError(str(exc)) from None
-    if not statements:
-        raise QueryError("no SQL statement given")
-    for st in statements:
-        kind = str(st.type).split(".")[-1].upper()
-        if kind not in _READ_ONLY:
-            raise QueryError(f"query is read-only: a {kind} statement would change the store; "
-                             "prefbasis commands write it (ingest, annotate, extract, ...)")
-    return statements
+        lock_connection(store.con, files=not cfg.no_files)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
-def run_query(store: Store, sql: str, params: dict[str, str] | None = None):
-    """Run `sql` (one or more read-only statements) and return the last result as a DataFrame."""
+def locked_for_query(store: Store, config: QueryConfig | None = None) -> None:
+    """Lock `store`'s DuckDB instance for user SQL if it is not yet; `QueryError` when it allows
+    files but `no_files` is asked (a locked configuration cannot be tightened: open the store
+    with `open_query_store(db, QueryConfig(no_files=True))`)."""
+    cfg = config or QueryConfig()
+    lock_connection(store.con, files=not cfg.no_files)
+    if cfg.no_files and files_allowed(store.con):
+        raise QueryError("this store's connection was locked with file access; open it with "
+                         "open_query_store(db, QueryConfig(no_files=True)) for no_files")
+
+
+def run_query(store: Store, sql: str, params: dict[str, str] | None = None,
+              config: QueryConfig | None = None):
+    """Run `sql` (one or more read-only statements) and return the last result as a DataFrame.
+
+    The store's DuckDB instance is locked first (for good: see the module docstring), and a
+    writable store runs the SQL inside a transaction that is rolled back.
+    """
+    locked_for_query(store, config)
     statements = check_read_only(store.con, sql)
     given = {k: coerce_param(v) if isinstance(v, str) else v for k, v in (params or {}).items()}
     declared = declared_params(sql)
@@ -97,8 +132,12 @@ def run_query(store: Store, sql: str, params: dict[str, str] | None = None):
     if unknown:
         raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; this SQL takes "
                          f"{', '.join(sorted(used | set(declared))) or 'none'}")
-    result = None
+    con = store.con.cursor()
+    writable = not store.read_only
     try:
+        if writable:
+            con.begin()
+        result = None
         for st in statements:
             names = set(getattr(st, "named_parameters", None) or [])
             mine = {k: v for k, v in bound.items() if not names or k in names}
@@ -106,8 +145,14 @@ def run_query(store: Store, sql: str, params: dict[str, str] | None = None):
             if missing:
                 raise QueryError(f"missing parameter(s): {', '.join(sorted(missing))} "
                                  "(pass --param NAME=VALUE)")
-            rel = store.con.execute(st.query, mine) if names else store.con.execute(st.query)
-            result = rel
+            result = con.execute(st.query, mine) if names else con.execute(st.query)
         return result.df()
     except duckdb.Error as exc:
         raise QueryError(str(exc)) from None
+    finally:
+        if writable:
+            try:
+                con.rollback()  # nothing a query did stays
+            except duckdb.Error:
+                pass
+        con.close()

@@ -9,6 +9,7 @@ Example:
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from enum import Enum
@@ -36,18 +37,31 @@ class TableOutput:
     format: TableFormat = field(default=TableFormat.table, metadata={
         "help": "table (aligned text), csv, json (JSON lines) or parquet (needs --out)"})
     out: str | None = field(default=None, metadata={"help": "write the result here instead of stdout"})
+# C0/C1 controls, DEL, and the bidirectional overrides that can disguise text on a terminal
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""`text` with control characters shown as escapes (a newline as a space), so data cannot
+    drive the terminal (colours, cursor moves, titles) when printed as a table.
+
+    >>> printable("red\x1b[31m!\ttab\nline")
+    'red\\x1b[31m!\\ttab line'
+    """
+    text = text.replace("\n", " ")
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def format_table(df, max_width: int = 80) -> str:
     """Plain aligned columns, long cells cut to `max_width` characters."""
-    cols = [str(c) for c in df.columns]
+    cols = [printable(str(c)) for c in df.columns]
 
     def cell(v) -> str:
         if v is None or (isinstance(v, float) and v != v):
             return "NULL"
         if isinstance(v, float):
             return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.1f}"
-        text = str(v).replace("\n", " ")
+        text = printable(str(v))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     rows = [[cell(v) for v in row] for row in df.itertuples(index=False, name=None)]

@@ -33,11 +33,15 @@ def _completion(content: str) -> bytes:
 
 class FaultServer:
     """faults: list of 'ok', '429', '500', 'stall', 'malformed', 'truncated', 'wrong_schema',
-    'bad_body', 'reject_schema' (400 if response_format present), consumed one per request."""
+    'bad_body', 'reject_schema' (400 if response_format present), '401_echo' / '500_echo' (an
+    error body that repeats the Authorization header, as some servers and proxies do), 'echo_key'
+    (a valid annotation whose text repeats it), consumed one per request; `default` answers
+    when the script is empty."""
 
     def __init__(self, faults: list[str] | None = None, host: str = "127.0.0.1", port: int = 0,
-                 stall_s: float = 2.0, retry_after: str = "0.2") -> None:
+                 stall_s: float = 2.0, retry_after: str = "0.2", default: str = "ok") -> None:
         self.faults = deque(faults or [])
+        self.default = default
         self.lock = threading.Lock()
         self.requests = 0
         self.bodies: list[dict] = []
@@ -71,11 +75,15 @@ class FaultServer:
                     server.requests += 1
                     server.bodies.append(body)
                     server.headers.append(dict(self.headers))
-                    fault = server.faults.popleft() if server.faults else "ok"
+                    fault = server.faults.popleft() if server.faults else server.default
                 if fault == "429":
                     return self._send(429, b'{"error": "rate limited"}', {"Retry-After": server.retry_after})
                 if fault == "500":
                     return self._send(500, b'{"error": "boom"}')
+                auth = self.headers.get("Authorization", "")
+                if fault in ("401_echo", "500_echo"):
+                    echo = json.dumps({"error": f"invalid credentials: {auth} (key {auth[7:]})"}).encode()
+                    return self._send(401 if fault == "401_echo" else 500, echo)
                 if fault == "stall":
                     time.sleep(server.stall_s)
                 if fault == "reject_schema" and "response_format" in body:
@@ -91,6 +99,10 @@ class FaultServer:
                     content = json.dumps({"topic": "x y", "reasons": ["longer"]})
                 elif fault == "fenced":
                     content = "```json\n" + content + "\n```"
+                elif fault == "echo_key":
+                    content = json.dumps({"topic": "key " + auth[7:], "preferences": [{
+                        "preference": "more concrete advice", "description": f"The preferred response "
+                        f"gives concrete steps; my key is {auth[7:]}."}]})
                 self._send(200, _completion(content))
 
         class Server(ThreadingHTTPServer):
@@ -112,7 +124,8 @@ class FaultServer:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8999)
+    ap.add_argument("--default", default="ok", help="the answer to every request (a fault name)")
     a = ap.parse_args()
-    srv = FaultServer(port=a.port)
+    srv = FaultServer(port=a.port, default=a.default)
     print(srv.url, flush=True)
     srv.httpd.serve_forever()

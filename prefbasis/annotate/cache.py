@@ -4,7 +4,9 @@ Key = hash(backend, model, template hash, parameters, comparison content). A fin
 (status 'ok' with its annotation rows, or 'failed' after the repair retry) is committed with its
 cache row in one transaction, so a killed run leaves either both or neither: a restart re-asks
 only what has no cache row. Transport failures are logged in `annotation_failures` but get no
-cache row, so the next run retries them.
+cache row, so the next run retries them. Comparisons with identical content share one key and so
+one request; `share_results` then gives each of them its own annotation (or validation-failure)
+rows, copied from the entry, so no comparison is counted as annotated without rows of its own.
 
 Example:
     >>> from prefbasis.annotate.base import Comparison
@@ -104,3 +106,45 @@ def write_results(store, results: list[Finished], *, run_id: str, annotator: str
         _bulk_insert(con, "annotation_failures", _FAIL_COLS, fail_rows)
         _bulk_insert(con, "annotations", _ANN_COLS, ann_rows)
     return len(ann_rows)
+
+
+def share_results(store, pairs: list[tuple[str, str]]) -> int:
+    """For each (cache key, comparison id) whose key finished (for any comparison) but that has no
+    rows of its own yet: copy the entry's annotation rows ('ok') or validation failure ('failed')
+    to that comparison, in one transaction. Returns the comparisons that got rows."""
+    if not pairs:
+        return 0
+    import pandas as pd
+
+    frame = pd.DataFrame(pairs, columns=["cache_key", "comparison_id"]).drop_duplicates()
+    ann_cols = ", ".join(f"a.{c}" for c in _ANN_COLS)
+    fail_cols = ", ".join(f"f.{c}" for c in _FAIL_COLS)
+    with store.transaction() as con:
+        con.register("_pb_share", frame)
+        try:
+            anns = con.execute(f"""
+                select s.comparison_id as target, {ann_cols} from _pb_share s
+                join annotate_cache k on k.cache_key = s.cache_key and k.status = 'ok'
+                join annotations a on a.cache_key = s.cache_key and a.comparison_id <> s.comparison_id
+                where not exists (select 1 from annotations b
+                                  where b.cache_key = s.cache_key and b.comparison_id = s.comparison_id)
+                qualify dense_rank() over (partition by s.cache_key, s.comparison_id
+                                           order by a.comparison_id <> k.comparison_id, a.comparison_id) = 1
+                order by target, a.annotation_id""").fetchall()
+            fails = con.execute(f"""
+                select s.comparison_id as target, {fail_cols} from _pb_share s
+                join annotate_cache k on k.cache_key = s.cache_key and k.status = 'failed'
+                join annotation_failures f on f.cache_key = s.cache_key and f.kind = 'validation'
+                                           and f.comparison_id <> s.comparison_id
+                where not exists (select 1 from annotation_failures g where g.cache_key = s.cache_key
+                                  and g.comparison_id = s.comparison_id and g.kind = 'validation')
+                qualify row_number() over (partition by s.cache_key, s.comparison_id
+                                           order by f.comparison_id <> k.comparison_id, f.failure_id) = 1
+                """).fetchall()
+        finally:
+            con.unregister("_pb_share")
+        ann_rows = [[content_hash(r[1], r[0]), r[0], *r[3:]] for r in anns]
+        fail_rows = [[content_hash(r[1], r[0]), r[0], *r[3:]] for r in fails]
+        _bulk_insert(con, "annotations", _ANN_COLS, ann_rows)
+        _bulk_insert(con, "annotation_failures", _FAIL_COLS, fail_rows)
+    return len({r[1] for r in ann_rows} | {r[1] for r in fail_rows})

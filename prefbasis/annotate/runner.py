@@ -16,16 +16,17 @@ from datetime import datetime, timezone
 from typing import Any
 
 from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, Annotator, Comparison
-from prefbasis.annotate.cache import Finished, cache_key, cached_keys, write_results
+from prefbasis.annotate.cache import Finished, cache_key, cached_keys, share_results, write_results
 from prefbasis.annotate.config import AnnotateConfig
 from prefbasis.annotate.pricing import Budget, PriceTable
 from prefbasis.annotate.registry import create_annotator
 from prefbasis.annotate.schema import SchemaError, parse_annotation, validate_annotation
 from prefbasis.annotate.select import dataset_corpus, select_comparisons
 from prefbasis.annotate.templates import Template, estimate_tokens, load_template
-from prefbasis.errors import ConfigError
+from prefbasis.errors import ConfigError, PrefbasisError
 from prefbasis.hashing import content_hash
 from prefbasis.progress import progress
+from prefbasis.redact import Redactor
 
 
 @dataclass
@@ -56,7 +57,16 @@ class AnnotateReport:
     run_id: str = ""
     skip_reason: str = "without prompt/response text"
     hint: str = ""                       # what to do when nothing was selected
+    shared: int = 0                 # comparisons given rows from an identical comparison's cache entry
+    first_error: str | None = None  # the first failure of this run (redacted), for the message
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def all_failed(self) -> bool:
+        """True when the run sent requests (to a server or model) and not one of them gave an
+        annotation (e.g. every request got HTTP 401)."""
+        return not self.dry_run and self.requests > 0 and self.annotated == 0 \
+            and self.failed + self.transport_errors > 0
 
     def summary(self) -> str:
         """What the run did in a few lines: counts, then what was skipped and any hint."""
@@ -68,6 +78,8 @@ class AnnotateReport:
             text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed "
                     f"validation, {self.transport_errors} request errors, {self.cache_hits} cache hits, "
                     f"{self.requests} requests, cost ${self.cost_usd:.4f}")
+        if self.shared:
+            text += f", {self.shared} comparisons share identical content (rows copied)"
         if self.stopped_by_budget:
             text += (f"; stopped by the budget: {self.to_do - self.not_started} of {self.to_do} done, "
                      f"{self.not_started} left (run again with a larger --budget-usd)")
@@ -111,6 +123,14 @@ class _Run:
         self.last_flush = time.monotonic()
         self._writer: asyncio.Task | None = None  # the one commit in flight (a worker thread)
         self.params = run_params(cfg, ann)
+        self.redactor = Redactor((cfg.api_key_env,))
+
+    def clean(self, o: AnnotationOutcome) -> AnnotationOutcome:
+        """The outcome with the API key (and any Bearer token) redacted from everything a server
+        or model returned, before anything is stored, printed or parsed."""
+        r = self.redactor
+        o.raw, o.error, o.invalid, o.parsed = r.text(o.raw), r.text(o.error), r.text(o.invalid), r.value(o.parsed)
+        return o
 
     def cost(self, tin: int, tout: int) -> float:
         return self.prices.cost(self.ann.model, tin, tout) if self.priced else 0.0
@@ -120,6 +140,7 @@ class _Run:
                    for r in reqs)
 
     async def finish(self, o: AnnotationOutcome) -> Finished:
+        o = self.clean(o)
         if o.error:
             return Finished(o, None, o.error, "transport", self.cost(o.tokens_in, o.tokens_out))
         error = None
@@ -138,7 +159,7 @@ class _Run:
                 error += " (no repair retry: budget)"
                 break
             before = o
-            o = await self.ann.repair(o, error)
+            o = self.clean(await self.ann.repair(o, error))
             self.budget.settle(worst, self.cost(o.tokens_in - before.tokens_in, o.tokens_out - before.tokens_out))
             if o.error:
                 return Finished(o, None, o.error, "transport", self.cost(o.tokens_in, o.tokens_out))
@@ -158,6 +179,8 @@ class _Run:
                 r.failed += 1
             else:
                 r.transport_errors += 1
+            if f.kind != "ok" and r.first_error is None:
+                r.first_error = f.error
         if force or len(self.buffer) >= self.cfg.flush_every or time.monotonic() - self.last_flush > 0.25:
             self._start_flush()
 
@@ -298,7 +321,11 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
         report.hint = _empty_hint(store, cfg, skipped, ann)
     requests = _build_requests(cfg, ann, template, comps)
     done = cached_keys(store, [r.cache_key for r in requests])
-    pending = [r for r in requests if r.cache_key not in done]
+    pending, asked = [], set(done)
+    for r in requests:  # one request per content: identical comparisons share its result
+        if r.cache_key not in asked:
+            asked.add(r.cache_key)
+            pending.append(r)
     report.cache_hits, report.to_do = len(requests) - len(pending), len(pending)
     run = _Run(store, cfg, ann, template, report, prices)
     if cfg.dry_run:
@@ -313,7 +340,17 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
     try:
         if pending:
             run_sync(run.go(pending))
+        report.shared = share_results(store, [(r.cache_key, r.comparison.comparison_id) for r in requests])
         completed = True
     finally:  # an error or an interrupt still closes the run's record (interrupted = true)
         _record_run(store, report, run_params_, ended=True, completed=completed)
     return report
+
+
+class AllRequestsFailed(PrefbasisError):
+    """Every request of an annotate run failed (e.g. all HTTP 401): the CLI exits 2."""
+
+    def __init__(self, report: AnnotateReport) -> None:
+        super().__init__(f"every request failed ({report.failed} failed validation, "
+                         f"{report.transport_errors} request errors, 0 annotated); the first: "
+                         f"{report.first_error}")

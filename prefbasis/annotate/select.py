@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from prefbasis.annotate.base import Comparison
 from prefbasis.errors import ConfigError, QueryError
+from prefbasis.sqlcheck import where_condition
 
 
 def select_comparisons(store, *, dataset: str | None = None, where: str | None = None,
@@ -17,8 +18,6 @@ def select_comparisons(store, *, dataset: str | None = None, where: str | None =
     """(comparisons to annotate in a stable order, rows skipped because they lack text)."""
     if limit is not None and limit < 0:
         raise ConfigError("--limit must be >= 0")
-    if where and ";" in where:
-        raise ConfigError("--where takes one SQL condition, without ';'")
     conds, params = [], []
     if dataset:
         from prefbasis.store.catalog import resolve_dataset
@@ -27,8 +26,8 @@ def select_comparisons(store, *, dataset: str | None = None, where: str | None =
         params.append(resolve_dataset(store, dataset).dataset_id)
     if not include_ties:
         conds.append("c.winner <> 'tie'")
-    if where:
-        conds.append(f"({where})")
+    if where:  # exactly one expression, so it cannot close the parentheses or comment out the rest
+        conds.append(f"(\n{where_condition(where)}\n)")
     base = " and ".join(conds) or "true"
     has_text = ("c.prompt is not null and c.response_a is not null and c.response_b is not null"
                 if needs_text else "c.rationale is not null and trim(c.rationale) <> ''")

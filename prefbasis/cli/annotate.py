@@ -37,4 +37,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report.summary())
     print(f"requests made: {report.requests}")
+    if report.all_failed:
+        from prefbasis.annotate.runner import AllRequestsFailed
+
+        raise AllRequestsFailed(report)
     return 0

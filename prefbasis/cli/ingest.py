@@ -1,5 +1,6 @@
-"""`prefbasis ingest SOURCE --format F [--name N] [--english] [--no-ties] [--single-turn] [--map k=v,...]`,
-or `prefbasis ingest --example prd-vicuna80` (a dataset that ships with prefbasis)."""
+"""`prefbasis ingest SOURCE --format F [--name N] [--english] [--no-ties] [--single-turn] [--map k=v,...]
+[--on-bad-rows error|skip]`, or `prefbasis ingest --example prd-vicuna80` (a dataset that ships with
+prefbasis)."""
 from __future__ import annotations
 
 import argparse

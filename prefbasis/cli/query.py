@@ -1,18 +1,19 @@
-"""`prefbasis query "SQL" | --file F [--param k=v] [--format table|csv|json|parquet --out PATH]`."""
+"""`prefbasis query "SQL" | --file F [--param k=v] [--format table|csv|json|parquet --out PATH] [--no-files]`."""
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
 
-from prefbasis.cli._common import open_store, print_frame
+from prefbasis.cli._common import print_frame
 from prefbasis.cli.options import add_verb, from_args
 from prefbasis.errors import ConfigError
+from prefbasis.query import QueryConfig
 from prefbasis.tables import TableOutput
 
 
 @dataclass
-class QueryConfig:
-    """The SQL to run (text or a file / canned query name) and its parameters."""
+class QueryInput:
+    """The SQL to run (text, or a file / canned query name) and its parameters."""
 
     sql: str | None = field(default=None, metadata={"positional": True, "help": "the SQL text"})
     file: str | None = field(default=None, metadata={
@@ -27,18 +28,19 @@ class QueryConfig:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    add_verb(sub, "query", QueryConfig, TableOutput, run=run, help="run read-only SQL on the store",
+    add_verb(sub, "query", QueryInput, QueryConfig, TableOutput, run=run, help="run read-only SQL on the store",
              description="Run read-only SQL on the store. Canned queries: "
                          "prefbasis query --file sql/queries/NAME.sql (or just NAME).")
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.query import resolve_sql_file, run_query
+    from prefbasis.query import open_query_store, resolve_sql_file, run_query
 
+    query = from_args(QueryInput, args)
     cfg = from_args(QueryConfig, args)
-    sql = resolve_sql_file(cfg.file).read_text(encoding="utf-8") if cfg.file else cfg.sql
-    with open_store(args, read_only=True) as store:
-        df = run_query(store, sql, cfg.param)
+    sql = resolve_sql_file(query.file).read_text(encoding="utf-8") if query.file else query.sql
+    with open_query_store(args.db, cfg) as store:
+        df = run_query(store, sql, query.param, cfg)
     out = from_args(TableOutput, args)
     print_frame(df, out.format, out.out)
     return 0

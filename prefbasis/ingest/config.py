@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from prefbasis.errors import ConfigError
+from prefbasis.ingest.records import BadRows
 
 
 class SourceFormat(str, Enum):
@@ -49,6 +50,10 @@ class IngestConfig:
     mapping: dict[str, str] | None = field(default=None, metadata={
         "flag": "map", "metavar": "FIELD=COLUMN,...",
         "help": "--format table: column of each field, and winner.a/b/tie=VALUE|VALUE"})
+    on_bad_rows: BadRows = field(default=BadRows.ERROR, metadata={
+        "help": "a row that fails a check: 'error' stops with exit 2 and writes nothing; 'skip' "
+                "reports it (file, row, field, reason), keeps it in the rejected_rows table and "
+                "ingests the rest"})
 
     def __post_init__(self) -> None:
         if self.example:
@@ -63,3 +68,4 @@ class IngestConfig:
             raise ConfigError("give SOURCE with --format F (or --example NAME)")
         self.source = str(self.source)
         self.format = SourceFormat.parse(self.format)
+        self.on_bad_rows = BadRows(self.on_bad_rows)

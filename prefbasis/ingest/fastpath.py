@@ -3,9 +3,12 @@
 `arena_table` reads a whole `arena` / `arena-100k` file with pyarrow's multi-threaded JSON (or
 Parquet) reader and extracts prompt, responses, winner, turns and `extra` in one DuckDB query,
 returning an Arrow table with the `Record` columns. It returns None whenever the file does not
-fit the fast path (another layout, an unexpected type, any row that fails a check: unknown winner,
-blank prompt or response, missing id); the caller then uses the row-by-row parser, which names the
-exact file, line and field of the problem. Both paths give the same comparison ids.
+fit the fast path (another layout, an unexpected type, a column name outside `SAFE_NAME`, JSON
+nested deeper than `MAX_DEPTH` (checked before pyarrow parses it: its parser recurses), invalid
+UTF-8, any row that fails a check: unknown winner, blank prompt or response, missing id); the
+caller then uses the row-by-row parser, which names the exact file, line and field of the problem.
+Both paths give the same comparison ids. Column names enter the SQL only as DuckDB-quoted
+identifiers (`quote_ident`), never as raw text.
 
 Example:
     >>> from pathlib import Path
@@ -14,10 +17,15 @@ Example:
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from prefbasis.ingest.records import WINNER_VALUES
+from prefbasis.ingest.jsondepth import jsonl_depth_ok
+from prefbasis.ingest.records import MAX_TURNS, WINNER_VALUES
 from prefbasis.ingest.writer import RECORD_COLUMNS
+from prefbasis.store import quote_ident
+
+SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\- ]{0,127}$")  # other column names: the row path
 
 _CORE = ("question_id", "id", "model_a", "model_b", "winner", "judge", "conversation_a",
          "conversation_b", "turn", "language")
@@ -35,6 +43,8 @@ def _read_arrow(path: Path):
     options = pj.ReadOptions(block_size=8 << 20)  # rows up to 8 MiB; longer ones take the row path
     if name.endswith(".parquet"):
         return pq.read_table(path)
+    if name.endswith((".jsonl", ".ndjson", ".jsonl.gz")) and not jsonl_depth_ok(path):
+        return None
     if name.endswith((".jsonl", ".ndjson")):
         return pj.read_json(path, read_options=options)
     if name.endswith(".jsonl.gz"):
@@ -44,7 +54,7 @@ def _read_arrow(path: Path):
 
 
 def _sql(columns: list[str], id_col: str) -> str:
-    extra_fields = "".join(f'"{c}" := "{c}", ' for c in columns if c not in _CORE)
+    extra_fields = "".join(f"{quote_ident(c)} := {quote_ident(c)}, " for c in columns if c not in _CORE)
     users = "list_filter({c}, lambda m: lower(m.role) in ('user', 'human'))"
     reply = "list_filter({c}, lambda m: lower(m.role) in ('assistant', 'gpt', 'model', 'bot'))[1].content"
     winner = "case lower(trim(winner)) {} end".format(
@@ -54,14 +64,15 @@ def _sql(columns: list[str], id_col: str) -> str:
         with src as (
             select *, {users.format(c='conversation_a')} as _users_a, {users.format(c='conversation_b')} as _users_b
             from _prefbasis_arena_src)
-        select cast("{id_col}" as varchar) as source_key,
+        select cast({quote_ident(id_col)} as varchar) as source_key,
                coalesce(_users_a[1].content, _users_b[1].content) as prompt,
                {reply.format(c='conversation_a')} as response_a,
                {reply.format(c='conversation_b')} as response_b,
                {winner} as winner, cast(model_a as varchar) as model_a, cast(model_b as varchar) as model_b,
                {"cast(judge as varchar)" if "judge" in columns else "null::varchar"} as judge,
                {"cast(language as varchar)" if "language" in columns else "null::varchar"} as language,
-               coalesce({"try_cast(turn as integer)" if "turn" in columns else "null"},
+               coalesce({f"case when try_cast(turn as integer) between 0 and {MAX_TURNS} then try_cast(turn as integer) end"
+                         if "turn" in columns else "null"},
                         greatest(len(_users_a), len(_users_b), 1))::integer as turns,
                null::varchar as rationale, null::varchar as presented_order,
                to_json(struct_pack({extra_fields}
@@ -71,9 +82,23 @@ def _sql(columns: list[str], id_col: str) -> str:
         from src"""
 
 
+def _plain_types(table, id_col: str) -> bool:
+    """True when the text columns hold text (or nothing) and the id text or integers: other types
+    would be cast by DuckDB's rules, not the row parser's, so they take the row path."""
+    import pyarrow.types as pat
+
+    def text(t) -> bool:
+        return pat.is_string(t) or pat.is_large_string(t) or pat.is_null(t)
+
+    schema = table.schema
+    return all(text(schema.field(c).type) for c in ("model_a", "model_b", "winner", "judge", "language")
+               if c in schema.names) and (text(schema.field(id_col).type) or pat.is_integer(schema.field(id_col).type))
+
+
 def arena_table(path: Path, id_fields: tuple[str, ...]):
     """All records of an arena-format file as an Arrow table, or None (use the row parser)."""
     import duckdb
+    import pyarrow as pa
 
     try:
         table = _read_arrow(path)
@@ -81,9 +106,17 @@ def arena_table(path: Path, id_fields: tuple[str, ...]):
         return None
     if table is None:
         return None
-    columns = table.column_names
+    try:
+        columns = table.column_names  # a name that is not UTF-8 raises here
+        table.validate(full=True)     # invalid UTF-8 in any string: the row parser names the line
+    except (UnicodeDecodeError, pa.ArrowException):
+        return None
+    if not all(SAFE_NAME.match(c) for c in columns):
+        return None
     id_col = next((c for c in id_fields if c in columns), None)
     if id_col is None or not {"model_a", "model_b", "winner", "conversation_a", "conversation_b"} <= set(columns):
+        return None
+    if not _plain_types(table, id_col):
         return None
     con = duckdb.connect()
     try:

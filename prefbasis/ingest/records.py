@@ -9,10 +9,14 @@ Example:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from prefbasis.errors import InputError
+
+MAX_TURNS = 1_000_000  # a `turns` value above this is an error (it is stored as a 32-bit integer)
 
 # Upstream winner spellings -> 'a' / 'b' / 'tie'. Both "tie" flavours of Chatbot Arena
 # ("tie" and "tie (bothbad)" / "both_bad") are ties; the raw value is kept in `extra`.
@@ -40,6 +44,104 @@ class Record:
     rationale: str | None = None
     presented_order: str | None = None  # 'a_first' | 'b_first': the order the rationale's judge saw
     extra: dict[str, Any] | str | None = field(default=None)  # a str is JSON text
+
+
+class BadRows(str, Enum):
+    """What `ingest` does with a row that fails a check: `error` stops with exit 2 and writes
+    nothing; `skip` reports it, keeps it in `rejected_rows` and ingests the rest."""
+
+    ERROR = "error"
+    SKIP = "skip"
+
+
+@dataclass
+class BadRow:
+    """A row that failed a check: the error (file, row, field, reason) and the row's text if any."""
+
+    error: InputError
+    raw: str | None = None
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """Levels of lists/dicts in `value`, counted without recursion up to `limit` + 1.
+
+    >>> nesting_depth({"a": [1, {"b": []}]}, 64)
+    4
+    """
+    depth, level = 0, [value] if isinstance(value, (dict, list)) else []
+    while level and depth <= limit:
+        depth += 1
+        level = [v for x in level for v in (x.values() if isinstance(x, dict) else x)
+                 if isinstance(v, (dict, list))]
+    return depth
+
+
+def unencodable(value: Any) -> str | None:
+    """The first text in `value` (nested lists/dicts included) that is not valid Unicode (a lone
+    surrogate such as the JSON escape \\ud800), else None.
+
+    >>> lone = "x" + chr(0xD800)
+    >>> unencodable({"a": ["ok", lone]}) == lone, unencodable({"a": ["ok"]})
+    (True, None)
+    """
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return v
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return None
+
+
+TEXT_FIELDS = ("source_key", "prompt", "response_a", "response_b", "model_a", "model_b", "judge",
+               "language", "rationale")
+
+
+def check_record(record: "Record", *, file: str | None, row: int | None) -> "Record":
+    """`record` with its types checked, or an `InputError` naming the field: text fields hold text
+    or NULL (a finite number is kept as its text, e.g. a numeric model id), `turns` a whole number
+    in [0, MAX_TURNS], and no text anywhere (`extra` included) holds a lone surrogate."""
+    for name in TEXT_FIELDS:
+        value = getattr(record, name)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            setattr(record, name, str(value))
+            continue
+        raise InputError(f"expected text, got {type(value).__name__}", file=file, row=row, field=name)
+    if record.turns is not None:
+        record.turns = turn_count(record.turns, file=file, row=row, field_name="turns")
+    for name in TEXT_FIELDS + ("extra",):
+        bad = unencodable(getattr(record, name))
+        if bad is not None:
+            at = next(i for i, ch in enumerate(bad) if 0xD800 <= ord(ch) <= 0xDFFF)
+            raise InputError(f"invalid Unicode: lone surrogate \\u{ord(bad[at]):04x} at character {at + 1}",
+                             file=file, row=row, field=name)
+    return record
+
+
+def turn_count(value: Any, *, file: str | None, row: int | None, field_name: str) -> int:
+    """A `turns` value as an integer in [0, MAX_TURNS], or an `InputError`.
+
+    >>> turn_count("2", file=None, row=None, field_name="turns")
+    2
+    """
+    try:
+        number = float(value) if isinstance(value, str) else value
+        turns = int(number)
+        if turns != number or not 0 <= turns <= MAX_TURNS:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"turns must be a whole number from 0 to {MAX_TURNS}, got {value!r}",
+                         file=file, row=row, field=field_name) from None
+    return turns
 
 
 def normalize_winner(value: Any, *, file: str | None, row: int | None, field_name: str = "winner",
@@ -113,3 +215,16 @@ def dumps(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=jsonable)
+
+
+def raw_json(row: Any) -> str | None:
+    """A source row as JSON text for `rejected_rows` (None if it cannot be written as JSON); text
+    that is not valid Unicode (a lone surrogate) is kept as its JSON escape."""
+    try:
+        text = dumps(row)
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(row, default=jsonable)
+    except (TypeError, ValueError, RecursionError):
+        return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prefbasis.hashing import content_hash
-from prefbasis.ingest.records import Record, dumps
+from prefbasis.ingest.records import BadRow, Record, dumps
 
 COLUMNS = ("comparison_id", "dataset_id", "prompt", "response_a", "response_b", "model_a", "model_b",
            "winner", "judge", "language", "turns", "rationale", "presented_order", "source_key", "extra")
@@ -166,3 +166,26 @@ def write_comparisons(store_or_con: Any, meta: DatasetMeta, records: Iterable[Re
     con.execute("update datasets set n_rows = (select count(*) from comparisons where dataset_id = ?) "
                 "where dataset_id = ?", [dataset_id, dataset_id])
     return WriteResult(dataset_id, int(added), n - int(added), ids)
+
+
+def write_rejected(con: Any, dataset_id: str, source: str, bad: list[BadRow]) -> int:
+    """Keep the rows that `--on-bad-rows skip` skipped in `rejected_rows` (inside the caller's
+    transaction); a row rejected again replaces its earlier entry. Returns the rows written."""
+    if not bad:
+        return 0
+    import pyarrow as pa
+
+    rows = pa.table({
+        "file": [b.error.file or source for b in bad],
+        "row_number": pa.array([b.error.row for b in bad], pa.int64()),
+        "field": [b.error.field for b in bad],
+        "reason": [b.error.message for b in bad],
+        "raw": [b.raw for b in bad]})
+    view = "_prefbasis_rejected"
+    con.register(view, rows)
+    try:
+        con.execute(f"insert or replace into rejected_rows(dataset_id, file, row_number, field, reason, raw) "
+                    f"select ?, file, coalesce(row_number, 0), field, reason, raw from {view}", [dataset_id])
+    finally:
+        con.unregister(view)
+    return len(bad)

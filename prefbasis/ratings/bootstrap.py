@@ -19,7 +19,47 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from prefbasis.errors import ConfigError
 from prefbasis.ratings.bradley_terry import counts_to_wins, newton_bt, to_elo
+
+MEMORY_SHARE = 0.5  # the bootstrap may take at most this share of the memory available now
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux `MemAvailable`, else free pages), None if unknown."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import os
+
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_bootstrap_memory(rounds: int, bytes_per_round: int, available: int | None = None) -> None:
+    """`ConfigError` when `rounds` bootstrap rounds would need more than `MEMORY_SHARE` of the
+    available memory, naming the largest number of rounds that fits.
+
+    >>> check_bootstrap_memory(100_000_000, 1000, available=8 << 30)
+    Traceback (most recent call last):
+    ...
+    prefbasis.errors.ConfigError: --bootstrap 100000000 needs about 93.1 GiB here (1000 bytes a round), more than half the 8.0 GiB of memory available: use --bootstrap 4294967 or fewer
+    """
+    available = available_memory() if available is None else available
+    if available is None or rounds <= 0:
+        return
+    need = rounds * bytes_per_round
+    if need > MEMORY_SHARE * available:
+        fits = int(MEMORY_SHARE * available // bytes_per_round)
+        raise ConfigError(f"--bootstrap {rounds} needs about {need / 2**30:.1f} GiB here ({bytes_per_round} "
+                          f"bytes a round), more than half the {available / 2**30:.1f} GiB of memory "
+                          f"available: use --bootstrap {fits} or fewer")
 
 
 @dataclass(frozen=True)
@@ -50,6 +90,7 @@ def bootstrap_ratings(pairs: np.ndarray, counts: np.ndarray, n_models: int, *, r
     Rounds are fitted `chunk` at a time (default: as many as keep the Hessians under ~160 MB),
     each starting from `init` (the full-data logits, when given: fewer Newton steps).
     """
+    check_bootstrap_memory(rounds, 16 * np.size(counts) + 40 * n_models)  # draws (int + float), samples
     rng = np.random.default_rng(seed)
     draws = resample_counts(counts, rounds, rng)
     chunk = chunk or max(1, min(rounds, 20_000_000 // max(1, n_models * n_models)))

@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from prefbasis.ratings.bootstrap import check_bootstrap_memory
 from prefbasis.ratings.bradley_terry import to_elo
 
 FEATURES = ("length", "headers", "lists", "bold")
@@ -95,6 +96,7 @@ def bootstrap_style_bt(a, b, y, z, n_models: int, *, rounds: int, seed: int,
 
     Every round uses the same prior `l2` as the point fit.
     """
+    check_bootstrap_memory(rounds, 24 * n_models)  # samples, and the copy the quantiles make
     rng = np.random.default_rng(seed)
     n = len(a)
     samples = np.empty((rounds, n_models))

@@ -6,8 +6,8 @@ Example:
     >>> store.schema_version() >= 1
     True
 """
-from prefbasis.store.connection import DEFAULT_DB, Store, resolve_db_path
+from prefbasis.store.connection import DEFAULT_DB, Store, quote_ident, resolve_db_path
 from prefbasis.store.migrations import MIGRATIONS, latest_version
 from prefbasis.store.sqlfiles import read_sql, sql_path
 
-__all__ = ["DEFAULT_DB", "MIGRATIONS", "Store", "latest_version", "read_sql", "resolve_db_path", "sql_path"]
+__all__ = ["DEFAULT_DB", "MIGRATIONS", "Store", "latest_version", "quote_ident", "read_sql", "resolve_db_path", "sql_path"]

@@ -29,6 +29,17 @@ DEFAULT_DB = "prefbasis.duckdb"
 _OPEN: "weakref.WeakValueDictionary[str, Store]" = weakref.WeakValueDictionary()  # file stores open here
 
 
+def quote_ident(name: str) -> str:
+    """`name` as a DuckDB identifier: in double quotes, each `"` doubled (DuckDB's own rule).
+
+    >>> quote_ident('x" := 1, --')
+    '"x"" := 1, --"'
+    """
+    if "\x00" in name:
+        raise ValueError("an identifier cannot hold a NUL character")
+    return '"' + name.replace('"', '""') + '"'
+
+
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> str:
     """`db` if given, else env `PREFBASIS_DB`, else `prefbasis.duckdb` in the working directory."""
     if db:
@@ -170,9 +181,24 @@ class Store:
         """Result as a pandas DataFrame."""
         return self.execute(sql, params).df()
 
-    def table_counts(self) -> dict[str, int]:
-        """Row count of every base table (used to show that a failed run changed nothing)."""
-        names = [r[0] for r in self.con.execute(
+    def base_tables(self) -> list[str]:
+        """Names of the store's tables (not views), sorted."""
+        return [r[0] for r in self.con.execute(
             "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
             "and table_schema = 'main' order by 1").fetchall()]
-        return {n: int(self.scalar(f'select count(*) from "{n}"')) for n in names}
+
+    def table_counts(self) -> dict[str, int]:
+        """Row count of every base table (used to show that a failed run changed nothing)."""
+        return {n: int(self.scalar(f"select count(*) from {quote_ident(n)}")) for n in self.base_tables()}
+
+    def fingerprint(self) -> dict[str, tuple[int, int]]:
+        """(row count, order-free content checksum) of every base table: equal fingerprints mean
+        equal contents, so a failed run can be shown to have changed nothing."""
+        names = self.base_tables()
+        if not names:
+            return {}
+        sql = " union all ".join(
+            f"select {i} as i, count(*) as n, coalesce(sum(hash(t)::hugeint), 0) as h from {quote_ident(n)} t"
+            for i, n in enumerate(names))
+        out = {names[i]: (int(n), int(h)) for i, n, h in self.con.execute(sql).fetchall()}
+        return dict(sorted(out.items()))

@@ -66,6 +66,8 @@ class ExportConfig:
         self.style = ExportStyle(self.style)
         if not 0.0 <= self.test_size < 1.0:
             raise ConfigError(f"--test-size must be in [0, 1), got {self.test_size}")
+        if self.min_similarity is not None and not -1.0 <= self.min_similarity <= 1.0:
+            raise ConfigError(f"--min-similarity is a cosine similarity, in [-1, 1]; got {self.min_similarity}")
 
 
 @dataclass
@@ -272,11 +274,17 @@ def make_parser(prog: str | None = "prefbasis train"):
 
 def load_train_config(argv: list[str] | None = None):
     """Parse `[--config FILE.yaml] [--field value ...]` into a `TrainConfig`."""
+    import yaml
+
     parser = make_parser()
     try:
         (cfg,) = parser.parse_args_and_config(argv)
+    except OSError as exc:  # --config FILE that cannot be read
+        raise ConfigError(f"--config {exc.filename or ''}: cannot read it ({exc.strerror or exc})") from None
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"--config: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not cfg.data or not cfg.model:
         raise ConfigError("train needs --data DIR and --model PATH_OR_ID (on the command line or in --config)")
     return cfg

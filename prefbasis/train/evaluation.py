@@ -154,11 +154,9 @@ def load_adapter_model(adapter: str, base: str | None = None, device: str | None
 
 
 def _load_pairs(data: str, split: str, limit: int | None):
-    from datasets import load_from_disk
+    from prefbasis.train.export import load_export_splits
 
-    if not (Path(data) / "dataset_dict.json").exists():
-        raise ConfigError(f"--data {data}: not an export-dpo folder (no dataset_dict.json)")
-    dd = load_from_disk(data)
+    dd = load_export_splits(data)
     if split not in dd:
         raise ConfigError(f"--data {data} has no split {split!r} (has {list(dd)})")
     ds = dd[split]

@@ -255,6 +255,37 @@ def _record(store: Store, res: ExportResult, cfg: ExportConfig) -> None:
                      res.n_pairs, res.n_train, res.n_test, res.n_ties_dropped, params])
 
 
+def load_export_splits(data: str | Path) -> dict[str, Any]:
+    """Every split of an export folder as a `datasets.Dataset`; an empty split (what
+    `--test-size 0` writes, and what `datasets.load_from_disk` cannot read back) comes as an
+    empty dataset with the columns of the others.
+
+    Raises `ConfigError` for a folder that is not a readable export.
+    """
+    from datasets import Dataset
+
+    path = Path(data)
+    try:
+        names = json.loads((path / "dataset_dict.json").read_text(encoding="utf-8"))["splits"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(f"--data {data}: not an export-dpo folder (no readable dataset_dict.json); "
+                          f"run `prefbasis export-dpo --out {data}` first") from None
+    splits: dict[str, Any] = {}
+    for name in names:
+        try:
+            splits[name] = Dataset.load_from_disk(str(path / name))
+        except IndexError:  # no data file: an empty split
+            splits[name] = None
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"--data {data}: split {name!r} cannot be read ({exc})") from None
+    filled = next((ds for ds in splits.values() if ds is not None), None)
+    for name, ds in splits.items():
+        if ds is None:
+            splits[name] = (filled.select([]) if filled is not None
+                            else Dataset.from_dict({c: [] for c in ("prompt", "chosen", "rejected")}))
+    return splits
+
+
 def read_export_card(data_dir: str | Path) -> dict[str, Any]:
     """The `export.json` of an export folder ({} for a folder made elsewhere)."""
     path = Path(data_dir) / CARD_FILE

@@ -57,15 +57,13 @@ class TrainResult:
 
 def load_splits(data: str, train_split: str = "train", test_split: str = "test"):
     """(train, test-or-None) from an export folder, keeping only prompt/chosen/rejected."""
-    from datasets import load_from_disk
+    from prefbasis.train.export import load_export_splits
 
-    path = Path(data)
-    if not (path / "dataset_dict.json").exists():
-        raise ConfigError(f"--data {data}: not an export-dpo folder (no dataset_dict.json); "
-                          f"run `prefbasis export-dpo --out {data}` first")
-    dd = load_from_disk(str(path))
+    dd = load_export_splits(data)
     if train_split not in dd:
         raise ConfigError(f"--data {data} has no split {train_split!r} (has {list(dd)})")
+    if not len(dd[train_split]):
+        raise ConfigError(f"--data {data}: split {train_split!r} is empty: nothing to train on")
 
     def keep(ds):
         return ds.remove_columns([c for c in ds.column_names if c not in KEEP_COLUMNS])

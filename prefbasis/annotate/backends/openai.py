@@ -10,7 +10,8 @@
 - structured output (`response_format` json_schema) is asked for; a server that rejects it
   (400/422) is asked again without it, and the rest of the run goes without;
 - the API key is read from the environment variable named by `api_key_env`, sent as a header,
-  and never stored, logged or put into an error message.
+  and never stored, logged or put into an error message: a response body that echoes it (or any
+  `Bearer` token) is redacted before it is cut short or kept (`prefbasis.redact`).
 
 Example:
     >>> cfg = AnnotateConfig(base_url="http://localhost:8000/v1", model="gpt-4o-mini")
@@ -31,6 +32,7 @@ from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest
 from prefbasis.annotate.config import DEFAULT_OPENAI_MODEL, AnnotateConfig
 from prefbasis.annotate.schema import JSON_SCHEMA
 from prefbasis.annotate.templates import estimate_tokens
+from prefbasis.redact import Redactor
 
 log = logging.getLogger(__name__)
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
@@ -75,6 +77,7 @@ class OpenAIAnnotator:
         self._rng = random.Random(config.seed)
         self._clients: list[Any] = []
         self._next = 0
+        self._redact = Redactor((config.api_key_env,)).text
 
     def params(self) -> dict[str, Any]:
         c = self.config
@@ -138,17 +141,17 @@ class OpenAIAnnotator:
                         data["choices"][0]["message"]
                         return data, made
                     except (ValueError, KeyError, IndexError, TypeError):
-                        last = f"unreadable response body: {r.text[:200]!r}"
+                        last = f"unreadable response body: {self._redact(r.text)[:200]!r}"
                 elif r.status_code in (400, 422) and self.structured:
                     log.info("server rejected response_format (HTTP %s); falling back to parsing", r.status_code)
                     self.structured = False
                     continue  # not counted as a retry
                 elif r.status_code in RETRY_STATUS:
-                    last = f"HTTP {r.status_code}: {r.text[:200]}"
+                    last = f"HTTP {r.status_code}: {self._redact(r.text)[:200]}"
                     wait_hint = retry_after_seconds(r.headers.get("retry-after"))
                 else:
                     hint = f" (is ${self.config.api_key_env} set?)" if r.status_code in (401, 403) else ""
-                    raise TransportError(f"HTTP {r.status_code}{hint}: {r.text[:300]}", made)
+                    raise TransportError(f"HTTP {r.status_code}{hint}: {self._redact(r.text)[:300]}", made)
             if attempt == self.config.max_retries:
                 break
             delay = self._backoff(attempt, wait_hint)

@@ -20,7 +20,7 @@ from typing import Any
 
 from prefbasis.errors import InputError
 from prefbasis.ingest.formats.conversation import as_messages, plain_messages, split_conversation
-from prefbasis.ingest.records import Record, normalize_winner, require, text
+from prefbasis.ingest.records import MAX_TURNS, Record, normalize_winner, require, text
 
 _CORE = frozenset({"question_id", "id", "model_a", "model_b", "winner", "judge", "conversation_a",
                    "conversation_b", "turn", "language"})
@@ -45,9 +45,11 @@ def _parse(file: str, row_no: int, row: dict[str, Any], id_fields: tuple[str, ..
                   field_name="conversation_a[user]")
     resp_a = text(resp_a, file=file, row=row_no, field_name="conversation_a[assistant]")
     resp_b = text(resp_b, file=file, row=row_no, field_name="conversation_b[assistant]")
-    try:
+    try:  # as the vectorized path's try_cast: a `turn` that is no 32-bit integer is counted instead
         turns = int(row["turn"])
-    except (KeyError, TypeError, ValueError):
+        if not 0 <= turns <= MAX_TURNS:
+            raise ValueError
+    except (KeyError, TypeError, ValueError, OverflowError):
         turns = max(turns_a, turns_b, 1)
     extra = {k: v for k, v in row.items() if k not in _CORE}
     if winner == "tie" and str(raw_winner) != "tie":

@@ -6,7 +6,10 @@ reviewer_threeclass.jsonl` (`question_id, text, score`) and `ratings-gpt4/answer
 {M2}-gpt4-reviewer[_-]threeclass.jsonl` (`review_id, question_id, answer1_id, answer2_id,
 reviewer_id, metadata, text, score`). Model names come from the file names; `score` 1 = M1 (a)
 wins, 2 = M2 (b) wins, 3 = tie. `judge` is 'human' or 'gpt4'; GPT-4's review goes to
-`rationale`. Models without a generations file (guanaco-7b/13b/33b/65b) get NULL responses.
+`rationale`. Models without a generations file (guanaco-7b/13b/33b/65b) get NULL responses; a
+folder without `generations/` at all is refused (it would store votes without any text).
+A rating row that fails a check comes as a `BadRow` (`--on-bad-rows skip` skips it); a bad row in
+`questions.jsonl` or `generations/` stops the ingest (the ratings depend on it).
 Several human raters judged each pair without rater ids, so identical votes are separate rows
 (their identity is `file:line`). Files may be gzip-compressed (`*.jsonl.gz`, as in the copy that
 ships with prefbasis: `prefbasis ingest --example prd-vicuna80`).
@@ -23,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from prefbasis.errors import InputError
-from prefbasis.ingest.records import Record, require, text
+from prefbasis.ingest.records import BadRow, Record, check_record, raw_json, require, text
 from prefbasis.ingest.sources import iter_rows
 
 RATING_FILE = re.compile(r"^answer_(.+?)-vs-answer_(.+?)-(human|gpt4)-reviewer[_-]threeclass\.jsonl(?:\.gz)?$")
@@ -44,6 +47,9 @@ def _questions(folder: Path) -> dict[Any, dict[str, Any]]:
 
 
 def _generations(folder: Path) -> dict[str, dict[Any, dict[str, Any]]]:
+    if not (folder / "generations").is_dir():
+        raise InputError("not a PRD folder: generations/ is missing (the answers the votes are about)",
+                         file=str(folder))
     out: dict[str, dict[Any, dict[str, Any]]] = {}
     for path in sorted((folder / "generations").glob("answer_*.jsonl*")):
         model = path.name[len("answer_"):].removesuffix(".gz").removesuffix(".jsonl")
@@ -85,7 +91,7 @@ def rating_files(folder: Path) -> list[Path]:
     return files
 
 
-def parse_prd(folder: Path) -> Iterator[Record]:
+def parse_prd(folder: Path) -> Iterator[Record | BadRow]:
     """All human and GPT-4 judgements of a PRD vicuna80 folder."""
     if not folder.is_dir():
         raise InputError("--format prd reads a folder (questions.jsonl, generations/, ratings-*/)",
@@ -94,27 +100,38 @@ def parse_prd(folder: Path) -> Iterator[Record]:
     for path in rating_files(folder):
         m1, m2, judge = RATING_FILE.match(path.name).groups()
         rel, file = f"{path.parent.name}/{path.name.removesuffix('.gz')}", str(path)
-        for n, row in iter_rows(path):
-            qid = require(row, "question_id", file=file, row_no=n)
-            if qid not in questions:
-                raise InputError(f"question_id {qid!r} is not in questions.jsonl", file=file, row=n,
-                                 field="question_id")
-            sides = []
-            for model in (m1, m2):
-                if model in answers and qid not in answers[model]:
-                    raise InputError(f"no answer of {model} to question {qid!r} in generations/",
-                                     file=file, row=n, field="question_id")
-                sides.append(answers.get(model, {}).get(qid))
-            winner = _score(require(row, "score", file=file, row_no=n), file=file, row=n)
-            extra = {"question_id": qid, "category": questions[qid]["category"], "score": row["score"],
-                     "model_id_a": sides[0] and sides[0]["model_id"],
-                     "model_id_b": sides[1] and sides[1]["model_id"]}
-            rationale = None
-            if judge == "gpt4":
-                rationale = text(require(row, "text", file=file, row_no=n), file=file, row=n,
-                                 field_name="text")
-                extra.update({k: row.get(k) for k in ("review_id", "reviewer_id", "answer1_id", "answer2_id")})
-            yield Record(source_key=f"{rel}:{n}", prompt=questions[qid]["text"],
-                         response_a=sides[0] and sides[0]["text"], response_b=sides[1] and sides[1]["text"],
-                         winner=winner, model_a=m1, model_b=m2, judge=judge, language="English",
-                         turns=1, rationale=rationale, extra=extra)
+        for n, row in iter_rows(path, keep_bad=True):
+            try:
+                if isinstance(row, BadRow):
+                    raise row.error
+                yield check_record(_rating(row, questions, answers, m1, m2, judge, rel, file, n),
+                                    file=file, row=n)
+            except InputError as exc:
+                yield row if isinstance(row, BadRow) else BadRow(exc, raw_json(row))
+
+
+def _rating(row: dict[str, Any], questions: dict, answers: dict, m1: str, m2: str, judge: str,
+            rel: str, file: str, n: int) -> Record:
+    """One rating row -> Record."""
+    qid = require(row, "question_id", file=file, row_no=n)
+    if qid not in questions:
+        raise InputError(f"question_id {qid!r} is not in questions.jsonl", file=file, row=n,
+                         field="question_id")
+    sides = []
+    for model in (m1, m2):
+        if model in answers and qid not in answers[model]:
+            raise InputError(f"no answer of {model} to question {qid!r} in generations/",
+                             file=file, row=n, field="question_id")
+        sides.append(answers.get(model, {}).get(qid))
+    winner = _score(require(row, "score", file=file, row_no=n), file=file, row=n)
+    extra = {"question_id": qid, "category": questions[qid]["category"], "score": row["score"],
+             "model_id_a": sides[0] and sides[0]["model_id"],
+             "model_id_b": sides[1] and sides[1]["model_id"]}
+    rationale = None
+    if judge == "gpt4":
+        rationale = text(require(row, "text", file=file, row_no=n), file=file, row=n, field_name="text")
+        extra.update({k: row.get(k) for k in ("review_id", "reviewer_id", "answer1_id", "answer2_id")})
+    return Record(source_key=f"{rel}:{n}", prompt=questions[qid]["text"],
+                  response_a=sides[0] and sides[0]["text"], response_b=sides[1] and sides[1]["text"],
+                  winner=winner, model_a=m1, model_b=m2, judge=judge, language="English",
+                  turns=1, rationale=rationale, extra=extra)

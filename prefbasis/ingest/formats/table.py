@@ -26,8 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from prefbasis.errors import ConfigError, InputError
-from prefbasis.ingest.records import Record, normalize_presented_order, normalize_winner, require, text
+from prefbasis.errors import ConfigError
+from prefbasis.ingest.records import (Record, normalize_presented_order, normalize_winner, require, text,
+                                      turn_count)
 
 FIELDS = ("id", "prompt", "response_a", "response_b", "winner", "model_a", "model_b", "judge",
           "language", "turns", "rationale")
@@ -71,11 +72,8 @@ class TableParser:
         got = {f: require(row, col[f], file=file, row_no=row_no) for f in REQUIRED}
         opt = {f: row.get(col[f]) for f in FIELDS if f not in REQUIRED}
         opt = {f: (None if v == "" else v) for f, v in opt.items()}  # CSV blanks are NULL
-        try:
-            turns = int(opt["turns"]) if opt["turns"] is not None else 1
-        except (TypeError, ValueError):
-            raise InputError(f"turns must be an integer, got {opt['turns']!r}", file=file, row=row_no,
-                             field=col["turns"]) from None
+        turns = 1 if opt["turns"] is None else turn_count(opt["turns"], file=file, row=row_no,
+                                                          field_name=col["turns"])
         order_col = col.get("presented_order")
         presented = normalize_presented_order(row.get(order_col), file=file, row=row_no,
                                               field_name=order_col) if order_col else None

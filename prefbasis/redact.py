@@ -1,0 +1,56 @@
+"""Keep secrets out of what prefbasis stores, logs and prints.
+
+A server may echo the API key in an error body (a 401 that repeats the header, a proxy's 500
+page) and a model may repeat it in its answer. `redact` replaces the key's value and every
+`Bearer <token>` with `[REDACTED]`; `Redactor` holds the values of the environment variables
+that carry keys and applies them to text and to nested answers (dicts and lists of text).
+Redact the whole text before cutting it short: a cut key would no longer match.
+
+Example:
+    >>> redact('{"error": "bad key sk-123456789 (Authorization: Bearer sk-123456789)"}', ["sk-123456789"])
+    '{"error": "bad key [REDACTED] (Authorization: Bearer [REDACTED])"}'
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+REDACTED = "[REDACTED]"
+_BEARER = re.compile(r"(?i)\b(bearer)\s+(?!\[REDACTED\])[A-Za-z0-9._~+/=-]+")
+_MIN_SECRET = 4  # shorter values (a placeholder like "x") would redact ordinary text
+
+
+def redact(text: str | None, secrets: Iterable[str] = ()) -> str | None:
+    """`text` with each secret value and every `Bearer <token>` replaced by `[REDACTED]`."""
+    if not text:
+        return text
+    for secret in sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+
+
+@dataclass
+class Redactor:
+    """Redacts the values of the environment variables named in `env_vars` (read when built)."""
+
+    env_vars: tuple[str, ...] = ()
+    secrets: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.secrets = [v for v in (os.environ.get(n) for n in self.env_vars if n) if v] + list(self.secrets)
+
+    def text(self, value: str | None) -> str | None:
+        return redact(value, self.secrets)
+
+    def value(self, value: Any) -> Any:
+        """Every string inside `value` (dicts, lists) redacted; other values unchanged."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        return value
