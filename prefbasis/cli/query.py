@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from prefbasis.cli._common import print_frame
 from prefbasis.cli.options import add_verb, from_args
 from prefbasis.errors import ConfigError
-from prefbasis.query import QueryConfig
+from prefbasis.query_config import QueryConfig
 from prefbasis.tables import TableOutput
 
 
