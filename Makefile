@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.prefbasis-installed
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup test demo clean
+NB_STAMP := $(VENV)/.prefbasis-notebooks
+
+.PHONY: setup test demo notebooks notebook-outputs clean
 
 setup: $(STAMP)
 
@@ -26,6 +28,18 @@ test: setup
 
 demo: setup
 	$(BIN)/prefbasis --db prefbasis-demo/prefbasis.duckdb demo --out prefbasis-demo
+
+# Open the notebooks in JupyterLab (installs the `notebooks` extra into .venv once).
+notebooks: setup $(NB_STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+$(NB_STAMP): pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[dev,notebooks]'
+	touch $(NB_STAMP)
+
+# Rerun every notebook and save its outputs (checked: no local paths, no warnings).
+notebook-outputs: setup
+	$(BIN)/python scripts/run_notebooks.py
 
 clean:
 	rm -rf $(VENV) prefbasis-demo

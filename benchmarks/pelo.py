@@ -47,7 +47,7 @@ def recovery(n_comparisons: int, n_models: int) -> None:
     from scipy.stats import spearmanr
 
     from prefbasis.ratings import PeloConfig, pelo
-    from prefbasis.ratings.planted import planted_basis
+    from prefbasis.simulate.planted_basis import planted_basis
     from prefbasis.simulate import SimulationConfig, simulate
     from prefbasis.store import Store
 

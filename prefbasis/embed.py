@@ -77,6 +77,9 @@ def load_model(model: str | None = None):
     """A SentenceTransformer for a name or path; the default resolves to the offline MiniLM."""
     from sentence_transformers import SentenceTransformer
 
+    from prefbasis.progress import hush_library_bars
+
+    hush_library_bars()
     try:
         return SentenceTransformer(resolve_embedding_model(model), device="cpu")
     except Exception as exc:  # unknown name offline, bad path, ...

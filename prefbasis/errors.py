@@ -45,3 +45,8 @@ class QueryError(PrefbasisError):
 
 class ConfigError(PrefbasisError):
     """A bad option, config file or combination of options."""
+
+
+class NotInStoreError(ConfigError, InputError):
+    """An id, id prefix or name that matches nothing in the store (or several ids): a bad option
+    value, located by the option it came from (see `prefbasis.store.catalog`)."""

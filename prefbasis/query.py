@@ -15,26 +15,16 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from prefbasis.errors import QueryError
+from prefbasis.query_config import QueryConfig
 from prefbasis.sqlcheck import read_only_statements
 from prefbasis.store import Store, resolve_db_path, sql_path
 from prefbasis.store.lockdown import files_allowed, lock_connection
-
-
-@dataclass
-class QueryConfig:
-    """Options of `run_query`, each declared once here (default, type, help); the CLI flag of
-    each field is generated from it (`prefbasis.cli._common.add_config_options`)."""
-
-    no_files: bool = field(default=False, metadata={
-        "help": "forbid reading any file outside the store (read_csv, read_parquet, glob, ...): "
-                "DuckDB's enable_external_access is off with no allowed directory"})
 
 
 def coerce_param(value: str) -> Any:

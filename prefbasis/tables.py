@@ -11,11 +11,32 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from prefbasis.errors import ConfigError
 
-FORMATS = ("table", "csv", "json", "parquet")
+
+class TableFormat(str, Enum):
+    """How a result table is printed or written."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+FORMATS = tuple(f.value for f in TableFormat)
+
+
+@dataclass
+class TableOutput:
+    """The output options of every verb that prints a table."""
+
+    format: TableFormat = field(default=TableFormat.table, metadata={
+        "help": "table (aligned text), csv, json (JSON lines) or parquet (needs --out)"})
+    out: str | None = field(default=None, metadata={"help": "write the result here instead of stdout"})
 # C0/C1 controls, DEL, and the bidirectional overrides that can disguise text on a terminal
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -51,7 +72,8 @@ def format_table(df, max_width: int = 80) -> str:
     return "\n".join(lines)
 
 
-def write_frame(df, fmt: str = "table", out: str | None = None) -> None:
+def write_frame(df, fmt: "TableFormat | str" = "table", out: str | None = None) -> None:
+    fmt = fmt.value if isinstance(fmt, TableFormat) else fmt
     if fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     if fmt == "parquet":

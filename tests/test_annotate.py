@@ -123,3 +123,51 @@ def test_bad_options_change_nothing(store):
     with pytest.raises(QueryError, match="--where"):
         annotate(store, AnnotateConfig(annotator="rationale", where="no_such_column = 1"))
     assert store.table_counts() == before
+
+
+def test_annotate_inside_a_running_event_loop(store):
+    """A notebook runs cells inside an event loop: annotate must work there too."""
+    import asyncio
+
+    add_comparisons(store, 4)
+
+    async def cell():
+        assert asyncio.get_running_loop() is not None
+        return annotate(store, AnnotateConfig(annotator="rationale"))
+
+    rep = asyncio.run(cell())
+    assert rep.annotated == 4
+    row = store.execute("select finished_at is not null, interrupted from annotate_runs").fetchall()
+    assert row == [(True, False)]
+
+
+def test_a_failing_run_is_recorded_as_interrupted(store):
+    add_comparisons(store, 3)
+
+    class Broken(BaseAnnotator):
+        name, model = "broken", "b-v1"
+
+        def annotate_one(self, req):
+            raise RuntimeError("backend bug")
+
+    register_annotator("broken-test", lambda cfg: Broken(), replace=True)
+    with pytest.raises(RuntimeError, match="backend bug"):
+        annotate(store, AnnotateConfig(annotator="broken-test"))
+    assert store.execute("select finished_at is not null, interrupted from annotate_runs").fetchall() == \
+        [(True, True)]
+
+
+def test_empty_selection_says_what_to_do(store):
+    rep = annotate(store, AnnotateConfig(annotator="rationale"))
+    assert rep.selected == 0 and "prefbasis ingest" in rep.summary()
+    add_comparisons(store, 0, ties=2)
+    assert "--include-ties" in annotate(store, AnnotateConfig(annotator="rationale")).summary()
+
+
+def test_skip_reason_names_what_is_missing(store):
+    add_comparisons(store, 2, no_text=1)
+    with store.transaction() as con:   # one decided row without a rationale
+        con.execute("update comparisons set rationale = null where comparison_id = "
+                    "(select min(comparison_id) from comparisons where prompt is not null)")
+    rep = annotate(store, AnnotateConfig(annotator="rationale"))
+    assert rep.skipped_no_text == 1 and "skipped 1 comparisons without a rationale" in rep.summary()

@@ -33,6 +33,7 @@ def test_annotate_cache_and_order_randomization(store, server, monkeypatch):
     monkeypatch.setenv("PB_TEST_KEY", SECRET)
     rep = annotate(store, cfg(server))
     assert (rep.selected, rep.annotated, rep.requests, rep.skipped_no_text) == (12, 12, 12, 2)
+    assert "skipped 2 comparisons without prompt/response text" in rep.summary()
     assert server.requests == 12
     assert server.headers[0]["Authorization"] == f"Bearer {SECRET}"
     assert server.bodies[0]["response_format"]["type"] == "json_schema"

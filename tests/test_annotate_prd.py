@@ -1,15 +1,12 @@
 """The rationale annotator on the real PRD GPT-4 reviews (ingested with `prefbasis ingest`)."""
 from __future__ import annotations
 
-import pytest
-
 from conftest import shared_data
 from prefbasis.cli import main
 
 
 def test_rationale_on_prd_gpt4_reviews(db_path, capsys):
     prd = shared_data("prd-vicuna80")
-    pytest.importorskip("prefbasis.ingest.formats.prd")
     assert main(["--db", str(db_path), "-q", "ingest", str(prd), "--format", "prd"]) == 0
     assert main(["--db", str(db_path), "-q", "annotate", "--annotator", "rationale", "--where",
                  "c.judge = 'gpt4'"]) == 0

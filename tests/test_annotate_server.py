@@ -115,10 +115,10 @@ def test_real_server_cache_rerun_and_kill9_resume(served, tmp_path, capsys):
     assert ok >= 1 and rows >= ok and sample[1] and sample[2]  # real annotations, not only failures
     assert main(_args(served, db)) == 0
     second = capsys.readouterr().out
-    with capsys.disabled():
-        print(f"\nfirst run: {' | '.join(first.strip().splitlines())} ({seconds / made:.1f} s a request)\n"
-              f"annotated {ok}/{N}, validation failures {failed}; e.g. {sample}\n"
-              f"rerun: {' | '.join(second.strip().splitlines())}")
+    # the figures stay in the captured output (pytest -rP shows them), never on a quiet terminal
+    print(f"first run: {' | '.join(first.strip().splitlines())} ({seconds / made:.1f} s a request)\n"
+          f"annotated {ok}/{N}, validation failures {failed}; e.g. {sample}\n"
+          f"rerun: {' | '.join(second.strip().splitlines())}")
     assert second.strip().endswith("requests made: 0")
 
     # kill -9 a real subprocess half-way, then resume
@@ -141,8 +141,7 @@ def test_real_server_cache_rerun_and_kill9_resume(served, tmp_path, capsys):
     assert main(_args(served, db2)) == 0
     resumed = capsys.readouterr().out
     done, rows, expected_rows = _finished(db2)
-    with capsys.disabled():
-        print(f"killed after {done_before}/{N} finished; resume: {' | '.join(resumed.strip().splitlines())}")
+    print(f"killed after {done_before}/{N} finished; resume: {' | '.join(resumed.strip().splitlines())}")
     assert done == N and rows == expected_rows >= rows_before  # exactly N, no duplicate, none lost
     assert main(_args(served, db2)) == 0
     assert capsys.readouterr().out.strip().endswith("requests made: 0")

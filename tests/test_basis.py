@@ -27,7 +27,7 @@ def test_recovers_planted_clusters():
     from sklearn.metrics import adjusted_rand_score
 
     texts, w, x, labels = make_clusters()
-    pb = PreferenceBasis(k="auto", target=0.89, tau=0.5, seed=0).fit(texts, w, embeddings=x)
+    pb = PreferenceBasis(k="auto", target=0.89, tau=0.5, seed=0).fit(texts, sample_weight=w, embeddings=x)
     assert pb.k_ == 6
     assert pb.coverage_ >= 0.89
     truth = np.array([int(t.split()[1]) for t in pb.descriptions_])
@@ -42,8 +42,8 @@ def test_recovers_planted_clusters():
 def test_same_basis_for_any_input_order():
     texts, w, x, _ = make_clusters(seed=1)
     perm = np.random.default_rng(5).permutation(len(texts))
-    a = PreferenceBasis(k=6, tau=0.5, seed=3).fit(texts, w, embeddings=x)
-    b = PreferenceBasis(k=6, tau=0.5, seed=3).fit([texts[i] for i in perm], w[perm], embeddings=x[perm])
+    a = PreferenceBasis(k=6, tau=0.5, seed=3).fit(texts, sample_weight=w, embeddings=x)
+    b = PreferenceBasis(k=6, tau=0.5, seed=3).fit([texts[i] for i in perm], sample_weight=w[perm], embeddings=x[perm])
     assert a.category_medoids_ == b.category_medoids_
     assert np.array_equal(a.labels_, b.labels_)
     assert np.allclose(a.coverage_curve_, b.coverage_curve_)
@@ -51,7 +51,7 @@ def test_same_basis_for_any_input_order():
 
 def test_predict_reproduces_fit_assignments_and_fixed_k():
     texts, w, x, _ = make_clusters(seed=2)
-    pb = PreferenceBasis(k=4, tau=0.5).fit(texts, w, embeddings=x)
+    pb = PreferenceBasis(k=4, tau=0.5).fit(texts, sample_weight=w, embeddings=x)
     assert pb.k_ == 4 and pb.category_vectors_.shape == (4, 32)
     labels, sims = pb.assign(pb.descriptions_, embeddings=pb.embeddings_)
     assert np.array_equal(labels, pb.labels_) and np.array_equal(sims, pb.similarity_)
@@ -60,7 +60,7 @@ def test_predict_reproduces_fit_assignments_and_fixed_k():
 
 def test_duplicates_merge_and_weights_add():
     x = np.array([[1, 0], [1, 0], [0, 1]], dtype=np.float32)
-    pb = PreferenceBasis(k="auto", tau=0.9).fit(["Short.", "short", "Long"], [2, 3, 1], embeddings=x)
+    pb = PreferenceBasis(k="auto", tau=0.9).fit(["Short.", "short", "Long"], sample_weight=[2, 3, 1], embeddings=x)
     assert pb.descriptions_ == ["long", "short"]
     assert pb.weights_.tolist() == [1.0, 5.0]
     assert pb.coverage_curve_[0] == pytest.approx(5 / 6)
@@ -94,7 +94,7 @@ def test_nmf_side_by_side_and_method_nmf():
     ind = np.zeros((40, len(texts)))
     for i in range(40):
         ind[i, rng.choice(np.flatnonzero(np.arange(len(texts)) % 6 == i % 6), 20)] += 1
-    pb = PreferenceBasis(k=6, tau=0.5, method="nmf").fit(texts, w, ind, embeddings=x)
+    pb = PreferenceBasis(k=6, tau=0.5, method="nmf").fit(texts, sample_weight=w, individuals=ind, embeddings=x)
     assert 0.0 < pb.nmf_["r2"] <= 1.0 and len(pb.nmf_["top_atoms"]) == 6
     assert pb.k_ == 6 and len(set(pb.category_medoids_)) >= 5
 
@@ -102,11 +102,11 @@ def test_nmf_side_by_side_and_method_nmf():
 def test_bad_parameters_raise():
     texts, w, x, _ = make_clusters(n=60)
     with pytest.raises(ConfigError):
-        PreferenceBasis(k=0).fit(texts, w, embeddings=x)
+        PreferenceBasis(k=0).fit(texts, sample_weight=w, embeddings=x)
     with pytest.raises(ConfigError):
-        PreferenceBasis(method="kmeans").fit(texts, w, embeddings=x)
+        PreferenceBasis(method="kmeans").fit(texts, sample_weight=w, embeddings=x)
     with pytest.raises(InputError):
-        PreferenceBasis().fit(texts, w, embeddings=x[:10])
+        PreferenceBasis().fit(texts, sample_weight=w, embeddings=x[:10])
     with pytest.raises(InputError):
         PreferenceBasis().fit(["ok", "  "], embeddings=x[:2])
 
@@ -115,7 +115,7 @@ def test_bootstrap_stability_and_heldout():
     from prefbasis.basis.stability import bootstrap, heldout_coverage
 
     texts, w, x, _ = make_clusters(seed=4)
-    pb = PreferenceBasis(k=6, tau=0.5).fit(texts, w, embeddings=x)
+    pb = PreferenceBasis(k=6, tau=0.5).fit(texts, sample_weight=w, embeddings=x)
     rep = bootstrap(pb, 3, seed=0)
     # medoids are single descriptions (cosine ~0.7 to their centre here), so matched cosine < 1
     assert len(rep.ari) == 3 and rep.mean_cosine > 0.6 and rep.mean_ari > 0.9

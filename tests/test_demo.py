@@ -14,7 +14,6 @@ SMALL = {"n_categories": 6, "n_topics": 6, "n_comparisons": 1000, "n_distinct": 
 
 
 def test_demo_chain_recovers_planted_truth(store, tmp_path):
-    pytest.importorskip("prefbasis.simulate")
     result = run_demo(store, DemoConfig(out=tmp_path / "demo", seed=0, bootstrap=20, stability=2,
                                         min_battles=20, simulation=SMALL))
     counts = store.table_counts()
@@ -39,5 +38,6 @@ def test_demo_chain_recovers_planted_truth(store, tmp_path):
 def test_demo_cli_rejects_half_real_data_options(db_path, capsys):
     assert main(["--db", str(db_path), "demo", "--format", "prd"]) == 2
     assert "--format needs --data" in capsys.readouterr().err
+    assert not db_path.exists()   # a failed command leaves no empty store behind
     with pytest.raises(ConfigError, match="--data needs --format"):
         DemoConfig(data="x.jsonl")

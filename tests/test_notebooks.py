@@ -14,7 +14,6 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 @pytest.fixture(scope="module")
 def kernel_name(tmp_path_factory) -> str:
     """A kernelspec pointing at this interpreter (the .venv), whatever kernels the machine has."""
-    pytest.importorskip("ipykernel")
     from jupyter_client.kernelspec import KernelSpecManager
 
     root = tmp_path_factory.mktemp("kernels")
@@ -46,9 +45,22 @@ def test_notebook_runs(path, kernel_name, tmp_path):
     book = nbformat.read(path, as_version=4)
     NotebookClient(book, kernel_name=kernel_name, timeout=600,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = [o for c in book.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
+    from notebook_checks import output_problems
+
+    assert output_problems(book) == []   # no error, warning or local path in a fresh run either
     # every code cell ran, and the last one produced a result
     codes = [c for c in book.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in codes)
     assert codes[-1]["outputs"], "the last cell shows its result"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_saved_outputs_show_no_local_paths_or_warnings(path):
+    """The committed outputs (scripts/run_notebooks.py writes them) are what a reader sees on GitHub."""
+    import nbformat
+
+    from notebook_checks import output_problems, output_texts
+
+    book = nbformat.read(path, as_version=4)
+    assert output_texts(book), "the notebook was saved without outputs"
+    assert output_problems(book) == []

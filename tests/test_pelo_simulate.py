@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from prefbasis.ratings import PeloConfig, pelo
-from prefbasis.ratings.planted import planted_basis
+from prefbasis.simulate.planted_basis import planted_basis
 
 
 @pytest.fixture(scope="module")

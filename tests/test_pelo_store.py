@@ -147,17 +147,20 @@ def test_cli_pelo_formats_and_errors(db_path, capsys):
     assert len(recs) == 5 and {r["scope"] for r in recs} == {"overall"}
     assert main(["--db", str(db_path), "-q", "pelo", "--anchor", "m9=1200"]) == 2
     assert "anchor model 'm9'" in capsys.readouterr().err
-    with Store.open(db_path) as s:
-        assert s.scalar("select count(*) from ratings") == 5   # the failed run changed nothing
+    with Store.open(db_path) as s:   # the failed run changed nothing; `--scope overall` replaced only
+        assert s.scalar("select count(*) from ratings") == 15   # the overall rows (the categories' stay)
+        assert s.scalar("select count(distinct run_id) from ratings where scope = 'overall'") == 1
+        assert s.scalar("select count(distinct run_id) from ratings") == 2
 
 
 def test_prior_sd_default_none_and_cli(db_path, capsys):
     """An unbeaten model: finite rating and CI with the default prior; `--prior-sd none` is the MLE."""
-    from prefbasis.cli.pelo import DEFAULT_PRIOR_SD
-    from prefbasis.ratings.pelo import DEFAULT_PRIOR_SD as LIBRARY_DEFAULT
+    import prefbasis.cli.pelo as cli_pelo
+    from prefbasis.ratings.config import DEFAULT_PRIOR_SD
     from prefbasis.store import Store
 
-    assert DEFAULT_PRIOR_SD == LIBRARY_DEFAULT == PeloConfig().prior_sd == 400.0
+    assert DEFAULT_PRIOR_SD == PeloConfig().prior_sd == 400.0
+    assert not hasattr(cli_pelo, "DEFAULT_PRIOR_SD")   # declared once, on PeloConfig
     rows = [(f"w{k}{i}", "top", f"m{k}", "a") for k in range(1, 4) for i in range(60)]
     rows += [(f"x{i}", "m1", "m2", "ab"[i % 2]) for i in range(60)]
     rows += [(f"y{i}", "m2", "m3", "aab"[i % 3]) for i in range(60)]
@@ -176,9 +179,9 @@ def test_prior_sd_default_none_and_cli(db_path, capsys):
         params = json.loads(s.scalar("select params from pelo_runs order by created_at desc limit 1"))
     assert params["prior_sd"] is None
     assert main(["--db", str(db_path), "-q", "pelo", "--prior-sd", "0", "--bootstrap", "0"]) == 0
-    for bad in ("-5", "lots"):
-        with pytest.raises(SystemExit) as exc:
-            main(["--db", str(db_path), "-q", "pelo", "--prior-sd", bad])
-        assert exc.value.code == 2
+    assert main(["--db", str(db_path), "-q", "pelo", "--prior-sd", "-5"]) == 2   # PeloConfig refuses it
+    with pytest.raises(SystemExit) as exc:                                         # not a number: argparse
+        main(["--db", str(db_path), "-q", "pelo", "--prior-sd", "lots"])
+    assert exc.value.code == 2
     with pytest.raises(ConfigError, match="prior-sd"):
         PeloConfig(prior_sd=-1.0).validate()

@@ -2,6 +2,7 @@
 and in a real browser (headless Chromium) when one is installed."""
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -18,13 +19,39 @@ from prefbasis.hashing import content_hash
 from prefbasis.report import ReportConfig, build_report, load_report_data
 
 REPO = Path(__file__).resolve().parents[1]
-CATS = ["concise answer", "step-by-step reasoning", "friendly tone", "cites sources", "safe refusal",
-        "working code"]
-MODELS = ["model-a", "model-b", "model-c", "model-d"]
-TOPICS = ["coding", "history", "cooking"]
+# long names on purpose: the heatmaps must not let their tick labels overlap
+CATS = ["concise answer", "step-by-step reasoning with numbered intermediate results", "friendly tone",
+        "cites sources and links to the primary literature", "safe refusal", "working code",
+        "more detailed answer: numbered strategies and concrete examples", "asks a clarifying question"]
+MODELS = ["model-a", "model-b", "a-much-longer-model-name-13b-chat-v1.5", "model-d"]
+TOPICS = ["coding", "history of the roman empire and its aqueducts", "cooking weeknight family dinners"]
 
 
-def fill_store(store, *, ratings: bool = True, embeddings: bool = True, seed: int = 0) -> str:
+def fill_dpo(con, basis_id: str) -> None:
+    """An export, a training run, its evaluation (category and one other) and recovery scores."""
+    con.execute("insert into dpo_exports(export_id, out, basis_id, category_id, category, complement, n_pairs, "
+                "n_train, n_test, n_ties_dropped) values ('e1', '/somewhere/dpo-cat-1', ?, 1, ?, false, 40, 32, 8, 0)",
+                [basis_id, CATS[1]])
+    con.execute("insert into training_runs(run_id, output_dir, base_model, data, basis_id, category, n_train, steps, "
+                "final_loss, reward_accuracy, device) values ('t1', '/somewhere/dpo-cat-1-lora', "
+                "'/models/SmolLM2-135M', '/somewhere/dpo-cat-1', ?, ?, 32, 40, 0.61, 0.75, 'cpu')", [basis_id, CATS[1]])
+    for role, data, base, tuned in (("category", "/somewhere/dpo-cat-1", 0.52, 0.71),
+                                    ("other", "/somewhere/dpo-not-cat-1", 0.50, 0.55)):
+        for variant, value in (("base", base), ("tuned", tuned), ("delta", tuned - base)):
+            con.execute("insert into evaluations(evaluation_id, adapter, data, split, role, category, metric, variant, "
+                        "value, ci_low, ci_high, n) values ('v1', '/somewhere/dpo-cat-1-lora', ?, 'test', ?, ?, "
+                        "'preference_accuracy', ?, ?, ?, ?, 40)",
+                        [data, role, CATS[1] if role == "category" else f"not {CATS[1]}", variant, value,
+                         value - 0.1, value + 0.1])
+    con.execute("insert into basis_recovery(basis_id, dataset_id, metric, value, n) values (?, 'ds1', 'ari', 0.93, 160)",
+                [basis_id])
+    for c, name in enumerate(CATS):
+        con.execute("insert into basis_recovery(basis_id, dataset_id, metric, category_id, category, planted_category, "
+                    "value, n) values (?, 'ds1', 'spearman', ?, ?, ?, ?, 4)", [basis_id, c, name, f"planted {c}",
+                                                                               0.6 + c / 30])
+
+
+def fill_store(store, *, ratings: bool = True, embeddings: bool = True, dpo: bool = True, seed: int = 0) -> str:
     """A small but complete basis written through the public tables; returns its basis_id."""
     rng = np.random.default_rng(seed)
     basis_id = "b" + content_hash("report-test", seed)[:15]
@@ -79,14 +106,19 @@ def fill_store(store, *, ratings: bool = True, embeddings: bool = True, seed: in
                         [basis_id, k, min(1, k / 6.3), min(1, k / 8), min(1, k / 7), max(0, 1 - k / 6.3)])
         con.execute("insert into basis_cards values (?, ?, '# card')",
                     [basis_id, json.dumps({"embedding_model": "toy-model", "params": {"target": 0.89}})])
-        if ratings:
-            for scope, cats in (("overall", [None]), ("preference", range(len(CATS)))):
+        if ratings:   # two pelo runs, as in the README tour: overall on human votes, then per category
+            for run, scope, cats, judge in (("run-overall", "overall", [None], "human"),
+                                            ("run-pref", "preference", range(len(CATS)), None)):
+                con.execute("insert into pelo_runs(run_id, basis_id, battles, bootstrap, min_battles, params) "
+                            "values (?, ?, 240, 10, 20, ?)", [run, basis_id, json.dumps({"judge": judge})])
                 for c in cats:
                     for m, model in enumerate(MODELS):
                         r = 1000 + 40 * (m - 1.5) + (0 if c is None else 10 * ((c + m) % 3))
                         con.execute("insert into ratings(basis_id, scope, category_id, model, rating, ci_low, ci_high, "
-                                    "rank, battles) values (?,?,?,?,?,?,?,?,?)",
-                                    [basis_id, scope, c, model, r, r - 25, r + 25, m + 1, 60])
+                                    "rank, battles, run_id) values (?,?,?,?,?,?,?,?,?,?)",
+                                    [basis_id, scope, c, model, r, r - 25, r + 25, m + 1, 60, run])
+        if dpo:
+            fill_dpo(con, basis_id)
     return basis_id
 
 
@@ -95,7 +127,7 @@ def test_report_has_every_section(store, tmp_path):
     result = build_report(store, ReportConfig(out=tmp_path / "r.html"))
     assert result.basis_id == basis_id
     assert result.missing == []
-    assert set(result.sections) >= {"curves", "map", "topics", "pelo", "categories", "card"}
+    assert set(result.sections) == {"curves", "map", "topics", "pelo", "recovery", "dpo", "categories", "card"}
     page = result.path.read_text()
     # self-contained: plotly.js inlined once, no external script, stylesheet or CDN
     from plotly.offline import get_plotlyjs
@@ -103,7 +135,13 @@ def test_report_has_every_section(store, tmp_path):
     assert page.count(get_plotlyjs()) == 1
     ours = page.replace(get_plotlyjs(), "")
     assert "cdn" not in ours.lower() and not re.search(r"<(script|link|img)[^>]+(src|href)=", ours)
-    assert page.count("Plotly.newPlot") == 5  # curves, map, topic heatmap, forest, model heatmap
+    # curves, map, topic heatmap, forest, model heatmap, recovery, accuracy
+    assert page.count("Plotly.newPlot") == 7
+    assert "Overall (judge human)" in page            # the overall scope of the first pelo run is kept
+    assert "comparisons in the data" in page and "annotated comparisons" in page
+    assert "/somewhere" not in page and "dpo-cat-1-lora" in page   # folder names, never local paths
+    assert "ARI vs planted categories" in page and "0.930" in page
+    assert "bootstrap replicates" not in page or "10.000" not in page
     for name in CATS:
         assert name in page
     assert "PCA of the cached sentence embeddings" in page
@@ -112,12 +150,13 @@ def test_report_has_every_section(store, tmp_path):
 
 
 def test_report_degrades_without_ratings_or_embeddings(store, tmp_path):
-    fill_store(store, ratings=False, embeddings=False)
+    fill_store(store, ratings=False, embeddings=False, dpo=False)
     result = build_report(store, ReportConfig(out=tmp_path / "r.html"))
-    assert result.missing == ["pelo"]
+    assert result.missing == ["pelo", "dpo"]
     page = result.path.read_text()
     assert "No ratings yet" in page and "prefbasis pelo" in page
-    assert "LSA (TF-IDF + SVD)" in page
+    assert "No DPO data yet" in page and "prefbasis export-dpo" in page
+    assert "LSA (TF-IDF + SVD)" in page and "LSA component 1" in page
     assert page.count("Plotly.newPlot") == 3
 
 
@@ -129,7 +168,9 @@ def test_report_data_reads_the_tables(store):
     assert d.categories["stability"].notna().all()
     assert list(d.curves["k"]) == list(range(1, 11))
     assert d.topic_matrix.shape == (len(TOPICS), len(CATS))
-    assert set(d.ratings["category"]) == {"Overall", *CATS}
+    assert set(d.ratings["category"]) == {"Overall (judge human)", *CATS}
+    assert (d.comparisons, d.annotated) == (240, 240)
+    assert len(d.exports) == 1 and len(d.training_runs) == 1 and len(d.evaluations) == 6
 
 
 def test_report_errors_are_clear(store, tmp_path):
@@ -182,9 +223,16 @@ def test_report_renders_in_headless_chromium(store, tmp_path):
     attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', root.group(0)))
     assert attrs.get("data-loaded") == "1", proc.stderr[-2000:]
     assert attrs.get("data-js-errors") == "0", attrs.get("data-js-error-text")
-    assert attrs.get("data-charts-expected") == "5"
-    assert attrs.get("data-charts") == "5"  # every chart drew its SVG
-    assert dom.count('class="main-svg"') >= 5
+    assert attrs.get("data-charts-expected") == "7"
+    assert attrs.get("data-charts") == "7"  # every chart drew its SVG
+    assert dom.count('class="main-svg"') >= 7
+    # no two tick labels of the heatmaps overlap (their bounding boxes, measured in the browser)
+    assert int(attrs.get("data-ticks-checked", "0")) == 2 * len(CATS) + len(TOPICS) + len(MODELS)
+    assert attrs.get("data-tick-overlaps") == "0", attrs.get("data-tick-overlap-where")
+    boxes = json.loads(html.unescape(attrs["data-sections"]))
+    assert {"curves", "categories", "map", "topics", "pelo", "recovery", "dpo", "card"} <= set(boxes)
+    assert all(height > 50 for _, height in boxes.values())
+    assert "Overall (judge human)" in dom   # the pElo menu opens on the overall scope
     console_errors = [l for l in proc.stderr.splitlines() if "CONSOLE" in l and ("Uncaught" in l or ":ERROR:" in l)]
     assert not console_errors, console_errors
     shot = tmp_path / "report.png"

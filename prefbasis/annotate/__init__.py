@@ -9,17 +9,19 @@ Example:
     >>> report.requests
     0
 """
-from prefbasis.annotate.base import (AnnotationOutcome, AnnotationRequest, Annotator, BaseAnnotator,
-                                     Comparison)
-from prefbasis.annotate.pricing import Budget, PriceTable
-from prefbasis.annotate.registry import (AnnotatorName, available_annotators, create_annotator,
-                                         register_annotator)
-from prefbasis.annotate.runner import AnnotateConfig, AnnotateReport, annotate
-from prefbasis.annotate.schema import JSON_SCHEMA, SchemaError, parse_annotation, validate_annotation
-from prefbasis.annotate.templates import Template, builtin_versions, load_template
+from __future__ import annotations
 
-__all__ = ["AnnotateConfig", "AnnotateReport", "AnnotationOutcome", "AnnotationRequest", "Annotator",
-           "AnnotatorName", "BaseAnnotator", "Budget", "Comparison", "JSON_SCHEMA", "PriceTable",
-           "SchemaError", "Template", "annotate", "available_annotators", "builtin_versions",
-           "create_annotator", "load_template", "parse_annotation", "register_annotator",
-           "validate_annotation"]
+from prefbasis._lazy import lazy_exports
+
+# name -> module (imported on first use, so the CLI's parser needs only `config`)
+_LAZY = {"AnnotationOutcome": "base", "AnnotationRequest": "base", "Annotator": "base", "BaseAnnotator": "base",
+         "Comparison": "base", "Budget": "pricing", "PriceTable": "pricing", "AnnotateConfig": "config",
+         "available_annotators": "registry", "create_annotator": "registry", "register_annotator": "registry",
+         "AnnotateReport": "runner", "annotate": "runner", "JSON_SCHEMA": "schema", "SchemaError": "schema",
+         "parse_annotation": "schema", "validate_annotation": "schema", "Template": "templates",
+         "builtin_versions": "templates", "load_template": "templates"}
+
+__all__ = sorted(_LAZY)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

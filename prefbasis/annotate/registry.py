@@ -9,7 +9,6 @@ Example:
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -22,21 +21,10 @@ if TYPE_CHECKING:
 Factory = Callable[[Any], "Annotator"]
 
 
-class AnnotatorName(str, Enum):
-    """The built-in backends."""
-
-    OPENAI = "openai"
-    TRANSFORMERS = "transformers"
-    RATIONALE = "rationale"
-
-
 def _openai(cfg: Any) -> "Annotator":
-    from prefbasis.annotate.backends.openai import OpenAIAnnotator, OpenAIConfig
+    from prefbasis.annotate.backends.openai import OpenAIAnnotator
 
-    # every OpenAIConfig field the run config also has (same name, same meaning) is passed through
-    shared = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(OpenAIConfig)
-              if hasattr(cfg, f.name) and getattr(cfg, f.name) is not None}
-    return OpenAIAnnotator(OpenAIConfig(**shared))
+    return OpenAIAnnotator(cfg)
 
 
 def _transformers(cfg: Any) -> "Annotator":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from typing import Any
 
 from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, Annotator, Comparison
 from prefbasis.annotate.cache import Finished, cache_key, cached_keys, share_results, write_results
+from prefbasis.annotate.config import AnnotateConfig
 from prefbasis.annotate.pricing import Budget, PriceTable
 from prefbasis.annotate.registry import create_annotator
 from prefbasis.annotate.schema import SchemaError, parse_annotation, validate_annotation
@@ -27,35 +27,6 @@ from prefbasis.errors import ConfigError, PrefbasisError
 from prefbasis.hashing import content_hash
 from prefbasis.progress import progress
 from prefbasis.redact import Redactor
-
-
-@dataclass
-class AnnotateConfig:
-    """Everything `prefbasis annotate` takes (the CLI flags map one to one)."""
-
-    annotator: str = "openai"
-    model: str | None = None
-    base_url: str = "https://api.openai.com/v1"
-    api_key_env: str = "OPENAI_API_KEY"
-    prompt_file: str | None = None          # a file, or a shipped version name ('v1')
-    dataset: str | None = None              # dataset_id or name
-    where: str | None = None                # SQL condition on `comparisons` (alias c)
-    limit: int | None = None
-    include_ties: bool = False
-    concurrency: int = 8
-    batch_size: int = 8                     # transformers backend
-    seed: int = 0
-    temperature: float = 0.0
-    max_tokens: int = 400
-    timeout_s: float = 60.0
-    max_retries: int = 5
-    backoff_base_s: float = 0.5
-    structured_output: bool = True
-    budget_usd: float | None = None
-    prices: str | None = None               # YAML/JSON price table overriding the defaults
-    dry_run: bool = False
-    flush_every: int = 64                   # results per commit (also flushed every 0.25 s)
-    quiet: bool | None = None
 
 
 @dataclass
@@ -84,6 +55,8 @@ class AnnotateReport:
     est_tokens_out: int = 0
     est_cost_usd: float = 0.0
     run_id: str = ""
+    skip_reason: str = "without prompt/response text"
+    hint: str = ""                       # what to do when nothing was selected
     shared: int = 0                 # comparisons given rows from an identical comparison's cache entry
     first_error: str | None = None  # the first failure of this run (redacted), for the message
     extra: dict[str, Any] = field(default_factory=dict)
@@ -96,24 +69,35 @@ class AnnotateReport:
             and self.failed + self.transport_errors > 0
 
     def summary(self) -> str:
+        """What the run did in a few lines: counts, then what was skipped and any hint."""
         if self.dry_run:
-            return (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
+            text = (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
                     f"~{self.est_tokens_in} input + <= {self.est_tokens_out} output tokens, "
                     f"estimated cost ${self.est_cost_usd:.4f}")
-        text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed validation, "
-                f"{self.transport_errors} request errors, {self.cache_hits} cache hits, {self.requests} requests, "
-                f"cost ${self.cost_usd:.4f}")
+        else:
+            text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed "
+                    f"validation, {self.transport_errors} request errors, {self.cache_hits} cache hits, "
+                    f"{self.requests} requests, cost ${self.cost_usd:.4f}")
         if self.shared:
             text += f", {self.shared} comparisons share identical content (rows copied)"
         if self.stopped_by_budget:
             text += (f"; stopped by the budget: {self.to_do - self.not_started} of {self.to_do} done, "
                      f"{self.not_started} left (run again with a larger --budget-usd)")
+        if self.skipped_no_text:
+            text += f"\nskipped {self.skipped_no_text} comparisons {self.skip_reason}"
+        if self.hint:
+            text += f"\n{self.hint}"
         return text
 
 
-def _build_requests(store, cfg: AnnotateConfig, ann: Annotator, template: Template | None,
+def run_params(cfg: AnnotateConfig, ann: Annotator) -> dict[str, Any]:
+    """The parameters that enter the cache key (the seed only matters to LLM backends)."""
+    return dict(ann.params(), seed=cfg.seed) if ann.uses_llm else ann.params()
+
+
+def _build_requests(cfg: AnnotateConfig, ann: Annotator, template: Template | None,
                     comps: list[Comparison]) -> list[AnnotationRequest]:
-    params = dict(ann.params(), seed=cfg.seed) if ann.uses_llm else ann.params()
+    params = run_params(cfg, ann)
     out = []
     for c in comps:
         key = cache_key(ann.name, ann.model, template.hash if template else None, params, c)
@@ -138,7 +122,7 @@ class _Run:
         self.buffer: list[Finished] = []
         self.last_flush = time.monotonic()
         self._writer: asyncio.Task | None = None  # the one commit in flight (a worker thread)
-        self.params = dict(ann.params(), seed=cfg.seed) if ann.uses_llm else ann.params()
+        self.params = run_params(cfg, ann)
         self.redactor = Redactor((cfg.api_key_env,))
 
     def clean(self, o: AnnotationOutcome) -> AnnotationOutcome:
@@ -269,21 +253,50 @@ def _drain(queue: asyncio.Queue) -> list:
     return out
 
 
-def _record_run(store, report: AnnotateReport, params: dict[str, Any], finished: bool) -> None:
+def _record_run(store, report: AnnotateReport, params: dict[str, Any], ended: bool, completed: bool) -> None:
+    """Write the run's row: started (no end time), or ended (end time; interrupted unless completed)."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     with store.transaction() as con:
         con.execute("delete from annotate_runs where run_id = ?", [report.run_id])
         con.execute(
             "insert into annotate_runs values (?, coalesce(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [report.run_id, report.extra.get("started_at"), now, now if finished else None, report.annotator,
+            [report.run_id, report.extra.get("started_at"), now, now if ended else None, report.annotator,
              report.model, report.template_hash, json.dumps(params, sort_keys=True), report.selected,
              report.requests, report.cache_hits, report.annotated, report.failed, report.cost_usd,
-             report.stopped_by_budget, not finished])
+             report.stopped_by_budget, ended and not completed])
     report.extra.setdefault("started_at", now)
 
 
+def _empty_hint(store, cfg: AnnotateConfig, skipped: int, ann: Annotator) -> str:
+    """Why nothing was selected, and what to run."""
+    if not store.scalar("select count(*) from comparisons"):
+        return "the store has no comparisons yet: run `prefbasis ingest SOURCE --format F` first"
+    if skipped:
+        need = "prompt and both responses" if ann.uses_llm else "a rationale"
+        return (f"no selected comparison has {need}; "
+                + ("try --annotator rationale" if ann.uses_llm else "try an LLM backend (--annotator openai)"))
+    return "no comparison matches --dataset/--where (ties need --include-ties)"
+
+
+def run_sync(coro) -> Any:
+    """Run a coroutine to completion, also from inside a running event loop (Jupyter): there it
+    runs on a fresh loop in a worker thread, because a running loop cannot be re-entered."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefbasis-annotate") as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator | None = None) -> AnnotateReport:
-    """Annotate the selected comparisons (see `docs/annotate.md`); `annotator` overrides the registry."""
+    """Annotate the selected comparisons (see `docs/annotate.md`); `annotator` overrides the registry.
+
+    Works in scripts and inside a running event loop (notebooks). The run is recorded in
+    `annotate_runs`; a run that stops on an error or an interrupt is recorded as interrupted.
+    """
     cfg = config or AnnotateConfig()
     if cfg.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
@@ -301,8 +314,12 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
     if hasattr(ann, "prepare"):
         ann.prepare(dataset_corpus(store, comps))
     report = AnnotateReport(ann.name, ann.model, template.hash if template else None,
-                            selected=len(comps), skipped_no_text=skipped, dry_run=cfg.dry_run)
-    requests = _build_requests(store, cfg, ann, template, comps)
+                            selected=len(comps), skipped_no_text=skipped, dry_run=cfg.dry_run,
+                            skip_reason=("without prompt/response text" if ann.uses_llm
+                                         else "without a rationale"))
+    if not comps:
+        report.hint = _empty_hint(store, cfg, skipped, ann)
+    requests = _build_requests(cfg, ann, template, comps)
     done = cached_keys(store, [r.cache_key for r in requests])
     pending, asked = [], set(done)
     for r in requests:  # one request per content: identical comparisons share its result
@@ -317,12 +334,16 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
         report.est_cost_usd = run.cost(report.est_tokens_in, report.est_tokens_out)
         return report
     report.run_id = content_hash("run", datetime.now(timezone.utc).isoformat(), ann.name, id(report))
-    run_params = {k: v for k, v in asdict(cfg).items() if k not in ("quiet",)}
-    _record_run(store, report, run_params, finished=False)
-    if pending:
-        asyncio.run(run.go(pending))
-    report.shared = share_results(store, [(r.cache_key, r.comparison.comparison_id) for r in requests])
-    _record_run(store, report, run_params, finished=True)
+    run_params_ = {k: v for k, v in asdict(cfg).items() if k not in ("quiet",)}
+    _record_run(store, report, run_params_, ended=False, completed=False)
+    completed = False
+    try:
+        if pending:
+            run_sync(run.go(pending))
+        report.shared = share_results(store, [(r.cache_key, r.comparison.comparison_id) for r in requests])
+        completed = True
+    finally:  # an error or an interrupt still closes the run's record (interrupted = true)
+        _record_run(store, report, run_params_, ended=True, completed=completed)
     return report
 
 
@@ -333,7 +354,3 @@ class AllRequestsFailed(PrefbasisError):
         super().__init__(f"every request failed ({report.failed} failed validation, "
                          f"{report.transport_errors} request errors, 0 annotated); the first: "
                          f"{report.first_error}")
-
-
-def print_report(report: AnnotateReport, file=sys.stderr) -> None:
-    print(report.summary(), file=file)

@@ -20,11 +20,10 @@ def select_comparisons(store, *, dataset: str | None = None, where: str | None =
         raise ConfigError("--limit must be >= 0")
     conds, params = [], []
     if dataset:
-        if not store.scalar("select count(*) from datasets where dataset_id = ? or name = ?", [dataset, dataset]):
-            raise ConfigError(f"no dataset {dataset!r} in the store (see: prefbasis query "
-                              f"\"select dataset_id, name from datasets\")")
-        conds.append("c.dataset_id in (select dataset_id from datasets where dataset_id = ? or name = ?)")
-        params += [dataset, dataset]
+        from prefbasis.store.catalog import resolve_dataset
+
+        conds.append("c.dataset_id = ?")
+        params.append(resolve_dataset(store, dataset).dataset_id)
     if not include_ties:
         conds.append("c.winner <> 'tie'")
     if where:  # exactly one expression, so it cannot close the parentheses or comment out the rest

@@ -12,10 +12,10 @@ from prefbasis._lazy import lazy_exports
 _LAZY = {
     "PreferenceBasis": "prefbasis.basis.estimator",
     "Category": "prefbasis.basis.estimator",
-    "Method": "prefbasis.basis.estimator",
-    "DEFAULT_TAU": "prefbasis.basis.estimator",
+    "Method": "prefbasis.basis.config",
+    "DEFAULT_TAU": "prefbasis.basis.config",
     "extract": "prefbasis.basis.pipeline",
-    "ExtractConfig": "prefbasis.basis.pipeline",
+    "ExtractConfig": "prefbasis.basis.config",
     "ExtractResult": "prefbasis.basis.pipeline",
     "load_basis": "prefbasis.basis.store_adapter",
 }

@@ -1,41 +1,53 @@
-"""`PreferenceBasis`: a scikit-learn style estimator that selects k canonical preference categories.
+"""`PreferenceBasis`: a scikit-learn estimator (transformer) that selects k canonical preference categories.
 
 Steps: distinct normalized descriptions (sorted, weighted by mention count) → unit embeddings →
-atoms (MiniBatchKMeans) → atom medoids as candidates → greedy weighted max-coverage (within
-cosine `tau`) → k (`"auto"`: smallest k reaching `target`) → names → assignments.
+atoms (weighted spherical k-means) → atom medoids as candidates → greedy weighted max-coverage
+(within cosine `tau`) → k (`"auto"`: smallest k reaching `target`) → names → assignments.
+
+`X` is either a sequence of description strings (embedded by `embedder`, default the offline
+MiniLM; or pass `embeddings=` aligned with X) or a 2-D array of embedding vectors (one row per
+description). `transform` gives the cosine to each category, `predict` the category (-1: none
+within tau). It follows scikit-learn's contract: `get_params`/`set_params`, `clone`, pickling,
+`check_is_fitted`, `fit(X, y=None, sample_weight=None)`; the test suite runs
+`parametrize_with_checks` on it (tests/test_basis_sklearn.py).
 
 Example:
     >>> import numpy as np
     >>> texts = ["short", "brief", "long", "lengthy"]
     >>> vecs = np.array([[1, 0], [0.99, 0.14], [0, 1], [0.14, 0.99]], dtype=np.float32)
-    >>> pb = PreferenceBasis(k="auto", target=0.9, tau=0.8).fit(texts, [3, 1, 2, 1], embeddings=vecs)
+    >>> pb = PreferenceBasis(k="auto", target=0.9, tau=0.8).fit(texts, sample_weight=[3, 1, 2, 1],
+    ...                                                          embeddings=vecs)
     >>> pb.k_, pb.category_medoids_
     (2, ['short', 'long'])
     >>> pb.predict(["lengthy"], embeddings=vecs[3:]).tolist()
     [1]
+    >>> pb.predict(vecs[3:]).tolist()   # vectors work as input too
+    [1]
 """
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from prefbasis.basis import metrics
 from prefbasis.basis.atoms import candidate_indices, fit_atoms, nearest
+from prefbasis.basis.config import (CANONICAL_PREFIX, DEFAULT_TARGET, DEFAULT_TAU, K_MAX, TAU_CANONICAL,
+                                    TAU_FREE, Method)
+from prefbasis.basis.inputs import FitError, first_rows, individual_matrix, merge_items
 from prefbasis.basis.naming import name_categories
 from prefbasis.basis.refine import refine_medoids
 from prefbasis.basis.selection import greedy_max_coverage
-from prefbasis.embed import Embedder, normalize_text, unit_rows
-from prefbasis.errors import ConfigError, InputError
+from prefbasis.embed import normalize_text, unit_rows
+from prefbasis.errors import ConfigError
 
-# calibration.calibrate_tau: 2% false-merge rate on 760 cross pairs (docs/metrics.md), per description style
-TAU_FREE = 0.62        # free-style descriptions ("It is brief and concise.", an LLM's or the simulator's)
-TAU_CANONICAL = 0.41   # canonical statements ("The preferred response is more concise."; frame not embedded)
-DEFAULT_TAU = "auto"   # TAU_CANONICAL when most descriptions are canonical statements, else TAU_FREE
-CANONICAL_PREFIX = "the preferred response "
+__all__ = ["CANONICAL_PREFIX", "Category", "DEFAULT_TARGET", "DEFAULT_TAU", "FitError", "K_MAX", "Method",
+           "ParameterError", "PreferenceBasis", "TAU_CANONICAL", "TAU_FREE", "TooFewCategoriesError", "style_tau"]
 
 
 def style_tau(descriptions: Sequence[str], weights: np.ndarray | None = None) -> float:
@@ -48,13 +60,14 @@ def style_tau(descriptions: Sequence[str], weights: np.ndarray | None = None) ->
     w = np.ones(len(descriptions)) if weights is None else np.asarray(weights, np.float64)
     canonical = np.array([normalize_text(d).startswith(CANONICAL_PREFIX) for d in descriptions])
     return TAU_CANONICAL if w[canonical].sum() > 0.5 * w.sum() else TAU_FREE
-DEFAULT_TARGET = 0.89
-K_MAX = 50
 
 
-class Method(str, Enum):
-    COVERAGE = "coverage"
-    NMF = "nmf"
+class ParameterError(ConfigError, InvalidParameterError):
+    """A parameter outside `_parameter_constraints` (CLI: exit 2; scikit-learn: InvalidParameterError)."""
+
+
+class TooFewCategoriesError(FitError):
+    """Fewer categories add coverage than the k asked for."""
 
 
 @dataclass
@@ -68,49 +81,110 @@ class Category:
     examples: list[str]
 
 
-class PreferenceBasis:
+class PreferenceBasis(TransformerMixin, BaseEstimator):
     """Select k canonical categories from distinct descriptions (see module docstring).
+
+    Parameters: `k` ('auto' or an int), `target` (coverage for 'auto'), `method` ('coverage' or
+    'nmf'), `tau` (cosine within which a description is covered, or 'auto': calibrated for the
+    descriptions' style, see `style_tau`), `n_atoms`, `k_max`, `seed`,
+    `embedder` (callable texts -> vectors; None: the offline MiniLM), `nmf` (fit the NMF side by
+    side), `refine` (move representatives to weighted medoids).
 
     Learned attributes end in an underscore: `descriptions_`, `weights_`, `embeddings_`,
     `atom_labels_`, `category_indices_`, `category_vectors_`, `category_names_`,
     `category_medoids_`, `categories_`, `k_`, `coverage_curve_`, `variation_curve_`,
     `pca_curve_`, `coverage_`, `variation_explained_`, `unassigned_share_`, `labels_`, `tau_` (the
     τ used: `tau`, or the calibrated one for the descriptions' style when `tau="auto"`),
-    `similarity_`, `nmf_` (the NMF side by side, or None).
+    `similarity_`, `nmf_` (the NMF side by side, or None); `n_features_in_` for vector input.
     """
+
+    _parameter_constraints: dict = {
+        "k": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "target": [Interval(Real, 0, 1, closed="right")],
+        "method": [StrOptions({m.value for m in Method}), Method],
+        "tau": [Interval(Real, -1, 1, closed="both"), StrOptions({"auto"})],
+        "n_atoms": [Interval(Integral, 1, None, closed="left"), None],
+        "k_max": [Interval(Integral, 1, None, closed="left")],
+        "seed": [Interval(Integral, 0, None, closed="left")],
+        "embedder": [callable, None],
+        "nmf": ["boolean"],
+        "refine": ["boolean"],
+    }
 
     def __init__(self, k: int | str = "auto", target: float = DEFAULT_TARGET, method: str = "coverage",
                  tau: float | str = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
-                 seed: int = 0, embedder: Embedder | None = None, nmf: bool = True, refine: bool = True) -> None:
-        self.k, self.target, self.method, self.tau, self.refine = k, target, method, tau, refine
-        self.n_atoms, self.k_max, self.seed, self.embedder, self.nmf = n_atoms, k_max, seed, embedder, nmf
+                 seed: int = 0, embedder: Callable[[Sequence[str]], np.ndarray] | None = None,
+                 nmf: bool = True, refine: bool = True) -> None:
+        self.k = k
+        self.target = target
+        self.method = method
+        self.tau = tau
+        self.n_atoms = n_atoms
+        self.k_max = k_max
+        self.seed = seed
+        self.embedder = embedder
+        self.nmf = nmf
+        self.refine = refine
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64"]   # cosines are float64 for any input
+        return tags
+
+    # -- input ---------------------------------------------------------------------------------
+    def _input(self, X, *, reset: bool) -> tuple[list[str] | None, np.ndarray | None]:
+        """(texts, None) for a sequence of strings; (None, vectors) for a 2-D numeric array."""
+        if isinstance(X, str):
+            raise FitError("X is one string: pass a list of descriptions", field="X")
+        if isinstance(X, (list, tuple)) or getattr(X, "ndim", None) == 1:
+            items = X.tolist() if hasattr(X, "tolist") else list(X)
+            if all(isinstance(t, str) for t in items):
+                return items, None
+        vectors = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
+        if not reset and hasattr(self, "category_vectors_") and vectors.shape[1] != self.category_vectors_.shape[1]:
+            raise FitError(f"X has {vectors.shape[1]} features; the basis has {self.category_vectors_.shape[1]}",
+                           field="X")
+        return None, vectors
+
+    def check_params(self) -> Method:
+        """Validate the parameters (`_parameter_constraints`); the chosen `Method`."""
+        try:
+            self._validate_params()
+        except InvalidParameterError as exc:
+            raise ParameterError(str(exc)) from None
+        return Method(self.method)
 
     # -- fitting -----------------------------------------------------------------------------
-    def _check_params(self) -> Method:
-        if not (isinstance(self.k, int) and self.k >= 1) and self.k != "auto":
-            raise ConfigError(f"k must be 'auto' or a positive integer, got {self.k!r}")
-        if not 0 < self.target <= 1:
-            raise ConfigError(f"target must lie in (0, 1], got {self.target}")
-        if self.tau != "auto" and not (isinstance(self.tau, (int, float)) and -1 <= self.tau <= 1):
-            raise ConfigError(f"tau is 'auto' or a cosine in [-1, 1], got {self.tau!r}")
-        try:
-            return Method(self.method)
-        except ValueError:
-            raise ConfigError(f"method must be one of {[m.value for m in Method]}, got {self.method!r}") from None
-
-    def fit(self, descriptions: Sequence[str], weights: Sequence[float] | None = None, individuals=None, *,
-            embeddings: np.ndarray | None = None,
+    def fit(self, X, y=None, sample_weight=None, *, individuals=None, embeddings: np.ndarray | None = None,
             phrases: Sequence[Mapping[str, int]] | None = None) -> "PreferenceBasis":
-        """Fit on descriptions (any order, duplicates merged after normalization).
+        """Fit on descriptions (any order; duplicates merged after normalization) or vectors.
 
-        weights: mention count per description (default 1). individuals: (m × len(descriptions))
-        mention counts (dense or scipy.sparse), one row per judge or comparison; default one row
-        per description. embeddings: vectors aligned with `descriptions` (else `embedder`).
-        phrases: per description, {short preference phrase: count}, used for naming.
+        y: ignored (a transformer). sample_weight: mention count per description (default 1;
+        zero drops a description). individuals: (m × len(X)) mention counts (dense or
+        scipy.sparse), one row per judge or comparison; default one row per description.
+        embeddings: vectors aligned with text X (else `embedder`). phrases: per description,
+        {short preference phrase: count}, used for naming.
         """
-        method = self._check_params()
-        texts, w, mapping, merged_phrases = _merge(descriptions, weights, phrases)
-        x = self._vectors(descriptions, texts, mapping, embeddings)
+        method = self.check_params()
+        texts_in, vectors = self._input(X, reset=True)
+        n_in = len(texts_in) if texts_in is not None else vectors.shape[0]
+        if n_in == 0:
+            raise FitError("no descriptions to fit", field="description")
+        w_in = _check_sample_weight(sample_weight, np.empty((n_in, 1)), dtype=np.float64, ensure_non_negative=True)
+        if texts_in is not None:
+            keys = [normalize_text(t) for t in texts_in]
+            if "" in keys:
+                raise FitError(f"empty description at position {keys.index('') + 1}", row=keys.index("") + 1,
+                               field="description")
+        else:
+            keys = [row.tobytes() for row in vectors]
+        texts, w, mapping, merged_phrases = merge_items(keys, w_in, phrases)
+        if texts_in is not None:
+            x = self._vectors(texts_in, texts, mapping, embeddings)
+        else:
+            first = first_rows(mapping, len(texts))
+            x = unit_rows(vectors[first])
+            texts = [f"row {i}" for i in first]
         self.descriptions_, self.weights_, self.embeddings_ = texts, w, x
         self.tau_ = style_tau(texts, w) if self.tau == "auto" else float(self.tau)
         self.phrases_ = merged_phrases
@@ -120,18 +194,19 @@ class PreferenceBasis:
         candidates = candidate_indices(x, w, atoms, self.k_max, self.seed)
         order, marginal = greedy_max_coverage(x[candidates], x, w, tau=self.tau_, k_max=self.k_max)
         if len(order) == 0:
-            raise InputError(f"no description lies within tau={self.tau_} of any candidate; lower --tau")
+            raise FitError(f"no description lies within tau={self.tau_} of any candidate; lower --tau", field="tau")
         k_curve = min(self.k_max, len(candidates))
         self.candidate_order_ = candidates[order]
         self.coverage_curve_ = metrics.coverage_curve(marginal, total=float(w.sum()), k_max=k_curve)
-        counts = _individual_matrix(individuals, mapping, n)
+        counts = individual_matrix(individuals, mapping, n)
         v_c, total_ss = metrics.centred(metrics.individual_vectors(counts, x))
         self.n_individuals_ = int(v_c.shape[0])
         self.variation_curve_ = metrics.variation_curve(v_c, total_ss, x[self.candidate_order_], k_curve)
         self.pca_curve_ = metrics.pca_optimum_curve(v_c, total_ss, k_curve)
         auto = min(metrics.choose_k(self.coverage_curve_, self.target), len(order))
         if self.k != "auto" and int(self.k) > len(order):
-            raise ConfigError(f"k={self.k} but only {len(order)} categories add coverage at tau={self.tau_}")
+            raise TooFewCategoriesError(f"k={self.k} but only {len(order)} categories add coverage at "
+                                        f"tau={self.tau_}", field="k")
         self.refined_coverage_: dict[int, float] = {}
         if self.k == "auto" and self.refine:
             self.k_ = self._auto_k_refined(x, w, auto, len(order))
@@ -140,9 +215,9 @@ class PreferenceBasis:
         self.greedy_indices_ = self.candidate_order_[: self.k_]
         self.category_indices_ = self._representatives(x, w, self.k_)
         self.nmf_ = None
-        if self.nmf or method is Method.NMF:
+        if self.nmf or method is Method.nmf:
             self._fit_nmf(counts, atoms)
-        if method is Method.NMF:
+        if method is Method.nmf:
             self.category_indices_ = self.nmf_["medoid_indices"]
         self.category_vectors_ = x[self.category_indices_]
         self.category_medoids_ = [texts[i] for i in self.category_indices_]
@@ -190,19 +265,17 @@ class PreferenceBasis:
                  embeddings: np.ndarray | None) -> np.ndarray:
         if embeddings is not None:
             emb = np.asarray(embeddings, dtype=np.float32)
-            if emb.shape[0] != len(raw):
-                raise InputError(f"embeddings has {emb.shape[0]} rows for {len(raw)} descriptions",
-                                 field="embeddings")
-            first = np.full(len(texts), -1)
-            for i, j in enumerate(mapping):
-                if first[j] < 0:
-                    first[j] = i
-            return unit_rows(emb[first])
-        embedder = self.embedder
-        if embedder is None:
+            if emb.ndim != 2 or emb.shape[0] != len(raw):
+                raise FitError(f"embeddings has {emb.shape[0]} rows for {len(raw)} descriptions",
+                               field="embeddings")
+            return unit_rows(emb[first_rows(mapping, len(texts))])
+        return self._embed(texts)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if self.embedder is None:
             from prefbasis.embed import embed_texts
             return embed_texts(texts)
-        return unit_rows(embedder(texts))
+        return unit_rows(self.embedder(texts))
 
     def _fit_nmf(self, counts, atoms) -> None:
         from scipy import sparse
@@ -239,26 +312,37 @@ class PreferenceBasis:
         # float64 products of the float32 vectors: the same vectors give the same cosines bit for bit
         return np.asarray(x, np.float64) @ self.category_vectors_.T.astype(np.float64)
 
-    def _embed_new(self, descriptions: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+    def _embed_new(self, X, embeddings: np.ndarray | None) -> np.ndarray:
+        check_is_fitted(self, "category_vectors_")
+        texts, vectors = self._input(X, reset=False)
+        if vectors is not None:
+            return unit_rows(vectors)
         if embeddings is not None:
-            return unit_rows(embeddings)
-        texts = [normalize_text(t) for t in descriptions]
-        if self.embedder is None:
-            from prefbasis.embed import embed_texts
-            return embed_texts(texts)
-        return unit_rows(self.embedder(texts))
+            emb = np.asarray(embeddings, dtype=np.float32)
+            if emb.ndim != 2 or emb.shape[0] != len(texts):
+                raise FitError(f"embeddings has {emb.shape[0]} rows for {len(texts)} descriptions",
+                               field="embeddings")
+            return unit_rows(emb)
+        if not texts:
+            return np.zeros((0, self.category_vectors_.shape[1]), dtype=np.float32)
+        return self._embed([normalize_text(t) for t in texts])
 
-    def transform(self, descriptions: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
-        """Cosine of each description to each category (n × k)."""
-        return self._similarities(self._embed_new(descriptions, embeddings))
+    def transform(self, X, *, embeddings: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of each description (or vector) to each category: an (n × k) float64 array."""
+        return self._similarities(self._embed_new(X, embeddings))
 
-    def predict(self, descriptions: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    def predict(self, X, *, embeddings: np.ndarray | None = None) -> np.ndarray:
         """Category id of each description, -1 when no category lies within tau."""
-        return self.assign(descriptions, embeddings)[0]
+        return self.assign(X, embeddings=embeddings)[0]
 
-    def assign(self, descriptions: Sequence[str], embeddings: np.ndarray | None = None):
+    def assign(self, X, *, embeddings: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(category ids with -1 for unassigned, cosine to the nearest category)."""
-        return self._assign(self._embed_new(descriptions, embeddings))
+        return self._assign(self._embed_new(X, embeddings))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """The output columns of `transform`: one per category, 'category0', 'category1', ..."""
+        check_is_fitted(self, "category_vectors_")
+        return np.asarray([f"category{i}" for i in range(len(self.category_vectors_))], dtype=object)
 
     def _summaries(self) -> list[Category]:
         w, labels, total = self.weights_, self.labels_, float(self.weights_.sum())
@@ -271,41 +355,3 @@ class PreferenceBasis:
             out.append(Category(c, self.category_names_[c], self.category_medoids_[c],
                                 float(w[members].sum() / total), int(len(members)), int(w[members].sum()), ex))
         return out
-
-
-def _merge(descriptions: Sequence[str], weights: Sequence[float] | None,
-           phrases: Sequence[Mapping[str, int]] | None):
-    """Sorted distinct normalized texts, summed weights, input→distinct index map, merged phrases."""
-    if len(descriptions) == 0:
-        raise InputError("no descriptions to fit", field="description")
-    norm = [normalize_text(t) for t in descriptions]
-    if any(not t for t in norm):
-        raise InputError(f"empty description at position {norm.index('') + 1}", row=norm.index("") + 1,
-                         field="description")
-    texts = sorted(set(norm))
-    index = {t: i for i, t in enumerate(texts)}
-    mapping = np.array([index[t] for t in norm])
-    raw_w = np.ones(len(norm)) if weights is None else np.asarray(weights, dtype=np.float64)
-    if raw_w.shape[0] != len(norm) or (raw_w < 0).any():
-        raise InputError("weights must be one non-negative number per description", field="weights")
-    w = np.bincount(mapping, weights=raw_w, minlength=len(texts))
-    merged = None
-    if phrases is not None:
-        merged = [Counter() for _ in texts]
-        for i, p in enumerate(phrases):
-            merged[mapping[i]].update(p)
-    return texts, w, mapping, merged
-
-
-def _individual_matrix(individuals, mapping: np.ndarray, n: int):
-    """Individuals × distinct-description counts; identity (one per description) by default."""
-    from scipy import sparse
-
-    if individuals is None:
-        return sparse.identity(n, format="csr")
-    m = sparse.csr_matrix(individuals, dtype=np.float64)
-    if m.shape[1] != len(mapping):
-        raise InputError(f"individuals has {m.shape[1]} columns for {len(mapping)} descriptions",
-                         field="individuals")
-    merge = sparse.csr_matrix((np.ones(len(mapping)), (np.arange(len(mapping)), mapping)), shape=(len(mapping), n))
-    return m @ merge

@@ -13,36 +13,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from prefbasis.basis.estimator import DEFAULT_TARGET, DEFAULT_TAU, K_MAX, PreferenceBasis
+from prefbasis.basis.config import K_MAX, ExtractConfig
+from prefbasis.basis.estimator import PreferenceBasis
 from prefbasis.hashing import content_hash
 
 if TYPE_CHECKING:
     from prefbasis.store import Store
 
 MIN_JUDGES = 10  # use judges as individuals when the data has at least this many, else comparisons
-
-
-@dataclass
-class ExtractConfig:
-    k: int | str = "auto"
-    target: float = DEFAULT_TARGET
-    method: str = "coverage"
-    tau: float | str = DEFAULT_TAU          # "auto": calibrated for the descriptions' style
-    embedding_model: str | None = None
-    dataset: str | None = None
-    annotator: str | None = None    # whose annotations (required when the dataset has several)
-    name: str | None = None
-    seed: int = 0
-    stability: int = 0          # bootstrap replicates (0: skip)
-    heldout: bool = True        # 80/20 held-out coverage
-    topics: bool = True
-    n_atoms: int | None = None
-    quiet: bool | None = None
 
 
 @dataclass
@@ -92,7 +75,7 @@ def _fit_kind(texts_col, mentions, cfg: ExtractConfig, embed, individuals_col: s
         phrases = [grouped[t] for t in texts]
     pb = PreferenceBasis(k=k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
                          k_max=K_MAX, seed=cfg.seed, embedder=None, nmf=nmf)
-    pb.fit(texts, [counts[t] for t in texts], _individuals(sub, index, individuals_col),
+    pb.fit(texts, sample_weight=[counts[t] for t in texts], individuals=_individuals(sub, index, individuals_col),
            embeddings=vecs, phrases=phrases)
     return pb, texts, vecs
 
@@ -108,7 +91,12 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     from prefbasis.embed import DEFAULT_EMBEDDING_MODEL, normalize_text, store_embedder
 
     model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
-    dataset_id, dataset_name = sa.resolve_dataset(store, cfg.dataset)
+    from prefbasis.store.catalog import resolve_dataset
+
+    PreferenceBasis(k=cfg.k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
+                    seed=cfg.seed).check_params()   # bad options fail before any work
+    dataset = resolve_dataset(store, cfg.dataset, annotated=True)
+    dataset_id, dataset_name = dataset.dataset_id, dataset.name
     annotator = sa.resolve_annotator(store, dataset_id, cfg.annotator)
     mentions = sa.read_mentions(store, dataset_id, annotator)
     mentions["description_norm"] = [normalize_text(t) for t in mentions["description"]]
@@ -119,12 +107,12 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     embed = store_embedder(store, model, quiet=cfg.quiet)
     pb, texts, vecs = _fit_kind("description", mentions, cfg, embed, ind_col, "preference", cfg.k)
 
-    params = {"k": cfg.k, "target": cfg.target, "method": str(cfg.method), "tau": cfg.tau, "seed": cfg.seed,
+    params = {"k": cfg.k, "target": cfg.target, "method": cfg.method.value, "tau": cfg.tau, "seed": cfg.seed,
               "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
               "stability": cfg.stability, "annotator": annotator}
     fingerprint = content_hash(model, sorted(Counter(mentions["description_norm"]).items()))
     basis_id = content_hash("basis", dataset_id, fingerprint, params)
-    name = cfg.name or f"{dataset_name}-{cfg.method}-k{pb.k_}"
+    name = cfg.name or f"{dataset_name}-{cfg.method.value}-k{pb.k_}"
 
     report = stab.bootstrap(pb, cfg.stability, seed=cfg.seed) if cfg.stability > 0 else None
     heldout = None
@@ -200,7 +188,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             "topics": topic_info,
             "curves": curves.drop(columns=["basis_id", "kind"]).to_dict("records")}
     row = {"name": name, "k": pb.k_, "coverage": pb.coverage_, "variation_explained": pb.variation_explained_,
-           "params": json.dumps(params), "dataset_id": dataset_id, "method": str(cfg.method), "tau": pb.tau_,
+           "params": json.dumps(params), "dataset_id": dataset_id, "method": cfg.method.value, "tau": pb.tau_,
            "embedding_model": model, "unassigned_share": pb.unassigned_share_, "pca_optimum": pb.pca_optimum_,
            "nmf_r2": metrics["nmf_r2"], "stability": metrics["stability_matched_cosine"],
            "stability_ari": metrics["stability_ari"], "heldout_coverage": heldout,
@@ -250,7 +238,3 @@ def _comparison_rows(basis_id: str, kind: str, mentions, col: str, label_of: dic
     frame.insert(0, "kind", kind)
     frame.insert(0, "basis_id", basis_id)
     return frame.sort_values(["comparison_id", "category_id"]).reset_index(drop=True)
-
-
-def config_dict(cfg: ExtractConfig) -> dict:
-    return asdict(cfg)

@@ -1,11 +1,14 @@
 """Personal profiles: a judge's vector over the k categories (share of their mentions in each).
 
 Example:
-    >>> judge_profile(store, basis_id, "judge-3")  # doctest: +SKIP
+    >>> profile(store, ProfileConfig(judge="judge-3"))  # doctest: +SKIP
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from prefbasis.basis.config import ProfileConfig
+from prefbasis.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,11 +22,11 @@ def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
 
     from prefbasis.embed import normalize_text
 
+    from prefbasis.store.catalog import basis_row, categories
+
     ann = store.df("select a.description from annotations a join comparisons c using (comparison_id) "
-                   "join bases b on b.dataset_id = c.dataset_id where b.basis_id = ? and c.judge = ?",
-                   [basis_id, judge])
-    cats = store.df("select category_id, name from categories where basis_id = ? and kind = 'preference' "
-                    "order by category_id", [basis_id])
+                   "where c.dataset_id = ? and c.judge = ?", [basis_row(store, basis_id).get("dataset_id"), judge])
+    cats = categories(store, basis_id, "preference")
     assign = store.df("select description, category_id from description_assignments where basis_id = ? "
                       "and kind = 'preference'", [basis_id])
     label = dict(zip(assign["description"], assign["category_id"]))
@@ -38,4 +41,16 @@ def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
 
     df = pd.DataFrame(rows, columns=["category_id", "name", "mentions"])
     df["share"] = (df["mentions"] / total).round(4)
+    return df
+
+
+def profile(store: "Store", config: ProfileConfig) -> "pd.DataFrame":
+    """`judge_profile` of `config.judge` over `config.basis` (id, prefix or name; default the latest);
+    an `InputError` when the judge has no annotated comparison in that basis's dataset."""
+    from prefbasis.store.catalog import resolve_basis
+
+    basis_id = resolve_basis(store, config.basis).basis_id
+    df = judge_profile(store, basis_id, config.judge)
+    if df["mentions"].sum() == 0:
+        raise InputError(f"judge {config.judge!r} has no annotated comparisons in basis {basis_id}", field="judge")
     return df

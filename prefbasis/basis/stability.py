@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from prefbasis.basis.estimator import PreferenceBasis
+from prefbasis.basis.estimator import PreferenceBasis, TooFewCategoriesError
 
 
 @dataclass
@@ -19,6 +19,7 @@ class StabilityReport:
     matched_cosine: list[float] = field(default_factory=list)   # per replicate, mean over categories
     ari: list[float] = field(default_factory=list)              # per replicate
     per_category: list[float] = field(default_factory=list)     # mean matched cosine per category
+    skipped: int = 0                                            # replicates too small to reach k
 
     @property
     def mean_cosine(self) -> float | None:
@@ -41,11 +42,13 @@ def matched_cosine(a: np.ndarray, b: np.ndarray) -> tuple[float, list[float]]:
 
 
 def _refit(fitted: PreferenceBasis, weights: np.ndarray, seed: int) -> PreferenceBasis:
+    """A clone of the fitted basis (same parameters) refit at its k on resampled mention weights."""
+    from sklearn.base import clone
+
     keep = weights > 0
     texts = [t for t, k in zip(fitted.descriptions_, keep) if k]
-    pb = PreferenceBasis(k=fitted.k_, target=fitted.target, method=fitted.method, tau=fitted.tau_,
-                         n_atoms=fitted.n_atoms, k_max=fitted.k_, seed=seed, nmf=False)
-    return pb.fit(texts, weights[keep], embeddings=fitted.embeddings_[keep])
+    pb = clone(fitted).set_params(k=fitted.k_, k_max=fitted.k_, tau=fitted.tau_, seed=seed, nmf=False)
+    return pb.fit(texts, sample_weight=weights[keep], embeddings=fitted.embeddings_[keep])
 
 
 def bootstrap(fitted: PreferenceBasis, n_boot: int, *, seed: int = 0) -> StabilityReport:
@@ -67,7 +70,8 @@ def bootstrap(fitted: PreferenceBasis, n_boot: int, *, seed: int = 0) -> Stabili
         resampled = rng.multinomial(total, w / w.sum()).astype(np.float64)
         try:
             rep = _refit(fitted, resampled, seed + r + 1)
-        except Exception:  # a replicate too small to reach k categories: skip it, counted below
+        except TooFewCategoriesError:  # a replicate too small to reach k categories: skipped, counted
+            report.skipped += 1
             continue
         mean, per_cat = matched_cosine(fitted.category_vectors_, rep.category_vectors_)
         report.matched_cosine.append(mean)

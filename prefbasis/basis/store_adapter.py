@@ -1,9 +1,10 @@
 """Reading annotations from the store and writing / loading a basis (the only store-aware part).
 
+Datasets and bases are looked up through `prefbasis.store.catalog`.
+
 Example:
     >>> from prefbasis.store import Store
-    >>> store = Store.open(":memory:")
-    >>> latest_basis_id(store) is None
+    >>> read_mentions(Store.open(":memory:"), "no-such-dataset").empty
     True
 """
 from __future__ import annotations
@@ -13,28 +14,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from prefbasis.basis.config import DEFAULT_TARGET, TAU_FREE
 from prefbasis.basis.estimator import PreferenceBasis
 from prefbasis.embed import register_frame
+from prefbasis.embedders import SentenceEmbedder
 from prefbasis.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from prefbasis.store import Store
-
-
-def resolve_dataset(store: "Store", dataset: str | None) -> tuple[str, str]:
-    """(dataset_id, name) for an id or name; default: the latest ingested dataset with annotations."""
-    rows = store.execute(
-        "select d.dataset_id, d.name from datasets d where exists (select 1 from annotations a join comparisons c "
-        "using (comparison_id) where c.dataset_id = d.dataset_id) "
-        "and (? is null or d.dataset_id = ? or d.name = ?) order by d.ingested_at desc, d.dataset_id",
-        [dataset, dataset, dataset]).fetchall()
-    if not rows:
-        what = f"dataset {dataset!r} with annotations" if dataset else "annotated dataset"
-        raise InputError(f"no {what} in the store; run `prefbasis ingest` and `prefbasis annotate` first",
-                         field="dataset")
-    return rows[0][0], rows[0][1]
 
 
 def resolve_annotator(store: "Store", dataset_id: str, annotator: str | None) -> str:
@@ -74,22 +63,6 @@ def read_contexts(store: "Store", dataset_id: str) -> "pd.DataFrame":
         "order by c.comparison_id", [dataset_id])
 
 
-def latest_basis_id(store: "Store") -> str | None:
-    return store.scalar("select basis_id from bases order by created_at desc, basis_id limit 1")
-
-
-def resolve_basis(store: "Store", basis: str | None) -> str:
-    """A basis id or name; default the latest basis."""
-    if basis is None:
-        found = latest_basis_id(store)
-    else:
-        found = store.scalar("select basis_id from bases where basis_id = ? or name = ? "
-                             "order by created_at desc limit 1", [basis, basis])
-    if found is None:
-        raise ConfigError(f"no basis {basis!r} in the store" if basis else "no basis yet: run `prefbasis extract`")
-    return found
-
-
 def _blob(v: np.ndarray) -> bytes:
     return np.ascontiguousarray(v, dtype="<f4").tobytes()
 
@@ -126,46 +99,36 @@ def write_basis(con, basis_id: str, row: dict, categories: list[dict], assignmen
                 [basis_id, json.dumps(card, default=float), markdown])
 
 
-def load_basis(store: "Store", basis_id: str | None = None, *, kind: str = "preference") -> PreferenceBasis:
-    """A fitted `PreferenceBasis` (kind 'preference' or 'topic') rebuilt from the store.
+def load_basis(store: "Store", basis: str | None = None, *, kind: str = "preference") -> PreferenceBasis:
+    """A fitted `PreferenceBasis` (kind 'preference' or 'topic') rebuilt from the store; `basis` is
+    an id, id prefix or name (default: the latest).
 
-    Its `predict` on the descriptions it was fit on reproduces the stored assignments exactly.
+    Its `predict` on the descriptions it was fit on reproduces the stored assignments exactly (its
+    embedder reads the store's embedding cache first). It holds no open store: it pickles and clones.
 
     Example:
         >>> pb = load_basis(store)  # doctest: +SKIP
         >>> pb.predict(["the answer is shorter"])  # doctest: +SKIP
     """
-    from prefbasis.embed import store_embedder
+    from prefbasis.embedders import StoreCacheEmbedder
+    from prefbasis.store.catalog import basis_row, resolve_basis
 
-    basis_id = resolve_basis(store, basis_id)
-    meta = store.execute("select k, tau, method, embedding_model, params from bases where basis_id = ?",
-                         [basis_id]).fetchone()
+    basis_id = resolve_basis(store, basis).basis_id
+    meta = basis_row(store, basis_id)
     cats = store.execute("select category_id, name, medoid, vector from categories where basis_id = ? "
                          "and kind = ? order by category_id", [basis_id, kind]).fetchall()
     if not cats:
         raise ConfigError(f"basis {basis_id} has no {kind} categories")
-    params = json.loads(meta[4]) if meta[4] else {}
-    pb = PreferenceBasis(k=len(cats), target=params.get("target", 0.89), method=meta[2] or "coverage",
-                         tau=float(meta[1]), seed=params.get("seed", 0),
-                         embedder=store_embedder(store if not store.read_only else None, meta[3]))
-    if store.read_only:
-        pb.embedder = _readonly_embedder(store, meta[3])
-    pb.basis_id_, pb.k_, pb.tau_ = basis_id, len(cats), float(meta[1])
+    params = meta["params"]
+    embedder = (StoreCacheEmbedder(store.path, meta.get("embedding_model"))
+                if store.path != ":memory:" else SentenceEmbedder(meta.get("embedding_model")))
+    tau = meta.get("tau")
+    pb = PreferenceBasis(k=len(cats), target=params.get("target", DEFAULT_TARGET),
+                         method=meta.get("method") or "coverage",
+                         tau=TAU_FREE if tau is None or tau != tau else float(tau),
+                         seed=int(params.get("seed", 0)), embedder=embedder)
+    pb.basis_id_, pb.k_, pb.tau_ = basis_id, len(cats), pb.tau
     pb.category_names_ = [c[1] for c in cats]
     pb.category_medoids_ = [c[2] for c in cats]
     pb.category_vectors_ = np.stack([np.frombuffer(c[3], dtype="<f4") for c in cats]).astype(np.float32)
     return pb
-
-
-def _readonly_embedder(store: "Store", model: str):
-    """Cached vectors from a read-only store, embedding (without caching) only what is missing."""
-    from prefbasis.embed import cached_vectors, embed_texts, normalize_text
-
-    def embed(texts):
-        norm = [normalize_text(t) for t in texts]
-        found = cached_vectors(store, model, sorted(set(norm)))
-        missing = sorted({t for t in norm if t not in found})
-        if missing:
-            found.update(zip(missing, embed_texts(missing, model=model)))
-        return np.stack([found[t] for t in norm])
-    return embed

@@ -1,7 +1,8 @@
 """`prefbasis` command line: parsing and printing only; the work is in the library.
 
-Each verb lives in its own module here with ``register(subparsers)`` that adds a parser whose
-default ``func(args) -> int`` runs it. Heavy libraries are imported inside those functions.
+Each verb lives in its own module here with ``register(subparsers)`` that adds a parser generated
+from the stage's config dataclass (`prefbasis.cli.options`) whose default ``func(args) -> int`` runs
+it. Heavy libraries are imported inside those functions, so building the parser stays fast.
 
 Example:
     >>> main(["--version"])  # doctest: +SKIP
@@ -10,12 +11,16 @@ Example:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from prefbasis import __version__
+from prefbasis.cli.options import add_options, from_args
 from prefbasis.errors import PrefbasisError
 
 # Verb modules, in the order `prefbasis --help` lists them (the pipeline's order).
@@ -25,44 +30,70 @@ VERB_MODULES = [
 ]
 
 
+@dataclass
+class GlobalOptions:
+    """Options every verb takes (given before the verb)."""
+
+    db: str | None = field(default=None, metadata={
+        "metavar": "PATH", "help": "the DuckDB store (default: $PREFBASIS_DB, else ./prefbasis.duckdb)"})
+    quiet: bool = field(default=False, metadata={"aliases": ["-q"], "help": "no progress bars or chatter"})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prefbasis",
         description="Find the canonical basis of human preferences in pairwise data; "
                     "rate models by it (pElo); fine-tune on it (DPO + LoRA).")
-    parser.add_argument("--db", default=None, metavar="PATH",
-                        help="the DuckDB store (default: $PREFBASIS_DB, else ./prefbasis.duckdb)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bars or chatter")
+    add_options(parser, GlobalOptions)
     parser.add_argument("--version", action="version", version=f"prefbasis {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in VERB_MODULES:
-        try:
-            module = importlib.import_module(f"prefbasis.cli.{name}")
-        except ModuleNotFoundError as exc:  # a verb not built yet in this checkout
-            if exc.name == f"prefbasis.cli.{name}":
-                continue
-            raise
-        module.register(sub)
+    for name in VERB_MODULES:  # a verb module that fails to import is an error, never a missing verb
+        importlib.import_module(f"prefbasis.cli.{name}").register(sub)
     return parser
 
 
+def _remove_if_new_and_empty(path: str) -> None:
+    """A store file this failed command created, holding nothing but the schema, is removed (with
+    its WAL), so a mistyped --db leaves no empty store behind."""
+    from prefbasis.store import Store
+
+    try:
+        with Store.open(path, migrate=False) as store:
+            empty = not any(n for t, n in store.table_counts().items() if t != "schema_migrations")
+    except PrefbasisError:
+        return
+    if empty:
+        for leftover in (Path(path), Path(path + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from prefbasis.store import resolve_db_path
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    vars(args).update(dataclasses.asdict(from_args(GlobalOptions, args)))
     if args.quiet:
         os.environ["PREFBASIS_QUIET"] = "1"
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    db = resolve_db_path(args.db)
+    new_store = db != ":memory:" and not Path(db).exists()
+    code = 1
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
     except PrefbasisError as exc:
         print(f"prefbasis {args.command}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        code = exc.exit_code
     except KeyboardInterrupt:
         print(f"prefbasis {args.command}: interrupted; finished work is saved, run again to resume",
               file=sys.stderr)
-        return 130
+        code = 130
+    finally:  # also when an unexpected error propagates (code stays 1)
+        if code != 0 and new_store and Path(db).exists():
+            _remove_if_new_and_empty(db)
+    return code
 
 
 def entry() -> None:

@@ -3,26 +3,21 @@ from __future__ import annotations
 
 import argparse
 
-from prefbasis.cli._common import open_store, print_frame
-from prefbasis.errors import InputError
+from prefbasis.basis.config import ProfileConfig
+from prefbasis.cli._common import print_frame, run_stage
+from prefbasis.cli.options import add_verb, from_args
+from prefbasis.tables import TableOutput
 
 
-def register(sub) -> None:
-    p = sub.add_parser("profile", help="a judge's share of mentions per basis category")
-    p.add_argument("--judge", required=True, metavar="J")
-    p.add_argument("--basis", default=None, metavar="B", help="basis id or name (default: the latest)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.set_defaults(func=run)
+def register(sub: argparse._SubParsersAction) -> None:
+    add_verb(sub, "profile", ProfileConfig, TableOutput, run=run,
+             help="a judge's share of mentions per basis category")
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.basis.profile import judge_profile
-    from prefbasis.basis.store_adapter import resolve_basis
+    from prefbasis.basis.profile import profile
 
-    with open_store(args, read_only=True) as store:
-        basis_id = resolve_basis(store, args.basis)
-        df = judge_profile(store, basis_id, args.judge)
-        if df["mentions"].sum() == 0:
-            raise InputError(f"judge {args.judge!r} has no annotated comparisons in basis {basis_id}", field="judge")
-        print_frame(df, args.format)
-        return 0
+    df = run_stage(args, ProfileConfig, profile, read_only=True)
+    out = from_args(TableOutput, args)
+    print_frame(df, out.format, out.out)
+    return 0

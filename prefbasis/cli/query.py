@@ -2,36 +2,45 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass, field
 
-from prefbasis.cli._common import add_config_options, parse_pairs, print_frame
+from prefbasis.cli._common import print_frame
+from prefbasis.cli.options import add_verb, from_args
 from prefbasis.errors import ConfigError
-from prefbasis.tables import FORMATS
+from prefbasis.query_config import QueryConfig
+from prefbasis.tables import TableOutput
+
+
+@dataclass
+class QueryInput:
+    """The SQL to run (text, or a file / canned query name) and its parameters."""
+
+    sql: str | None = field(default=None, metadata={"positional": True, "help": "the SQL text"})
+    file: str | None = field(default=None, metadata={
+        "aliases": ["-f"], "help": "read SQL from this file (or a canned query name)"})
+    param: dict[str, str] = field(default_factory=dict, metadata={
+        "aliases": ["-p"], "metavar": "NAME=VALUE", "split_commas": False,
+        "help": "bind $NAME in the SQL (repeatable)"})
+
+    def __post_init__(self) -> None:
+        if bool(self.sql) == bool(self.file):
+            raise ConfigError("give either SQL text or --file, not both / neither")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("query", help="run read-only SQL on the store",
-                       description="Run read-only SQL on the store. Canned queries: "
-                                   "prefbasis query --file sql/queries/NAME.sql (or just NAME).")
-    p.add_argument("sql", nargs="?", help="the SQL text")
-    p.add_argument("--file", "-f", help="read SQL from this file (or a canned query name)")
-    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE",
-                   help="bind $NAME in the SQL (repeatable)")
-    p.add_argument("--format", default="table", choices=FORMATS)
-    p.add_argument("--out", help="write the result here instead of stdout")
-    from prefbasis.query import QueryConfig
-
-    add_config_options(p, QueryConfig)
-    p.set_defaults(func=run)
+    add_verb(sub, "query", QueryInput, QueryConfig, TableOutput, run=run, help="run read-only SQL on the store",
+             description="Run read-only SQL on the store. Canned queries: "
+                         "prefbasis query --file sql/queries/NAME.sql (or just NAME).")
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.query import QueryConfig, open_query_store, resolve_sql_file, run_query
+    from prefbasis.query import open_query_store, resolve_sql_file, run_query
 
-    if bool(args.sql) == bool(args.file):
-        raise ConfigError("give either SQL text or --file, not both / neither")
-    sql = resolve_sql_file(args.file).read_text(encoding="utf-8") if args.file else args.sql
-    cfg = QueryConfig(no_files=args.no_files)
+    query = from_args(QueryInput, args)
+    cfg = from_args(QueryConfig, args)
+    sql = resolve_sql_file(query.file).read_text(encoding="utf-8") if query.file else query.sql
     with open_query_store(args.db, cfg) as store:
-        df = run_query(store, sql, parse_pairs(args.param, "--param", split_commas=False), cfg)
-    print_frame(df, args.format, args.out)
+        df = run_query(store, sql, query.param, cfg)
+    out = from_args(TableOutput, args)
+    print_frame(df, out.format, out.out)
     return 0

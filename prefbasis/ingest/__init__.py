@@ -8,10 +8,14 @@ Example:
 """
 from __future__ import annotations
 
-from prefbasis.ingest.api import IngestReport, ingest
-from prefbasis.ingest.records import Record, normalize_winner
-from prefbasis.ingest.registry import SourceFormat
-from prefbasis.ingest.writer import DatasetMeta, WriteResult, comparison_id, write_comparisons
+from prefbasis._lazy import lazy_exports
 
-__all__ = ["DatasetMeta", "IngestReport", "Record", "SourceFormat", "WriteResult", "comparison_id",
-           "ingest", "normalize_winner", "write_comparisons"]
+# name -> module (imported on first use, so the CLI's parser needs only `config`)
+_LAZY = {"IngestReport": "api", "ingest": "api", "IngestConfig": "config", "SourceFormat": "config",
+         "Record": "records", "normalize_winner": "records", "DatasetMeta": "writer", "WriteResult": "writer",
+         "comparison_id": "writer", "write_comparisons": "writer"}
+
+__all__ = sorted(_LAZY)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

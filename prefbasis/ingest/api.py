@@ -17,28 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prefbasis.errors import InputError
+from prefbasis.ingest.config import IngestConfig, SourceFormat
 from prefbasis.ingest.filters import apply_filters
-from prefbasis.ingest.records import BadRow, BadRows
-from prefbasis.ingest.registry import SourceFormat, read_source
-from prefbasis.ingest.sources import SUFFIXES, is_hf_id
+from prefbasis.ingest.records import BadRow
+from prefbasis.ingest.registry import read_source
+from prefbasis.ingest.sources import SUFFIXES, check_path, is_hf_id
 from prefbasis.ingest.writer import DatasetMeta, write_comparisons, write_rejected
 
 if TYPE_CHECKING:
     from prefbasis.store import Store
-
-
-@dataclass
-class IngestConfig:
-    """Options of `ingest`, each declared once here (default, type, help); the CLI flag of each
-    field is generated from it (`prefbasis.cli._common.add_config_options`)."""
-
-    on_bad_rows: BadRows = field(default=BadRows.ERROR, metadata={
-        "help": "a row that fails a check: 'error' stops with exit 2 and writes nothing; 'skip' "
-                "reports it (file, row, field, reason), keeps it in the rejected_rows table and "
-                "ingests the rest"})
 
 
 @dataclass
@@ -81,25 +71,26 @@ def _default_name(source: str) -> str:
     return name
 
 
-def ingest(store: "Store", source: str | Path, format: SourceFormat | str, *, name: str | None = None,
-           english: bool = False, no_ties: bool = False, single_turn: bool = False,
-           mapping: dict[str, str] | None = None,
-           on_bad_rows: BadRows | str = IngestConfig.on_bad_rows) -> IngestReport:
-    """Ingest `source` (file, folder or Hugging Face id) in `format` into `store`.
+def ingest(store: "Store", source: "IngestConfig | str | Path", format: SourceFormat | str | None = None,
+           **options: Any) -> IngestReport:
+    """Ingest a source (file, folder or Hugging Face id) into `store`.
 
+    Takes an `IngestConfig`, or its fields: `ingest(store, "prefs.jsonl", "trl", no_ties=True)`.
     Raises `InputError` (file, row, field) on bad input, with the store unchanged; with
     `on_bad_rows="skip"` bad rows are skipped, reported and kept in `rejected_rows` instead.
     """
-    fmt = SourceFormat.parse(format)
-    policy = BadRows(on_bad_rows)
-    source = str(source)
+    cfg = source if isinstance(source, IngestConfig) else IngestConfig(source=str(source), format=format,
+                                                                       **options)
+    fmt, source, mapping, policy = cfg.format, cfg.source, cfg.mapping, cfg.on_bad_rows
+    if not is_hf_id(source):
+        check_path(Path(source))  # before any progress bar is drawn
     records, bad = read_source(source, fmt, mapping, on_bad_rows=policy)
     total = (len(records) if isinstance(records, list) else records.num_rows) + len(bad)
     if bad and not (len(records) if isinstance(records, list) else records.num_rows):
         raise InputError(f"no valid rows: all {len(bad)} rows were rejected (the first: {bad[0].error})",
                          file=source)
-    kept, removed, unknown = apply_filters(records, english=english, no_ties=no_ties,
-                                           single_turn=single_turn)
+    kept, removed, unknown = apply_filters(records, english=cfg.english, no_ties=cfg.no_ties,
+                                           single_turn=cfg.single_turn)
     notes = []
     if unknown:
         notes.append(f"filter --english: kept {unknown} rows with no language in the data")
@@ -111,8 +102,8 @@ def ingest(store: "Store", source: str | Path, format: SourceFormat | str, *, na
     if no_text:
         notes.append(f"kept {no_text} votes without response text (models with no answers in the source)")
     stored_source = source if is_hf_id(source) else str(Path(source).resolve())
-    meta = DatasetMeta(name=name or _default_name(source), source=stored_source, format=fmt.value,
-                       params={"english": english, "no_ties": no_ties, "single_turn": single_turn,
+    meta = DatasetMeta(name=cfg.name or _default_name(source), source=stored_source, format=fmt.value,
+                       params={"english": cfg.english, "no_ties": cfg.no_ties, "single_turn": cfg.single_turn,
                                "mapping": mapping or {}, "on_bad_rows": policy.value})
     with store.transaction() as con:
         result = write_comparisons(con, meta, kept)

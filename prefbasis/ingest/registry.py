@@ -9,35 +9,16 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from prefbasis.errors import ConfigError, InputError
+from prefbasis.ingest.config import SourceFormat
 from prefbasis.ingest.records import BadRow, BadRows, Record, check_record, raw_json
 from prefbasis.ingest.sources import is_hf_id, iter_hf_rows, iter_rows
 from prefbasis.progress import progress
 
 RowParser = Callable[[str, int, dict[str, Any]], Record]
-
-
-class SourceFormat(str, Enum):
-    """Upstream data formats `ingest` reads (see docs/ingest.md)."""
-
-    ARENA = "arena"
-    ARENA_KAGGLE = "arena-kaggle"
-    ARENA_100K = "arena-100k"
-    HH_RLHF = "hh-rlhf"
-    TRL = "trl"
-    PRD = "prd"
-    TABLE = "table"
-
-    @classmethod
-    def parse(cls, value: "SourceFormat | str") -> "SourceFormat":
-        try:
-            return cls(value)
-        except ValueError:
-            raise ConfigError(f"unknown format {value!r} (known: {', '.join(f.value for f in cls)})") from None
 
 
 def row_parser(fmt: SourceFormat, mapping: dict[str, str] | None = None) -> RowParser:

@@ -1,14 +1,22 @@
 """Bradley–Terry ratings, bootstrap intervals and pElo (ratings per preference category).
 
+Names load on first use (numpy / pandas), so importing the config stays light.
+
 Example:
     >>> from prefbasis.ratings import PeloConfig
     >>> PeloConfig().bootstrap
     200
 """
-from prefbasis.ratings.bootstrap import BootstrapResult, bootstrap_ratings, ci_rank
-from prefbasis.ratings.bradley_terry import (BTFit, aggregate_outcomes, counts_to_wins,
-                                             fit_bradley_terry, prior_l2, to_elo)
-from prefbasis.ratings.pelo import PeloConfig, Scope, pelo
+from __future__ import annotations
 
-__all__ = ["BTFit", "BootstrapResult", "PeloConfig", "Scope", "aggregate_outcomes", "bootstrap_ratings",
-           "ci_rank", "counts_to_wins", "fit_bradley_terry", "pelo", "prior_l2", "to_elo"]
+from prefbasis._lazy import lazy_exports
+
+_LAZY = {"BootstrapResult": "bootstrap", "bootstrap_ratings": "bootstrap", "ci_rank": "bootstrap",
+         "BTFit": "bradley_terry", "aggregate_outcomes": "bradley_terry", "counts_to_wins": "bradley_terry",
+         "fit_bradley_terry": "bradley_terry", "prior_l2": "bradley_terry", "to_elo": "bradley_terry",
+         "PeloConfig": "config", "Scope": "config", "DEFAULT_PRIOR_SD": "config", "pelo": "stage"}
+
+__all__ = sorted(_LAZY)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

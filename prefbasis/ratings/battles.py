@@ -72,24 +72,3 @@ def load_rows(store: Store, flt: BattleFilter, basis_id: str | None = None) -> t
     members = store.df(f"select cc.kind, cc.category_id, c.comparison_id from comparisons c {join} "
                        f"where {where} order by 1, 2, 3", jparams + params)
     return rows, members
-
-
-def basis_categories(store: Store, basis_id: str) -> pd.DataFrame:
-    """kind, category_id, name of every category of the basis, in order."""
-    return store.df("select kind, category_id, name from categories where basis_id = ? "
-                    "order by case kind when 'preference' then 0 else 1 end, category_id", [basis_id])
-
-
-def resolve_basis(store: Store, basis: str | None) -> str | None:
-    """The basis to use: `basis` (id or name) if given, else the latest one, else None (overall only)."""
-    from prefbasis.errors import ConfigError
-
-    if basis is None:
-        return store.scalar("select basis_id from bases order by created_at desc, basis_id limit 1")
-    found = store.df("select basis_id from bases where basis_id = ? or name = ? "
-                     "order by created_at desc", [basis, basis])
-    if found.empty:
-        known = store.df("select basis_id, name from bases order by created_at")
-        listing = ", ".join(f"{r.basis_id} ({r.name})" for r in known.itertuples()) or "none yet"
-        raise ConfigError(f"no basis {basis!r} in {store.path}; known: {listing}")
-    return str(found.basis_id.iloc[0])

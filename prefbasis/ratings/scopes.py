@@ -23,7 +23,7 @@ from prefbasis.ratings.bradley_terry import aggregate_outcomes, counts_to_wins, 
 
 if TYPE_CHECKING:
     from prefbasis.ratings.battles import BattleFilter
-    from prefbasis.ratings.pelo import PeloConfig
+    from prefbasis.ratings.config import PeloConfig
     from prefbasis.store import Store
 
 

@@ -9,7 +9,7 @@ Example:
     >>> load_report_data(Store.open(":memory:"))
     Traceback (most recent call last):
     ...
-    prefbasis.errors.PrefbasisError: no basis in this store: run `prefbasis extract` first
+    prefbasis.errors.NotInStoreError: field '--basis': no basis in this store: run `prefbasis extract` first
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typing import Any
 
 import pandas as pd
 
-from prefbasis.errors import PrefbasisError
 from prefbasis.store import Store
 
 N_EXAMPLES = 3
@@ -41,6 +40,13 @@ class ReportData:
     card: dict[str, Any] = field(default_factory=dict)
     stability: dict[str, Any] = field(default_factory=dict)
     embedding_model: str | None = None
+    comparisons: int = 0                      # comparisons of the basis's dataset (all in the store if unknown)
+    annotated: int = 0                        # ... of them with an annotation
+    overall_label: str = "Overall"            # the overall scope's name, with the run's filters
+    recovery: pd.DataFrame = field(default_factory=pd.DataFrame)     # metric, category, planted_category, value, n
+    exports: pd.DataFrame = field(default_factory=pd.DataFrame)      # dpo_exports rows of this basis
+    training_runs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evaluations: pd.DataFrame = field(default_factory=pd.DataFrame)  # preference accuracy rows
 
 
 def table_columns(store: Store, table: str) -> set[str]:
@@ -53,36 +59,6 @@ def table_columns(store: Store, table: str) -> set[str]:
 def _tables(store: Store) -> set[str]:
     return {r[0] for r in store.execute(
         "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
-
-
-def _json(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return value
-    try:
-        out = json.loads(value)
-    except (TypeError, ValueError):
-        return {}
-    return out if isinstance(out, dict) else {}
-
-
-def resolve_basis(store: Store, basis_id: str | None) -> dict[str, Any]:
-    """The named basis (id, id prefix or name), else the newest one."""
-    if basis_id:
-        df = store.df("select * from bases where basis_id = ? or name = ? or basis_id like ? "
-                      "order by created_at desc", [basis_id, basis_id, basis_id + "%"])
-        if df.empty:
-            known = store.df("select basis_id, name from bases order by created_at desc limit 5")
-            raise PrefbasisError(f"no basis {basis_id!r} in this store; known: "
-                                 f"{', '.join(known['basis_id']) or 'none (run `prefbasis extract`)'}")
-    else:
-        df = store.df("select * from bases order by created_at desc limit 1")
-        if df.empty:
-            raise PrefbasisError("no basis in this store: run `prefbasis extract` first")
-    row = df.iloc[0].to_dict()
-    row["params"] = _json(row.get("params"))
-    return row
 
 
 def _categories(store: Store, basis_id: str, tables: set[str]) -> pd.DataFrame:
@@ -145,9 +121,9 @@ def _curves(store: Store, basis: dict[str, Any], tables: set[str]) -> pd.DataFra
 
 def _card(store: Store, basis_id: str, tables: set[str]) -> dict[str, Any]:
     """The basis card extract wrote (JSON), or {} when there is none."""
-    if "basis_cards" not in tables:
-        return {}
-    return _json(store.scalar("select card from basis_cards where basis_id = ?", [basis_id]))
+    from prefbasis.store.catalog import basis_card
+
+    return basis_card(store, basis_id)[0] if "basis_cards" in tables else {}
 
 
 def _topic_matrix(store: Store, basis_id: str, names: dict[int, str]) -> pd.DataFrame:
@@ -176,25 +152,73 @@ def _topic_matrix(store: Store, basis_id: str, names: dict[int, str]) -> pd.Data
     return mat[[n for n in names.values() if n in mat.columns]]
 
 
-def _ratings(store: Store, basis_id: str, names: dict[int, str], tables: set[str]) -> pd.DataFrame:
-    """The newest pelo run's ratings for this basis (overall + per preference category)."""
+def _ratings(store: Store, basis_id: str, names: dict[int, str]) -> tuple[pd.DataFrame, str]:
+    """Per scope (overall, preference) the newest pelo run's ratings for this basis, and the label of
+    the overall scope ("Overall (judge human)" when that run was filtered)."""
     cols = "scope, category_id, model, rating, ci_low, ci_high, rank, battles"
-    run = None
-    if "pelo_runs" in tables and "run_id" in table_columns(store, "ratings"):
-        run = store.scalar("select run_id from pelo_runs where basis_id = ? "
-                           "order by created_at desc, run_id limit 1", [basis_id])
-    if run is not None:
-        df = store.df(f"select {cols} from ratings where run_id = ? and scope in ('overall', 'preference') "
-                      "order by scope, category_id, rating desc", [run])
-    else:
-        df = store.df(f"select {cols} from ratings where basis_id = ? and scope in ('overall', 'preference') "
-                      "order by scope, category_id, rating desc", [basis_id])
+    label = "Overall"
+    df = store.df(f"""
+        with r as (
+            select ratings.*, p.created_at as run_at from ratings left join pelo_runs p using (run_id)
+            where ratings.basis_id = ? and scope in ('overall', 'preference')),
+        newest as (select scope, arg_max(run_id, run_at) as run from r group by scope)
+        select {cols}, r.run_id from r join newest using (scope)
+        where r.run_id is not distinct from newest.run
+        order by scope, category_id, rating desc""", [basis_id])
+    run = df.loc[df["scope"] == "overall", "run_id"].dropna()
+    if len(run):
+        params = _params(store.scalar("select params from pelo_runs where run_id = ?", [run.iloc[0]]))
+        filters = [f"{k} {params[k]}" for k in ("judge", "dataset") if params.get(k)]
+        label = "Overall" + (f" ({', '.join(filters)})" if filters else "")
+    df = df.drop(columns="run_id")
     if df.empty:
-        return df
+        return df, label
     df = df.drop_duplicates(["scope", "category_id", "model"]).reset_index(drop=True)
-    df["category"] = [("Overall" if s == "overall" else names.get(int(c), f"#{int(c)}"))
+    df["category"] = [(label if s == "overall" else names.get(int(c), f"#{int(c)}"))
                       for s, c in zip(df["scope"], df["category_id"].fillna(-1))]
-    return df
+    return df, label
+
+
+def _params(text: Any) -> dict[str, Any]:
+    try:
+        out = json.loads(text) if isinstance(text, str) else {}
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _counts(store: Store, dataset_id: str | None) -> tuple[int, int]:
+    """(comparisons, annotated comparisons) of the dataset (of the whole store when unknown)."""
+    row = store.execute("""
+        select count(*), count(*) filter (where exists (
+            select 1 from annotations a where a.comparison_id = c.comparison_id))
+        from comparisons c where ? is null or c.dataset_id = ?""", [dataset_id, dataset_id]).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def _recovery(store: Store, basis_id: str, tables: set[str]) -> pd.DataFrame:
+    """The demo's scores against the planted truth (`basis_recovery`), when it wrote them."""
+    if "basis_recovery" not in tables:
+        return pd.DataFrame()
+    return store.df("select metric, category_id, category, planted_category, value, n from basis_recovery "
+                    "where basis_id = ? order by metric, value desc", [basis_id])
+
+
+def _dpo(store: Store, basis_id: str, tables: set[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(exports, training runs, preference-accuracy evaluations) of this basis's categories."""
+    exports = (store.df("select out, category_id, category, complement, n_pairs, n_train, n_test, created_at "
+                        "from dpo_exports where basis_id = ? order by created_at", [basis_id])
+               if "dpo_exports" in tables else pd.DataFrame())
+    runs = store.df("select output_dir, base_model, data, category, n_train, steps, final_loss, reward_accuracy, "
+                    "device, created_at from training_runs where basis_id = ? order by created_at", [basis_id])
+    evals = store.df("""
+        select e.adapter, e.data, e.role, e.category, e.variant, e.value, e.ci_low, e.ci_high, e.n, e.created_at
+        from evaluations e
+        where e.metric = 'preference_accuracy'
+          and (e.adapter in (select output_dir from training_runs where basis_id = ?)
+               or e.data in (select data from training_runs where basis_id = ?))
+        order by e.created_at, e.role, e.data, e.variant""", [basis_id, basis_id])
+    return exports, runs, evals
 
 
 def _annotators(store: Store) -> pd.DataFrame:
@@ -208,9 +232,11 @@ def _annotators(store: Store) -> pd.DataFrame:
 
 def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
     """Everything the report shows for one basis (the newest when `basis_id` is None)."""
+    from prefbasis.store.catalog import basis_row, resolve_basis
+
     tables = _tables(store)
-    basis = resolve_basis(store, basis_id)
-    bid = basis["basis_id"]
+    bid = resolve_basis(store, basis_id).basis_id
+    basis = basis_row(store, bid)
     cats = _categories(store, bid, tables)
     names = dict(zip(cats["category_id"].astype(int), cats["name"]))
     assignments = store.df("select description, category_id, similarity from description_assignments "
@@ -218,10 +244,14 @@ def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
     card = _card(store, bid, tables)
     model = (basis.get("embedding_model") or basis["params"].get("embedding_model") or card.get("embedding_model")
              or (card.get("params") or {}).get("embedding_model"))
+    ratings, overall_label = _ratings(store, bid, names)
+    comparisons, annotated = _counts(store, basis.get("dataset_id"))
+    exports, runs, evals = _dpo(store, bid, tables)
     return ReportData(
         basis=basis, categories=cats, curves=_curves(store, basis, tables), assignments=assignments,
-        topic_matrix=_topic_matrix(store, bid, names), ratings=_ratings(store, bid, names, tables),
-        annotators=_annotators(store),
+        topic_matrix=_topic_matrix(store, bid, names), ratings=ratings, annotators=_annotators(store),
         datasets=store.df("select dataset_id, name, source, format, n_rows, ingested_at from datasets "
                           "order by ingested_at"),
-        card=card, stability=_basis_stability(store, basis, tables), embedding_model=model)
+        card=card, stability=_basis_stability(store, basis, tables), embedding_model=model,
+        comparisons=comparisons, annotated=annotated, overall_label=overall_label,
+        recovery=_recovery(store, bid, tables), exports=exports, training_runs=runs, evaluations=evals)

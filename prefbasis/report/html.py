@@ -1,7 +1,9 @@
 """Page assembly: CSS, HTML tables and the self-contained document (plotly.js inlined once, no CDN).
 
 The page records its own health for tests and users: `<html data-js-errors="N" data-charts="M" data-charts-expected="E">`
-is set after load (uncaught errors and rejected promises are counted by a hook installed first).
+is set after load (uncaught errors and rejected promises are counted by a hook installed first), with
+`data-tick-overlaps` (pairs of overlapping tick labels in the two heatmaps, out of `data-ticks-checked`
+labels) and `data-sections` (each section's top and height in page pixels).
 
 Example:
     >>> "<table" in html_table([["a", 1]], ["name", "n"])
@@ -41,6 +43,7 @@ th { background:#fafbfc; position:sticky; top:0; font-weight:600; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 .scroll { max-height:520px; overflow:auto; border:1px solid var(--line); border-radius:6px; }
 .xscroll { overflow-x:auto; }
+.wrap td { overflow-wrap:anywhere; word-break:break-word; }
 .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:6px; }
 .bar { height:6px; background:var(--accent); border-radius:3px; opacity:.75; }
 ul.ex { margin:0; padding-left:16px; color:#333; }
@@ -65,9 +68,35 @@ ERROR_HOOK = """
     root.setAttribute('data-charts', String(n));
     return n === divs.length;
   }
+  function overlaps(){  // pairs of tick labels whose boxes intersect, in the two heatmaps
+    var pairs = 0, checked = 0, seen = [];
+    ['chart-topics', 'chart-model-heatmap'].forEach(function(id){
+      var div = document.getElementById(id); if (!div) { return; }
+      ['.xtick text', '.ytick text'].forEach(function(sel){
+        var boxes = Array.prototype.map.call(div.querySelectorAll(sel), function(t){
+          return t.getBoundingClientRect(); }).filter(function(r){ return r.width > 0 && r.height > 0; });
+        checked += boxes.length;
+        for (var i = 0; i < boxes.length; i++) { for (var j = i + 1; j < boxes.length; j++) {
+          var a = boxes[i], b = boxes[j];
+          var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 0.5 && h > 0.5) { pairs++; seen.push(id + sel); } } }
+      });
+    });
+    root.setAttribute('data-ticks-checked', String(checked));
+    root.setAttribute('data-tick-overlaps', String(pairs));
+    root.setAttribute('data-tick-overlap-where', seen.slice(0, 5).join(' | '));
+  }
+  function sections(){  // where each section lies on the page (document pixels), for screenshots
+    var out = {};
+    document.querySelectorAll('section[id]').forEach(function(s){
+      var r = s.getBoundingClientRect();
+      out[s.id] = [Math.round(r.top + window.scrollY), Math.round(r.height)]; });
+    root.setAttribute('data-sections', JSON.stringify(out));
+  }
   window.addEventListener('load', function(){
     var tries = 0;
-    (function poll(){ if (count() || ++tries > 50) { root.setAttribute('data-loaded', '1'); }
+    (function poll(){ if (count() || ++tries > 50) { overlaps(); sections(); root.setAttribute('data-loaded', '1'); }
                       else { setTimeout(poll, 100); } })();
   });
 })();

@@ -5,9 +5,9 @@ otherwise a TF-IDF + truncated SVD (LSA) projection of the texts, so a report ca
 Signs are fixed (largest loading positive), so the same input gives the same picture.
 
 Example:
-    >>> xy, how = project_2d(["short answer", "brief reply", "long detailed essay"])
-    >>> xy.shape, how.startswith("LSA")
-    ((3, 2), True)
+    >>> xy, how, axes = project_2d(["short answer", "brief reply", "long detailed essay"])
+    >>> xy.shape, how.startswith("LSA"), axes[0]
+    ((3, 2), True, 'LSA component 1 of the texts')
 """
 from __future__ import annotations
 
@@ -24,21 +24,23 @@ def _fix_signs(xy: np.ndarray) -> np.ndarray:
     return xy
 
 
-def pca_2d(vectors: np.ndarray) -> np.ndarray:
-    """Scores on the first two principal components (eigenvectors of the d × d covariance; sign-fixed).
+def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    """Scores on the first two principal components (eigenvectors of the d × d covariance; sign-fixed)
+    and each component's share of the total variance.
 
     Working on the small covariance matrix keeps this well under a second for 100,000 × 384 inputs.
     """
     x = np.asarray(vectors, dtype=np.float64)
     if x.shape[0] < 2:
-        return np.zeros((x.shape[0], 2))
+        return np.zeros((x.shape[0], 2)), [0.0, 0.0]
     x = x - x.mean(axis=0, keepdims=True)
-    _, vecs = np.linalg.eigh(x.T @ x)
-    top = vecs[:, ::-1][:, :2]
+    vals, vecs = np.linalg.eigh(x.T @ x)
+    vals, top = vals[::-1], vecs[:, ::-1][:, :2]
+    shares = [float(v / vals.sum()) if vals.sum() > 0 else 0.0 for v in vals[:2]] + [0.0] * (2 - len(vals[:2]))
     xy = x @ top
     if xy.shape[1] < 2:
         xy = np.hstack([xy, np.zeros((xy.shape[0], 2 - xy.shape[1]))])
-    return _fix_signs(xy)
+    return _fix_signs(xy), shares
 
 
 def lsa_2d(texts: list[str]) -> np.ndarray:
@@ -83,10 +85,14 @@ def cached_vectors(store: Store, texts: list[str], model: str | None = None) -> 
 
 
 def project_2d(texts: list[str], store: Store | None = None, model: str | None = None
-               ) -> tuple[np.ndarray, str]:
-    """(n, 2) coordinates and a one-line note saying how they were computed."""
+               ) -> tuple[np.ndarray, str, tuple[str, str]]:
+    """(n, 2) coordinates, a one-line note saying how they were computed, and the axis titles."""
     if store is not None and texts:
         vectors = cached_vectors(store, texts, model)
         if vectors is not None:
-            return pca_2d(vectors), f"PCA of the cached sentence embeddings ({model or 'extract model'})"
-    return lsa_2d(texts), "LSA (TF-IDF + SVD) of the texts: no cached embeddings for them in the store"
+            xy, shares = pca_2d(vectors)
+            axes = tuple(f"principal component {i + 1} of the embeddings ({share:.0%} of their variance)"
+                         for i, share in enumerate(shares))
+            return xy, f"PCA of the cached sentence embeddings ({model or 'extract model'})", axes
+    return (lsa_2d(texts), "LSA (TF-IDF + SVD) of the texts: no cached embeddings for them in the store",
+            ("LSA component 1 of the texts", "LSA component 2 of the texts"))

@@ -15,16 +15,22 @@ from __future__ import annotations
 from prefbasis._lazy import lazy_exports
 
 from prefbasis.simulate.config import SimulationConfig
-from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC
-from prefbasis.simulate.phrasebank import CATEGORIES, Category
-from prefbasis.simulate.topics import TOPICS, Topic
 
 # numpy/pandas-backed names load on first use, so `prefbasis --help` stays light
 _LAZY = {"SimulatedData": "generator", "generate": "generator",
-         "SimulationResult": "writer", "simulate": "writer", "write": "writer"}
+         "SimulationResult": "writer", "simulate": "writer", "write": "writer",
+         "CATEGORIES": "phrasebank", "Category": "phrasebank", "TOPICS": "topics", "Topic": "topics"}
 
 __all__ = ["CATEGORIES", "IDIOSYNCRATIC", "TOPICS", "Category", "SimulatedData", "SimulationConfig", "SimulationResult", "Topic",
            "generate", "simulate", "write"]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
+_lazy_getattr, __dir__ = lazy_exports(__name__, _LAZY)
+
+
+def __getattr__(name: str):
+    if name == "IDIOSYNCRATIC":  # the label of the simulator's one-off reasons
+        from prefbasis.simulate.idiosyncratic import LABEL
+
+        return LABEL
+    return _lazy_getattr(name)

@@ -6,12 +6,10 @@ Example:
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from prefbasis.errors import ConfigError
-from prefbasis.simulate.phrasebank import CATEGORIES
-from prefbasis.simulate.topics import TOPICS
 
 
 @dataclass
@@ -23,29 +21,47 @@ class SimulationConfig:
         21
     """
 
-    seed: int = 0
-    n_categories: int = 21
-    n_topics: int = 21
-    n_distinct: int = 5000              # distinct descriptions (fewer if there are fewer mentions)
-    n_comparisons: int = 20000
-    n_judges: int = 100
-    n_models: int = 12
-    base_spread: float = 0.6            # sd of a model's shared strength (logits)
-    strength_spread: float = 0.8        # sd of its per-category deviation (logits)
-    judge_concentration: float = 0.5    # Dirichlet alpha per category: lower = more specialised judges
-    topic_boost: float = 1.0            # a topic multiplies its favoured categories' odds by 1 + this
-    extra_reason_prob: float = 0.35     # chance of a 2nd stated reason, and (times it) of a 3rd
-    zipf: float = 1.1                   # exponent of description reuse beyond the first use
-    balance_categories: bool = True     # rescale judge mixtures so categories reach their popularity overall
-    popularity_zipf: float = 0.3        # category popularity ∝ 1/rank^this over a seeded order (0 = equal)
-    idiosyncratic_share: float = 0.06   # share of stated reasons that are one-off, idiosyncratic reasons
-    subject_share: float = 0.3          # share of stated reasons that name the prompt's subject ("… about X")
-    swap_share: float = 0.5             # share of comparisons the judge saw with response_b first
-    echo_share: float = 0.3             # share of rationales that open with a rubric echo ("Both …")
-    oracle_annotations: bool = True     # also write the simulated annotator's reasons to `annotations`
-    name: str | None = None             # dataset name (default: simulated-seed<S>)
+    seed: int = field(default=0, metadata={"help": "random seed"})
+    n_categories: int = field(default=21, metadata={"flag": "categories", "help": "planted preference categories"})
+    n_topics: int = field(default=21, metadata={"flag": "topics", "help": "planted topics"})
+    n_distinct: int = field(default=5000, metadata={
+        "flag": "distinct", "help": "distinct descriptions (fewer if there are fewer mentions)"})
+    n_comparisons: int = field(default=20000, metadata={"flag": "comparisons", "help": "comparisons"})
+    n_judges: int = field(default=100, metadata={"flag": "judges", "help": "judges"})
+    n_models: int = field(default=12, metadata={"flag": "models", "help": "models"})
+    base_spread: float = field(default=0.6, metadata={"help": "sd of a model's shared strength (logits)"})
+    strength_spread: float = field(default=0.8, metadata={
+        "help": "sd of a model's per-category deviation from it (logits)"})
+    judge_concentration: float = field(default=0.5, metadata={
+        "help": "Dirichlet alpha per category of a judge's mixture: lower = more specialised judges"})
+    topic_boost: float = field(default=1.0, metadata={
+        "help": "a topic multiplies its favoured categories' odds by 1 + this"})
+    extra_reason_prob: float = field(default=0.35, metadata={
+        "help": "chance of a 2nd stated reason, and (times it) of a 3rd"})
+    zipf: float = field(default=1.1, metadata={"help": "exponent of description reuse beyond the first use"})
+    balance_categories: bool = field(default=True, metadata={
+        "help": "do not rescale judge mixtures so that categories reach their popularity overall"})
+    popularity_zipf: float = field(default=0.3, metadata={
+        "help": "category popularity ∝ 1/rank^this over a seeded order (0 = equal)"})
+    idiosyncratic_share: float = field(default=0.06, metadata={
+        "help": "share of stated reasons that are one-off, idiosyncratic reasons"})
+    subject_share: float = field(default=0.3, metadata={
+        "help": "share of stated reasons that name the prompt's subject (\"… about X\")"})
+    swap_share: float = field(default=0.5, metadata={
+        "help": "share of comparisons the judge saw with response_b first"})
+    echo_share: float = field(default=0.3, metadata={
+        "help": "share of rationales that open with a rubric echo (\"Both …\")"})
+    oracle_annotations: bool = field(default=True, metadata={
+        "help": "do not also write the simulated annotator's reasons to `annotations` (rationales only)"})
+    name: str | None = field(default=None, metadata={"help": "dataset name (default simulated-seed<S>)"})
+
+    def __post_init__(self) -> None:
+        self.validate()
 
     def validate(self) -> None:
+        from prefbasis.simulate.phrasebank import CATEGORIES
+        from prefbasis.simulate.topics import TOPICS
+
         if not 1 <= self.n_categories <= len(CATEGORIES):
             raise ConfigError(f"--categories must be 1..{len(CATEGORIES)} (the phrase bank), got {self.n_categories}")
         if not 1 <= self.n_topics <= len(TOPICS):

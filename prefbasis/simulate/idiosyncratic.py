@@ -79,12 +79,6 @@ def short_preference(reason: str) -> str:
     return "mentions " + obj if len(words) < 2 else " ".join(words[:6])
 
 
-def capacity() -> int:
-    """How many distinct reasons the banks can make (ordered object pairs × verbs² × openers)."""
-    n = len(OBJECTS)
-    return n * (n - 1) * len(VERBS) ** 2 * len(OPENERS)
-
-
 def idiosyncratic_reasons(n: int, rng: np.random.Generator) -> list[str]:
     """`n` distinct one-sentence idiosyncratic reasons, each object used about equally often.
 

@@ -275,8 +275,3 @@ FRAMES: tuple[str, ...] = (
 def render(frame: str, claim: str, claim2: str, detail: str) -> str:
     """Fill one frame: ``render(FRAMES[2], "is brief", "avoids filler", "")`` -> 'It is brief and avoids filler.'"""
     return frame.format(claim=claim, claim2=claim2, detail=detail)
-
-
-def by_key() -> dict[str, Category]:
-    """Categories indexed by key."""
-    return {c.key: c for c in CATEGORIES}

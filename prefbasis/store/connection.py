@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from prefbasis.errors import StoreError, StoreInUseError
 from prefbasis.store.migrations import MIGRATIONS, latest_version
 
 DEFAULT_DB = "prefbasis.duckdb"
+_OPEN: "weakref.WeakValueDictionary[str, Store]" = weakref.WeakValueDictionary()  # file stores open here
 
 
 def quote_ident(name: str) -> str:
@@ -68,6 +70,7 @@ class Store:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self.closed = False
         self._depth = 0
 
     # -- opening -------------------------------------------------------------------------------
@@ -86,9 +89,18 @@ class Store:
         except BaseException:
             store.close()
             raise
+        if path != ":memory:":
+            _OPEN[os.path.abspath(path)] = store
         return store
 
+    @staticmethod
+    def find_open(path: str | os.PathLike[str]) -> "Store | None":
+        """A store this process holds open on `path` (so a second connection is not needed), or None."""
+        store = _OPEN.get(os.path.abspath(str(path)))
+        return store if store is not None and not store.closed else None
+
     def close(self) -> None:
+        self.closed = True
         try:
             self.con.close()
         except duckdb.Error:

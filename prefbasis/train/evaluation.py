@@ -31,7 +31,7 @@ import numpy as np
 from prefbasis.errors import ConfigError
 from prefbasis.progress import progress
 from prefbasis.store import Store
-from prefbasis.train.config import EvalConfig
+from prefbasis.train.config import EvalConfig, checkpointing_renames_hushed
 from prefbasis.train.export import read_export_card
 
 
@@ -140,12 +140,16 @@ def load_adapter_model(adapter: str, base: str | None = None, device: str | None
         card = path / "training_card.json"
         base = (json.loads(card.read_text())["base_model"] if card.exists() else
                 json.loads((path / "adapter_config.json").read_text())["base_model_name_or_path"])
+    from prefbasis.progress import hush_library_bars
+
+    hush_library_bars()
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     tok = AutoTokenizer.from_pretrained(str(path) if (path / "tokenizer_config.json").exists() else base)
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
-    model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32).to(device)
-    model = PeftModel.from_pretrained(model, str(path)).eval()
+    with checkpointing_renames_hushed():
+        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32).to(device)
+        model = PeftModel.from_pretrained(model, str(path)).eval()
     return model, tok, base
 
 

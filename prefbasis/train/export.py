@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prefbasis.errors import ConfigError, InputError, PrefbasisError
+from prefbasis.errors import ConfigError, PrefbasisError
 from prefbasis.hashing import content_hash
-from prefbasis.progress import quiet_default
+from prefbasis.progress import hush_library_bars
 from prefbasis.store import Store
+from prefbasis.store.catalog import resolve_category
 from prefbasis.train.config import ExportConfig, ExportStyle
 
 CARD_FILE = "export.json"
@@ -53,41 +54,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "category"
 
 
-def _known(store: Store, kind: str, basis_id: str | None = None) -> str:
-    sql = "select basis_id, category_id, name from categories where kind = ?"
-    params: list[Any] = [kind]
-    if basis_id:
-        sql += " and basis_id = ?"
-        params.append(basis_id)
-    df = store.df(sql + " order by basis_id, category_id", params)
-    if df.empty:
-        return "(none: run `prefbasis extract` first)"
-    return "; ".join(f"{r.basis_id}#{r.category_id} {r.name!r}" for r in df.itertuples())
-
-
-def resolve_category(store: Store, name_or_id: str, basis: str | None = None,
-                     kind: str = "preference") -> tuple[str, int, str]:
-    """(basis_id, category_id, name) for a category given by name or id; a clear error if unknown."""
-    sql = ("select c.basis_id, c.category_id, c.name from categories c "
-           "left join bases b using (basis_id) where c.kind = ? "
-           "and (lower(c.name) = lower(?) or cast(c.category_id as varchar) = ?)")
-    params: list[Any] = [kind, str(name_or_id), str(name_or_id)]
-    if basis:
-        sql += " and (c.basis_id = ? or b.name = ?)"
-        params += [basis, basis]
-    rows = store.execute(sql + " order by b.created_at desc nulls last, c.basis_id", params).fetchall()
-    if not rows:
-        scope = f" in basis {basis!r}" if basis else ""
-        raise InputError(f"unknown {kind} category {name_or_id!r}{scope}; known: {_known(store, kind)}",
-                         field="--topic" if kind == "topic" else "--category")
-    if basis is None and str(name_or_id).isdigit() and len({r[0] for r in rows}) > 1:
-        raise ConfigError(f"category id {name_or_id} exists in several bases; pass --basis")
-    return rows[0][0], int(rows[0][1]), rows[0][2]
+class TooFewPairsError(PrefbasisError):
+    """The category (after filters) has fewer pairs than `min_pairs`: too small to train on."""
 
 
 def load_pairs(store: Store, cfg: ExportConfig):
     """The category's comparisons as a DataFrame (ties included, flagged), plus the resolved ids."""
-    basis_id, cat_id, cat_name = resolve_category(store, cfg.category, cfg.basis)
+    cat = resolve_category(store, cfg.category, cfg.basis)
+    basis_id, cat_id, cat_name = cat.basis_id, cat.category_id, cat.name
     if cfg.complement:   # every other category's comparisons that are not also in this one
         cat_name = f"not {cat_name}"
         cc_where = ("category_id <> ? and comparison_id not in (select comparison_id from "
@@ -99,7 +73,8 @@ def load_pairs(store: Store, cfg: ExportConfig):
     topic_sql = ""
     topic_name = None
     if cfg.topic is not None:
-        _, topic_id, topic_name = resolve_category(store, cfg.topic, basis_id, kind="topic")
+        topic = resolve_category(store, cfg.topic, basis_id, kind="topic")
+        topic_id, topic_name = topic.category_id, topic.name
         topic_sql = ("and c.comparison_id in (select comparison_id from comparison_categories "
                      "where basis_id = ? and kind = 'topic' and category_id = ?)")
         params += [basis_id, topic_id]
@@ -224,16 +199,16 @@ Files: `dataset_dict.json` + `train/`, `test/` (`datasets.load_from_disk`), `*.j
 
 
 def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
-    """Write the DPO data set of `cfg.category`; see the module docstring. Reads the store only."""
+    """Write the DPO data set of `cfg.category`; see the module docstring. A writable store also
+    records the export in `dpo_exports` (the report's DPO section lists it)."""
     import datasets
 
-    if quiet_default():
-        datasets.disable_progress_bars()
+    hush_library_bars()
     df, basis_id, cat_id, cat_name, topic_name = load_pairs(store, cfg)
     n_ties = int((df["winner"] == "tie").sum())
     df = df[df["winner"] != "tie"].reset_index(drop=True)
     if len(df) < cfg.min_pairs:
-        raise PrefbasisError(
+        raise TooFewPairsError(
             f"category {cat_name!r} (basis {basis_id}) has only {len(df)} usable pairs after filters "
             f"({n_ties} ties dropped); at least {cfg.min_pairs} are needed to train "
             f"(relax --min-similarity/--topic or lower min_pairs)")
@@ -263,7 +238,21 @@ def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
     card = res.to_dict() | {"sources": sources, "store": str(store.path)}
     (out / CARD_FILE).write_text(json.dumps(card, indent=2), encoding="utf-8")
     (out / "README.md").write_text(_card(res, cfg, sources), encoding="utf-8")
+    if not store.read_only:
+        _record(store, res, cfg)
     return res
+
+
+def _record(store: Store, res: ExportResult, cfg: ExportConfig) -> None:
+    """One `dpo_exports` row, replacing any earlier export to the same folder (it now holds this one)."""
+    params = json.dumps(res.filters | {"complement": cfg.complement, "min_pairs": cfg.min_pairs}, sort_keys=True)
+    export_id = content_hash("export", str(res.out), res.basis_id, res.category_id, params)
+    with store.transaction() as con:
+        con.execute("delete from dpo_exports where export_id = ? or out = ?", [export_id, str(res.out)])
+        con.execute("insert into dpo_exports(export_id, out, basis_id, category_id, category, complement, n_pairs, "
+                    "n_train, n_test, n_ties_dropped, params) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [export_id, str(res.out), res.basis_id, res.category_id, res.category, cfg.complement,
+                     res.n_pairs, res.n_train, res.n_test, res.n_ties_dropped, params])
 
 
 def load_export_splits(data: str | Path) -> dict[str, Any]:

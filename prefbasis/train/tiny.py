@@ -43,6 +43,10 @@ def build_tiny_model(out_dir: str | os.PathLike[str], *, seed: int = 0, hidden_s
     import torch
     from transformers import AutoModelForCausalLM, LlamaConfig
 
+    from prefbasis.progress import hush_library_bars
+
+    hush_library_bars()
+
     tok = build_tiny_tokenizer()
     config = LlamaConfig(vocab_size=len(tok), hidden_size=hidden_size,
                          intermediate_size=hidden_size * 2, num_hidden_layers=num_layers,

@@ -27,6 +27,7 @@ from prefbasis.errors import ConfigError
 from prefbasis.hashing import content_hash
 from prefbasis.progress import quiet_default
 from prefbasis.store import Store
+from prefbasis.train.config import checkpointing_renames_hushed
 from prefbasis.train.export import read_export_card
 
 KEEP_COLUMNS = ("prompt", "chosen", "rejected")
@@ -98,6 +99,9 @@ def load_model_and_tokenizer(model_id: str, *, bf16: bool = False):
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from prefbasis.progress import hush_library_bars
+
+    hush_library_bars()
     try:
         tok = AutoTokenizer.from_pretrained(model_id)
         model = AutoModelForCausalLM.from_pretrained(
@@ -141,15 +145,17 @@ def train(cfg, callbacks: list[Any] | None = None) -> TrainResult:
     train_ds, eval_ds = load_splits(cfg.data, cfg.train_split, cfg.test_split)
     if not cfg.final_eval:
         eval_ds = None
-    if cfg.disable_tqdm is None and quiet_default():
-        cfg.disable_tqdm = True
     card = read_export_card(cfg.data)
     model, tok = load_model_and_tokenizer(cfg.model, bf16=bool(cfg.bf16))
     resume = resolve_resume(cfg)
-    with contextlib.redirect_stdout(sys.stderr):  # Trainer prints its logs: keep stdout for results
+    with contextlib.redirect_stdout(sys.stderr), checkpointing_renames_hushed():  # stdout: results only
         trainer = DPOTrainer(model=model, args=cfg, train_dataset=train_ds, eval_dataset=eval_ds,
                              processing_class=tok, peft_config=cfg.lora_config(),
                              callbacks=callbacks)
+        if quiet_default():   # --quiet / PREFBASIS_QUIET: no per-step log lines either
+            from transformers import PrinterCallback
+
+            trainer.remove_callback(PrinterCallback)
         start = time.perf_counter()
         output = trainer.train(resume_from_checkpoint=resume)
         runtime = time.perf_counter() - start
@@ -192,3 +198,20 @@ def record_training_run(store: Store, res: TrainResult, cfg) -> str:
             [run_id, res.output_dir, res.base_model, res.data, res.basis_id, res.category, res.n_train,
              res.steps, res.final_loss, res.reward_accuracy, res.device, config])
     return run_id
+
+
+def is_main_process() -> bool:
+    """False on the non-zero ranks of a distributed run (only rank 0 records to the store)."""
+    import torch.distributed as dist
+
+    return not (dist.is_available() and dist.is_initialized() and dist.get_rank() != 0)
+
+
+def train_and_record(cfg, db: str | None = None, callbacks: list[Any] | None = None) -> TrainResult:
+    """`train`, then (on the main process) record the run in the store at `db`; the store is opened
+    only after training, so it is not locked while the model trains."""
+    res = train(cfg, callbacks=callbacks)
+    if is_main_process():
+        with Store.open(db) as store:
+            record_training_run(store, res, cfg)
+    return res

@@ -2,8 +2,9 @@
 batched greedy generation with left padding, the chat template of the model.
 
 Example:
-    >>> ann = TransformersAnnotator(TransformersConfig(model="HuggingFaceTB/SmolLM2-135M-Instruct"))
-    >>> ann.params()["max_new_tokens"]
+    >>> cfg = TransformersConfig(model="HuggingFaceTB/SmolLM2-135M-Instruct", max_new_tokens=256,
+    ...                          batch_size=8, seed=0)
+    >>> TransformersAnnotator(cfg).params()["max_new_tokens"]
     256
 """
 from __future__ import annotations
@@ -17,13 +18,14 @@ from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest
 
 @dataclass
 class TransformersConfig:
-    """Model and generation settings of the transformers backend."""
+    """Model and generation settings of the transformers backend (from `AnnotateConfig`, whose
+    `model`, `max_tokens`, `batch_size` and `seed` fill them; see `registry._transformers`)."""
 
-    model: str = "HuggingFaceTB/SmolLM2-135M-Instruct"
-    max_new_tokens: int = 256
-    batch_size: int = 8
+    model: str
+    max_new_tokens: int
+    batch_size: int
+    seed: int
     device: str = "cpu"
-    seed: int = 0
 
 
 class TransformersAnnotator:

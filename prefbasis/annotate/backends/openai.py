@@ -14,7 +14,7 @@
   `Bearer` token) is redacted before it is cut short or kept (`prefbasis.redact`).
 
 Example:
-    >>> cfg = OpenAIConfig(base_url="http://localhost:8000/v1", model="gpt-4o-mini")
+    >>> cfg = AnnotateConfig(base_url="http://localhost:8000/v1", model="gpt-4o-mini")
     >>> OpenAIAnnotator(cfg).params()["max_tokens"]
     400
 """
@@ -26,10 +26,10 @@ import logging
 import os
 import random
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest
+from prefbasis.annotate.config import DEFAULT_OPENAI_MODEL, AnnotateConfig
 from prefbasis.annotate.schema import JSON_SCHEMA
 from prefbasis.annotate.templates import estimate_tokens
 from prefbasis.redact import Redactor
@@ -37,24 +37,6 @@ from prefbasis.redact import Redactor
 log = logging.getLogger(__name__)
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 POOL_SHARD = 8  # connections per httpx client
-
-
-@dataclass
-class OpenAIConfig:
-    """Connection and sampling settings of the openai backend."""
-
-    base_url: str = "https://api.openai.com/v1"
-    model: str = "gpt-4o-mini"
-    api_key_env: str = "OPENAI_API_KEY"
-    temperature: float = 0.0
-    max_tokens: int = 400
-    timeout_s: float = 60.0
-    max_retries: int = 5
-    backoff_base_s: float = 0.5
-    backoff_max_s: float = 30.0
-    structured_output: bool = True
-    seed: int = 0
-    concurrency: int = 8  # requests in flight at most (sizes the connection pools)
 
 
 class TransportError(RuntimeError):
@@ -87,9 +69,9 @@ class OpenAIAnnotator:
     uses_llm = True
     batch_size = 1
 
-    def __init__(self, config: OpenAIConfig) -> None:
+    def __init__(self, config: AnnotateConfig) -> None:
         self.config = config
-        self.model = config.model
+        self.model = config.model or DEFAULT_OPENAI_MODEL
         self.structured = config.structured_output
         self.requests_made = 0
         self._rng = random.Random(config.seed)
@@ -123,7 +105,7 @@ class OpenAIAnnotator:
 
     def _body(self, messages: list[dict[str, str]]) -> dict[str, Any]:
         c = self.config
-        body: dict[str, Any] = {"model": c.model, "messages": messages, "temperature": c.temperature,
+        body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": c.temperature,
                                 "max_tokens": c.max_tokens}
         if self.structured:
             body["response_format"] = {"type": "json_schema", "json_schema": {

@@ -29,7 +29,7 @@ def planted_basis(store: Store, dataset_id: str | None = None, basis_id: str = "
 
     Preference categories: the planted categories, '(idiosyncratic)' excluded; topics: all.
     """
-    from prefbasis.simulate import IDIOSYNCRATIC
+    from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC
 
     where, params = ("where dataset_id = ?", [dataset_id]) if dataset_id else ("", [])
     if not store.scalar(f"select count(*) from planted_comparisons {where}", params):

@@ -5,7 +5,7 @@ whose comparison carries that category are rated by Bradley–Terry (ties half) 
 prior on the strengths (`prior_sd`, default 400 Elo; 0 / None = the exact MLE), on the Elo scale,
 with multinomial-bootstrap percentile intervals and a CI-based rank. Models (or whole categories)
 with fewer than `min_battles` battles get a row with `insufficient` true and NULL rating. All rows
-are written to `ratings` in one transaction, replacing that basis's earlier ratings.
+are written to `ratings` in one transaction, replacing that basis's earlier ratings of the same scopes.
 
 Example:
     >>> from prefbasis.store import Store
@@ -21,15 +21,14 @@ Example:
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from enum import Enum
+from dataclasses import asdict
 
 import pandas as pd
 
 from prefbasis.errors import ConfigError, PrefbasisError
-from prefbasis.ratings.battles import (BattleFilter, basis_categories, load_counts,
-                                       resolve_basis)
-from prefbasis.ratings.bradley_terry import BASE_RATING, aggregate_outcomes, prior_l2
+from prefbasis.ratings.battles import BattleFilter, load_counts
+from prefbasis.ratings.bradley_terry import BASE_RATING, aggregate_outcomes
+from prefbasis.ratings.config import DEFAULT_PRIOR_SD, PeloConfig, Scope
 from prefbasis.ratings.scopes import StyleRater, rate_counts
 from prefbasis.store import Store
 
@@ -37,71 +36,34 @@ COLUMNS = ["basis_id", "scope", "category_id", "category", "model", "rating", "c
            "rank", "battles", "wins", "insufficient", "style_control", "run_id"]
 
 
-class Scope(str, Enum):
-    """What a ratings row rates: all battles, a preference category, or a topic category."""
-
-    OVERALL = "overall"
-    PREFERENCE = "preference"
-    TOPIC = "topic"
-
-
-DEFAULT_PRIOR_SD = 400.0   # Elo: ratings spread ~N(1000, 400^2) a priori; l2 = 1/ln(10)^2 ≈ 0.189
-
-
-@dataclass
-class PeloConfig:
-    """Options of `pelo` (the CLI flags of `prefbasis pelo`)."""
-
-    basis: str | None = None          # basis id or name; None = the latest basis (or none: overall only)
-    bootstrap: int = 200              # bootstrap rounds; 0 = no intervals (rank by rating)
-    min_battles: int = 50             # below this, a model or category is reported insufficient
-    style_control: bool = False       # add length / markdown difference covariates
-    anchor: str | None = None         # "MODEL=RATING"; None = mean rating 1000
-    seed: int = 0
-    level: float = 0.95               # CI coverage
-    judge: str | None = None          # only battles by this judge (SQL LIKE if it has %)
-    dataset: str | None = None        # only battles of this dataset id
-    scopes: tuple[Scope, ...] = field(default=(Scope.OVERALL, Scope.PREFERENCE, Scope.TOPIC))
-    write: bool = True                # store the rows in `ratings`
-    prior_sd: float | None = DEFAULT_PRIOR_SD   # N(0, prior_sd^2) prior per rating, in Elo; 0 / None: exact MLE
-
-    def __post_init__(self) -> None:
-        try:
-            self.scopes = tuple(Scope(s) for s in self.scopes)
-        except ValueError as exc:
-            raise ConfigError(f"unknown scope: {exc}; choose from overall, preference, topic") from None
-
-    @property
-    def l2(self) -> float:
-        """The ridge strength of the prior on the logit strengths (0.0: exact MLE); see `prior_l2`."""
-        return prior_l2(self.prior_sd)
-
-    def validate(self) -> tuple[str, float] | None:
-        if self.bootstrap < 0 or self.min_battles < 0:
-            raise ConfigError("--bootstrap and --min-battles must be >= 0")
-        if self.prior_sd is not None and not (self.prior_sd >= 0 and self.prior_sd < float("inf")):
-            raise ConfigError(f"--prior-sd must be a number of Elo points >= 0 (0 or none: exact MLE), "
-                              f"got {self.prior_sd}")
-        if not 0.0 < self.level < 1.0:
-            raise ConfigError(f"level must lie in (0, 1), got {self.level}")
-        if self.anchor is None:
-            return None
-        name, sep, value = self.anchor.rpartition("=")
-        try:
-            if not sep or not name.strip():
-                raise ValueError
-            return name.strip(), float(value)
-        except ValueError:
-            raise ConfigError(f"--anchor expects MODEL=RATING (e.g. gpt-4=1200), got {self.anchor!r}") from None
-
-
 def _scope_list(store: Store, basis_id: str | None, cfg: PeloConfig) -> list[tuple[str, int | None, str | None]]:
-    scopes = [("overall", None, None)] if Scope.OVERALL in cfg.scopes else []
+    from prefbasis.store.catalog import categories
+
+    scopes = [("overall", None, None)] if Scope.overall in cfg.scopes else []
     if basis_id is not None:
         wanted = {s.value for s in cfg.scopes}
-        cats = basis_categories(store, basis_id)
+        cats = categories(store, basis_id)
         scopes += [(r.kind, int(r.category_id), r.name) for r in cats.itertuples() if r.kind in wanted]
     return scopes
+
+
+def _basis_id(store: Store, basis: str | None) -> str | None:
+    """The named basis (id, prefix or name), else the latest one, else None (overall only)."""
+    from prefbasis.store.catalog import latest_basis, resolve_basis
+
+    if basis is None:
+        latest = latest_basis(store)
+        return latest.basis_id if latest else None
+    return resolve_basis(store, basis).basis_id
+
+
+def _dataset_id(store: Store, dataset: str | None) -> str | None:
+    """A dataset id through the catalog; a pattern with % stays a SQL LIKE pattern on the id."""
+    from prefbasis.store.catalog import resolve_dataset
+
+    if dataset is None or "%" in dataset:
+        return dataset
+    return resolve_dataset(store, dataset).dataset_id
 
 
 def pelo(store: Store, config: PeloConfig | None = None) -> pd.DataFrame:
@@ -115,8 +77,8 @@ def pelo(store: Store, config: PeloConfig | None = None) -> pd.DataFrame:
 
     cfg = config or PeloConfig()
     anchor = cfg.validate()
-    basis_id = resolve_basis(store, cfg.basis)
-    flt = BattleFilter(judge=cfg.judge, dataset=cfg.dataset)
+    basis_id = _basis_id(store, cfg.basis)
+    flt = BattleFilter(judge=cfg.judge, dataset=_dataset_id(store, cfg.dataset))
     counts = load_counts(store, flt, basis_id)
     overall = counts[counts.kind == "overall"]
     if overall.empty:
@@ -165,7 +127,10 @@ def _write(store: Store, table: pd.DataFrame, run_id: str, basis_id: str | None,
     """Replace this basis's ratings with `table` and record the run, all in one transaction."""
     anchor = cfg.anchor or f"mean={BASE_RATING:g}"
     with store.transaction() as con:
-        con.execute("delete from ratings where basis_id is not distinct from ?", [basis_id])
+        # replace this basis's ratings of the scopes rated now (an `--scope overall` run keeps the
+        # per-category rows of another run, and the other way round)
+        con.execute("delete from ratings where basis_id is not distinct from ? and scope in (select unnest(?))",
+                    [basis_id, [s.value for s in cfg.scopes]])
         con.execute("insert into pelo_runs(run_id, basis_id, battles, bootstrap, min_battles, "
                     "style_control, anchor, seed, params) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, basis_id, battles, cfg.bootstrap, cfg.min_battles, cfg.style_control,

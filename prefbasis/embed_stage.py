@@ -1,0 +1,66 @@
+"""The `embed` stage: cache the embeddings of every annotated description and topic of a store.
+
+`embed_annotations(store, EmbedConfig(...)) -> EmbedResult`. Texts are normalized and
+de-duplicated first, so a second run embeds nothing (see `prefbasis.embed` for the cache).
+
+Example:
+    >>> from prefbasis.store import Store
+    >>> embed_annotations(Store.open(":memory:"), EmbedConfig()).embedded
+    0
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from prefbasis.models import DEFAULT_EMBEDDING_MODEL
+
+if TYPE_CHECKING:
+    from prefbasis.store import Store
+
+
+@dataclass
+class EmbedConfig:
+    """Which annotations to embed, and with which model."""
+
+    embedding_model: str | None = field(default=None, metadata={
+        "metavar": "M", "help": f"sentence-transformers name or path (default {DEFAULT_EMBEDDING_MODEL}, offline)"})
+    dataset: str | None = field(default=None, metadata={
+        "metavar": "D", "help": "dataset id, id prefix or name (default: all)"})
+    batch_size: int = field(default=64, metadata={"help": "texts per encoder batch"})
+    quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress bar"})
+
+
+@dataclass
+class EmbedResult:
+    """How many distinct texts there were, how many were cached before, and the model."""
+
+    model: str
+    texts: int
+    cached_before: int
+
+    @property
+    def embedded(self) -> int:
+        return self.texts - self.cached_before
+
+    def summary(self) -> str:
+        return (f"{self.texts} distinct texts: {self.cached_before} already cached, "
+                f"{self.embedded} embedded with {self.model}")
+
+
+def embed_annotations(store: "Store", config: EmbedConfig | None = None) -> EmbedResult:
+    """Embed (and cache) the distinct normalized descriptions and topics of the annotations."""
+    from prefbasis.embed import cached_vectors, embed_texts, normalize_text
+    from prefbasis.store.catalog import resolve_dataset
+
+    cfg = config or EmbedConfig()
+    dataset_id = resolve_dataset(store, cfg.dataset).dataset_id if cfg.dataset else None
+    rows = store.execute(
+        "select a.description, a.topic from annotations a join comparisons c using (comparison_id) "
+        "where ? is null or c.dataset_id = ?", [dataset_id, dataset_id]).fetchall()
+    texts = sorted({normalize_text(t) for r in rows for t in r if t} - {""})
+    model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
+    before = len(cached_vectors(store, model, texts))
+    if texts:
+        embed_texts(texts, store=store, model=model, batch_size=cfg.batch_size, quiet=cfg.quiet)
+    return EmbedResult(model=model, texts=len(texts), cached_before=before)
