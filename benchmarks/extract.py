@@ -66,9 +66,9 @@ def build_store(path: Path, n: int, seed: int = 0):
         con.register("_a", ann)
         con.execute("insert into annotations(annotation_id, comparison_id, preference, description, topic, "
                     "annotator) select * from _a")
-    _write_cache(store, MODEL, texts, x)
+    _write_cache(store, MODEL, texts, x, backend="torch")
     tv = np.random.default_rng(seed + 2).normal(size=(30, 384)).astype(np.float32)
-    _write_cache(store, MODEL, topics, tv / np.linalg.norm(tv, axis=1, keepdims=True))
+    _write_cache(store, MODEL, topics, tv / np.linalg.norm(tv, axis=1, keepdims=True), backend="torch")
     return store, m
 
 
@@ -79,7 +79,7 @@ def run_one(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         store, m = build_store(Path(tmp) / "bench.duckdb", n)
         t0, c0 = time.perf_counter(), time.process_time()
-        res = extract(store, ExtractConfig(embedding_model=MODEL, quiet=True))
+        res = extract(store, ExtractConfig(embedding_model=MODEL, backend="torch", quiet=True))
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         store.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from prefbasis.encoders import DEFAULT_BACKEND, EmbeddingBackend
 from prefbasis.errors import ConfigError
 from prefbasis.store import Store
 
@@ -43,6 +44,8 @@ class DemoConfig:
     stability: int = 10                  # extract's bootstrap refits (category stability scores)
     min_battles: int = 50
     embedding_model: str | None = None
+    backend: EmbeddingBackend = DEFAULT_BACKEND  # embedding backend (torch, torch-bf16, onnx, onnx-int8)
+    device: str = "cpu"                  # embedding device (cpu, cuda)
     simulation: dict[str, Any] = field(default_factory=dict)  # SimulationConfig overrides (smaller runs)
     quiet: bool | None = None
 
@@ -114,7 +117,8 @@ def _extract(store: Store, cfg: DemoConfig, dataset_id: str) -> str:
 
     k: Any = cfg.k if cfg.k == "auto" else int(cfg.k)
     kwargs: dict[str, Any] = {"k": k, "target": cfg.target, "seed": cfg.seed, "dataset": dataset_id,
-                              "stability": cfg.stability, "quiet": cfg.quiet}
+                              "stability": cfg.stability, "quiet": cfg.quiet, "backend": cfg.backend,
+                              "device": cfg.device}
     if cfg.embedding_model:
         kwargs["embedding_model"] = cfg.embedding_model
     return extract(store, ExtractConfig(**kwargs)).basis_id
@@ -206,7 +210,7 @@ def run_demo(store: Store, config: DemoConfig | None = None) -> DemoResult:
     from prefbasis.embed import embed_texts
 
     _step(t, "embed", say, embed_texts, _descriptions(store, dataset_id), store=store,
-          model=cfg.embedding_model, quiet=quiet)
+          model=cfg.embedding_model, backend=cfg.backend, device=cfg.device, quiet=quiet)
     basis_id = _step(t, "extract", say, _extract, store, cfg, dataset_id)
     _step(t, "pelo", say, pelo, store, PeloConfig(basis=basis_id, bootstrap=cfg.bootstrap,
                                                   min_battles=cfg.min_battles, seed=cfg.seed))

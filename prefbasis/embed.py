@@ -1,4 +1,4 @@
-"""Sentence embeddings with a cache in the store, keyed by (model, hash of the normalized text).
+"""Sentence embeddings with a cache in the store, keyed by (model, backend, hash of the normalized text).
 
 Texts are normalized (`normalize_text`) and de-duplicated before embedding, so a second run
 over the same data embeds nothing. Vectors are unit-norm float32.
@@ -15,17 +15,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from prefbasis.errors import ConfigError
+from prefbasis.encoders import DEFAULT_BACKEND, DEFAULT_DEVICE, EmbeddingBackend
 from prefbasis.hashing import content_hash
-from prefbasis.models import DEFAULT_EMBEDDING_MODEL, resolve_embedding_model
+from prefbasis.models import DEFAULT_EMBEDDING_MODEL
 from prefbasis.progress import progress
 
 if TYPE_CHECKING:
+    from prefbasis.encoders import Encoder
     from prefbasis.store import Store
 
 _SPACE = re.compile(r"\s+")
@@ -57,33 +58,22 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return (x / scale).astype(np.float32)
 
 
-@lru_cache(maxsize=2)
-def load_model(model: str | None = None):
-    """A SentenceTransformer for a name or path; the default resolves to the offline MiniLM."""
-    from sentence_transformers import SentenceTransformer
-
-    try:
-        return SentenceTransformer(resolve_embedding_model(model), device="cpu")
-    except Exception as exc:  # unknown name offline, bad path, ...
-        raise ConfigError(f"cannot load embedding model {model!r}: {exc}") from exc
-
-
-def _encode(texts: list[str], model: str | None, batch_size: int, quiet: bool | None) -> np.ndarray:
-    st = load_model(model)
-    dim_of = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
-    out = np.zeros((len(texts), dim_of() or 0), dtype=np.float32)
-    bar = progress(total=len(texts), desc="embed", unit="text", quiet=quiet)
-    for start in range(0, len(texts), batch_size):
-        chunk = texts[start:start + batch_size]
-        out[start:start + len(chunk)] = st.encode(chunk, batch_size=batch_size, show_progress_bar=False,
-                                                  convert_to_numpy=True, normalize_embeddings=True)
-        bar.update(len(chunk))
+def _encode(texts: list[str], encoder: "Encoder", batch_size: int, quiet: bool | None) -> np.ndarray:
+    """Unit vectors of `texts` (in order), encoded shortest first in chunks under one progress bar."""
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    order = np.argsort([len(t) for t in texts], kind="stable")  # little padding within a batch
+    chunk = max(batch_size, 1) * 16
+    bar = progress(total=len(texts), desc=f"embed ({encoder.backend})", unit="text", quiet=quiet)
+    for start in range(0, len(texts), chunk):
+        idx = order[start:start + chunk]
+        out[idx] = encoder.encode([texts[i] for i in idx], batch_size=batch_size)
+        bar.update(len(idx))
     bar.close()
     return unit_rows(out)
 
 
-def cached_vectors(store: "Store", model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
-    """{normalized text: vector} for the texts already in the store's cache for this model."""
+def cached_vectors(store: "Store", model: str, texts: Sequence[str], *, backend: str) -> dict[str, np.ndarray]:
+    """{normalized text: vector} for the texts already in the store's cache for this model and backend."""
     if not texts:
         return {}
     keys = {text_key(t): t for t in texts}
@@ -91,7 +81,7 @@ def cached_vectors(store: "Store", model: str, texts: Sequence[str]) -> dict[str
     register_frame(con, "_wanted_keys", _frame({"text_hash": list(keys)}))
     try:
         rows = con.execute("select e.text_hash, e.vector from embeddings e join _wanted_keys w "
-                           "using (text_hash) where e.model = ?", [model]).fetchall()
+                           "using (text_hash) where e.model = ? and e.backend = ?", [model, backend]).fetchall()
     finally:
         con.unregister("_wanted_keys")
     return {keys[h]: np.frombuffer(v, dtype="<f4") for h, v in rows}
@@ -110,46 +100,126 @@ def _frame(columns: dict[str, list]):
     return pd.DataFrame(columns)
 
 
+class StoreEmbedder:
+    """texts -> unit vectors, reading and filling the store's cache (none when `store` is None).
+
+    `backend` is the effective backend (see `prefbasis.encoders.resolve_backend`): every vector one
+    embedder returns comes from it, and the cache keeps each backend's vectors apart.
+
+    Example:
+        >>> embed = StoreEmbedder(None, backend="torch")  # doctest: +SKIP
+        >>> embed(["shorter answer"]).shape, embed.backend  # doctest: +SKIP
+        ((1, 384), 'torch')
+    """
+
+    def __init__(self, store: "Store | None", model: str | None = None, *, backend: str | None = None,
+                 device: str | None = None, batch_size: int = 64, quiet: bool | None = None) -> None:
+        from prefbasis.encoders import check_device, resolve_backend
+
+        self.store, self.model = store, model or DEFAULT_EMBEDDING_MODEL
+        self.device, self.batch_size, self.quiet = check_device(device), batch_size, quiet
+        self.backend = resolve_backend(self.model, backend, self.device)
+        self.embedded = 0  # texts this embedder encoded (not found in the cache)
+
+    def cached(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        return cached_vectors(self.store, self.model, texts, backend=self.backend) if self.store is not None else {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        from prefbasis.encoders import load_encoder
+
+        normalized = [normalize_text(t) for t in texts]
+        distinct = sorted(set(normalized))
+        found = self.cached(distinct)
+        missing = [t for t in distinct if t not in found]
+        if missing:
+            encoder = load_encoder(self.model, self.backend, self.device)
+            if encoder.backend != self.backend:  # the ONNX session failed its check on load
+                self.backend = encoder.backend
+                found = self.cached(distinct)
+                missing = [t for t in distinct if t not in found]
+            new = _encode(missing, encoder, self.batch_size, self.quiet)
+            self.embedded += len(missing)
+            found.update(zip(missing, new))
+            if self.store is not None and not self.store.read_only:
+                _write_cache(self.store, self.model, missing, new, backend=self.backend)
+        if not normalized:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[t] for t in normalized]).astype(np.float32, copy=False)
+
+
 def embed_texts(texts: Sequence[str], *, store: "Store | None" = None, model: str | None = None,
-                batch_size: int = 64, quiet: bool | None = None) -> np.ndarray:
+                backend: str | None = None, device: str | None = None, batch_size: int = 64,
+                quiet: bool | None = None) -> np.ndarray:
     """Unit-norm embeddings (len(texts) × dim, float32) of the normalized texts, in input order.
 
     With a store, cached vectors are reused and new ones written to the cache (one transaction).
+    `backend`: torch | torch-bf16 | onnx (default, where verified) | onnx-int8; `device`: cpu | cuda.
 
     Example:
         >>> embed_texts(["shorter answer"], model="all-MiniLM-L6-v2").shape  # doctest: +SKIP
         (1, 384)
     """
-    model_name = model or DEFAULT_EMBEDDING_MODEL
-    normalized = [normalize_text(t) for t in texts]
-    distinct = sorted(set(normalized))
-    found = cached_vectors(store, model_name, distinct) if store is not None else {}
-    missing = [t for t in distinct if t not in found]
-    if missing:
-        new = _encode(missing, model, batch_size, quiet)
-        found.update(zip(missing, new))
-        if store is not None and not store.read_only:
-            _write_cache(store, model_name, missing, new)
-    if not normalized:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.stack([found[t] for t in normalized]).astype(np.float32, copy=False)
+    return StoreEmbedder(store, model, backend=backend, device=device, batch_size=batch_size, quiet=quiet)(texts)
 
 
-def _write_cache(store: "Store", model: str, texts: list[str], vectors: np.ndarray) -> None:
-    frame = _frame({"model": [model] * len(texts), "text_hash": [text_key(t) for t in texts],
+def _write_cache(store: "Store", model: str, texts: list[str], vectors: np.ndarray, *, backend: str) -> None:
+    frame = _frame({"model": [model] * len(texts), "backend": [backend] * len(texts), "text_hash": [text_key(t) for t in texts],
                     "text": texts, "dim": [int(vectors.shape[1])] * len(texts),
                     "vector": [np.ascontiguousarray(v, dtype="<f4").tobytes() for v in vectors]})
     with store.transaction() as con:
         register_frame(con, "_new_vectors", frame)
         try:
-            con.execute("insert or ignore into embeddings(model, text_hash, text, dim, vector) "
-                        "select model, text_hash, text, dim, vector from _new_vectors")
+            con.execute("insert or ignore into embeddings(model, backend, text_hash, text, dim, vector) "
+                        "select model, backend, text_hash, text, dim, vector from _new_vectors")
         finally:
             con.unregister("_new_vectors")
 
 
-def store_embedder(store: "Store | None", model: str | None = None, *, quiet: bool | None = None) -> Embedder:
+def store_embedder(store: "Store | None", model: str | None = None, *, backend: str | None = None,
+                   device: str | None = None, quiet: bool | None = None) -> StoreEmbedder:
     """A callable texts -> vectors that uses (and fills) the store's cache."""
-    def embed(texts: Sequence[str]) -> np.ndarray:
-        return embed_texts(texts, store=store, model=model, quiet=quiet)
-    return embed
+    return StoreEmbedder(store, model, backend=backend, device=device, quiet=quiet)
+
+
+@dataclass
+class EmbedConfig:
+    """Options of `prefbasis embed` (one field per flag)."""
+
+    embedding_model: str | None = field(default=None, metadata={
+        "help": "sentence-transformers name or path (default all-MiniLM-L6-v2, offline)"})
+    dataset: str | None = field(default=None, metadata={"help": "dataset id or name (default: all)"})
+    batch_size: int = field(default=64, metadata={"help": "texts per forward pass"})
+    backend: EmbeddingBackend = field(default=DEFAULT_BACKEND, metadata={
+        "help": "torch | torch-bf16 | onnx (default, where verified against torch) | onnx-int8"})
+    device: str = field(default=DEFAULT_DEVICE, metadata={"help": "cpu | cuda | cuda:N"})
+    quiet: bool | None = None
+
+
+@dataclass
+class EmbedReport:
+    texts: int       # distinct normalized descriptions and topics
+    cached: int      # already in the cache for (model, backend)
+    embedded: int
+    model: str
+    backend: str     # the backend that ran (after any fallback)
+
+
+def embed_dataset(store: "Store", cfg: EmbedConfig | None = None) -> EmbedReport:
+    """Embed (and cache) every annotated description and topic of a dataset (default: all).
+
+    Example:
+        >>> from prefbasis.store import Store
+        >>> embed_dataset(Store.open(":memory:"), EmbedConfig(backend="torch")).texts
+        0
+    """
+    cfg = cfg or EmbedConfig()
+    rows = store.execute(
+        "select a.description, a.topic from annotations a join comparisons c using (comparison_id) "
+        "join datasets d using (dataset_id) where ? is null or d.dataset_id = ? or d.name = ?",
+        [cfg.dataset, cfg.dataset, cfg.dataset]).fetchall()
+    texts = sorted({normalize_text(t) for r in rows for t in r if t} - {""})
+    embed = StoreEmbedder(store, cfg.embedding_model, backend=cfg.backend, device=cfg.device,
+                          batch_size=cfg.batch_size, quiet=cfg.quiet)
+    if texts:
+        embed(texts)
+    return EmbedReport(len(texts), len(texts) - embed.embedded, embed.embedded, embed.model, embed.backend)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from prefbasis.basis.estimator import DEFAULT_TARGET, DEFAULT_TAU, K_MAX, PreferenceBasis
+from prefbasis.encoders import DEFAULT_BACKEND, DEFAULT_DEVICE, EmbeddingBackend
 from prefbasis.hashing import content_hash
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ class ExtractConfig:
     heldout: bool = True        # 80/20 held-out coverage
     topics: bool = True
     n_atoms: int | None = None
+    backend: EmbeddingBackend = field(default=DEFAULT_BACKEND, metadata={
+        "help": "embedding backend: torch | torch-bf16 | onnx (default, where verified against torch) | onnx-int8"})
+    device: str = field(default=DEFAULT_DEVICE, metadata={"help": "embedding device: cpu | cuda | cuda:N"})
     quiet: bool | None = None
 
 
@@ -111,13 +115,13 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     mentions["topic_norm"] = [normalize_text(t) if t else None for t in mentions["topic"]]
     n_judges = mentions["judge"].dropna().nunique()
     ind_col = "judge" if n_judges >= MIN_JUDGES and mentions["judge"].notna().all() else "comparison_id"
-    embed = store_embedder(store, model, quiet=cfg.quiet)
+    embed = store_embedder(store, model, backend=cfg.backend, device=cfg.device, quiet=cfg.quiet)
     pb, texts, vecs = _fit_kind("description", mentions, cfg, embed, ind_col, "preference", cfg.k)
 
     params = {"k": cfg.k, "target": cfg.target, "method": str(cfg.method), "tau": cfg.tau, "seed": cfg.seed,
               "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
-              "stability": cfg.stability}
-    fingerprint = content_hash(model, sorted(Counter(mentions["description_norm"]).items()))
+              "stability": cfg.stability, "embedding_backend": embed.backend}
+    fingerprint = content_hash(model, embed.backend, sorted(Counter(mentions["description_norm"]).items()))
     basis_id = content_hash("basis", dataset_id, fingerprint, params)
     name = cfg.name or f"{dataset_name}-{cfg.method}-k{pb.k_}"
 
@@ -175,6 +179,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
                "stability_ari": report.mean_ari if report else None, "heldout_coverage": heldout,
                "n_descriptions": len(texts), "n_mentions": len(mentions), "n_individuals": pb.n_individuals_}
     card = {"basis_id": basis_id, "name": name, "dataset_id": dataset_id, "k": pb.k_, "embedding_model": model,
+            "embedding_backend": embed.backend,
             "params": params, "fingerprint": fingerprint, "metrics": metrics,
             "categories": [{k: v for k, v in c.items() if k != "vector"} for c in categories if c["kind"] == "preference"],
             "nmf": ({"r2": pb.nmf_["r2"], "top_atoms": pb.nmf_["top_atoms"]} if pb.nmf_ else None),

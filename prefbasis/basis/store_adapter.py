@@ -115,27 +115,14 @@ def load_basis(store: "Store", basis_id: str | None = None, *, kind: str = "pref
     if not cats:
         raise ConfigError(f"basis {basis_id} has no {kind} categories")
     params = json.loads(meta[4]) if meta[4] else {}
+    # new texts are embedded by the backend the basis was fit with (bases before backends: torch);
+    # a read-only store is read from, never written to
     pb = PreferenceBasis(k=len(cats), target=params.get("target", 0.89), method=meta[2] or "coverage",
                          tau=float(meta[1]), seed=params.get("seed", 0),
-                         embedder=store_embedder(store if not store.read_only else None, meta[3]))
-    if store.read_only:
-        pb.embedder = _readonly_embedder(store, meta[3])
+                         embedder=store_embedder(store, meta[3], backend=params.get("embedding_backend", "torch")))
     pb.basis_id_, pb.k_ = basis_id, len(cats)
     pb.category_names_ = [c[1] for c in cats]
     pb.category_medoids_ = [c[2] for c in cats]
     pb.category_vectors_ = np.stack([np.frombuffer(c[3], dtype="<f4") for c in cats]).astype(np.float32)
     return pb
 
-
-def _readonly_embedder(store: "Store", model: str):
-    """Cached vectors from a read-only store, embedding (without caching) only what is missing."""
-    from prefbasis.embed import cached_vectors, embed_texts, normalize_text
-
-    def embed(texts):
-        norm = [normalize_text(t) for t in texts]
-        found = cached_vectors(store, model, sorted(set(norm)))
-        missing = sorted({t for t in norm if t not in found})
-        if missing:
-            found.update(zip(missing, embed_texts(missing, model=model)))
-        return np.stack([found[t] for t in norm])
-    return embed

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from prefbasis.cli.embed import add_backend_options
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="run the whole pipeline end to end and write a report",
@@ -25,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", type=int, default=100, help="pElo bootstrap rounds (default 100)")
     p.add_argument("--min-battles", type=int, default=50)
     p.add_argument("--embedding-model", help="sentence-transformers model (default all-MiniLM-L6-v2, offline)")
+    add_backend_options(p)
     p.set_defaults(func=run)
 
 
@@ -36,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
                      annotator=args.annotator, annotator_model=args.annotator_model,
                      base_url=args.base_url, limit=args.limit, k=args.k, target=args.target,
                      bootstrap=args.bootstrap, min_battles=args.min_battles,
-                     embedding_model=args.embedding_model, quiet=args.quiet)
+                     embedding_model=args.embedding_model, backend=args.backend,
+                     device=args.device, quiet=args.quiet)
     start = time.perf_counter()
     with open_store(args) as store:
         result = run_demo(store, cfg)

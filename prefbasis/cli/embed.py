@@ -5,6 +5,17 @@ import argparse
 
 from prefbasis.cli._common import open_store, say
 
+BACKENDS = ("torch", "torch-bf16", "onnx", "onnx-int8")  # prefbasis.encoders.EmbeddingBackend (kept light)
+
+
+def add_backend_options(p: argparse.ArgumentParser) -> None:
+    """--backend and --device, shared by embed, extract and demo."""
+    p.add_argument("--backend", choices=BACKENDS, default="onnx",
+                   help="embedding backend: onnx (default; verified against torch, else torch with a warning), "
+                        "torch, torch-bf16 (bf16 autocast where the CPU/GPU supports it), onnx-int8 (fastest, "
+                        "approximate)")
+    p.add_argument("--device", default="cpu", help="embedding device: cpu (default), cuda, cuda:N")
+
 
 def register(sub) -> None:
     p = sub.add_parser("embed", help="precompute and cache embeddings of the annotated descriptions and topics")
@@ -12,21 +23,18 @@ def register(sub) -> None:
                    help="sentence-transformers name or path (default all-MiniLM-L6-v2, offline)")
     p.add_argument("--dataset", default=None, metavar="D", help="dataset id or name (default: all)")
     p.add_argument("--batch-size", type=int, default=64)
+    add_backend_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.embed import DEFAULT_EMBEDDING_MODEL, cached_vectors, embed_texts, normalize_text
+    from prefbasis.embed import EmbedConfig, embed_dataset
 
+    cfg = EmbedConfig(embedding_model=args.embedding_model, dataset=args.dataset, batch_size=args.batch_size,
+                      backend=args.backend, device=args.device, quiet=args.quiet or None)
     with open_store(args) as store:
-        rows = store.execute(
-            "select a.description, a.topic from annotations a join comparisons c using (comparison_id) "
-            "join datasets d using (dataset_id) where ? is null or d.dataset_id = ? or d.name = ?",
-            [args.dataset, args.dataset, args.dataset]).fetchall()
-        texts = sorted({normalize_text(t) for r in rows for t in r if t} - {""})
-        model = args.embedding_model or DEFAULT_EMBEDDING_MODEL
-        before = len(cached_vectors(store, model, texts))
-        embed_texts(texts, store=store, model=args.embedding_model, batch_size=args.batch_size)
-    say(args, f"{len(texts)} distinct texts: {before} already cached, {len(texts) - before} embedded with {model}")
-    print(len(texts) - before)
+        rep = embed_dataset(store, cfg)
+    say(args, f"{rep.texts} distinct texts: {rep.cached} already cached, {rep.embedded} embedded with "
+              f"{rep.model} ({rep.backend})")
+    print(rep.embedded)
     return 0

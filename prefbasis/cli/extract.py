@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from prefbasis.cli._common import open_store, say
+from prefbasis.cli.embed import add_backend_options
 
 
 def _k(value: str):
@@ -33,6 +34,7 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--stability", type=int, default=0, metavar="N", help="bootstrap replicates (default 0)")
     p.add_argument("--no-topics", dest="topics", action="store_false", help="skip the topic basis")
+    add_backend_options(p)
     p.set_defaults(func=run)
 
 
@@ -41,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
     cfg = ExtractConfig(k=args.k, target=args.target, method=args.method, tau=args.tau,
                         embedding_model=args.embedding_model, dataset=args.dataset, name=args.name,
-                        seed=args.seed, stability=args.stability, topics=args.topics)
+                        seed=args.seed, stability=args.stability, topics=args.topics,
+                        backend=args.backend, device=args.device)
     with open_store(args) as store:
         res = extract(store, cfg)
     say(args, f"basis {res.basis_id} ({res.name}): k={res.k}, coverage {res.coverage:.3f}, "

@@ -111,7 +111,7 @@ def _map_section(store: Store, d: ReportData, cfg: ReportConfig, colors: dict[in
     if len(assign) > cfg.max_points:  # deterministic sample: by text hash order
         keys = pd.util.hash_pandas_object(assign["description"], index=False)
         assign = assign.loc[keys.sort_values(kind="stable").index[: cfg.max_points]].reset_index(drop=True)
-    xy, how = project_2d(assign["description"].tolist(), store, d.embedding_model)
+    xy, how = project_2d(assign["description"].tolist(), store, d.embedding_model, d.embedding_backend)
     names = dict(zip(d.categories["category_id"].astype(int), d.categories["name"]))
     fig = charts.map_figure(assign, xy, names, colors)
     note = (f"{len(assign):,} distinct descriptions, coloured by category (grey: unassigned); hover for "

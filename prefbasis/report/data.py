@@ -41,6 +41,7 @@ class ReportData:
     card: dict[str, Any] = field(default_factory=dict)
     stability: dict[str, Any] = field(default_factory=dict)
     embedding_model: str | None = None
+    embedding_backend: str | None = None
 
 
 def table_columns(store: Store, table: str) -> set[str]:
@@ -224,4 +225,5 @@ def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
         annotators=_annotators(store),
         datasets=store.df("select dataset_id, name, source, format, n_rows, ingested_at from datasets "
                           "order by ingested_at"),
-        card=card, stability=_basis_stability(store, basis, tables), embedding_model=model)
+        card=card, stability=_basis_stability(store, basis, tables), embedding_model=model,
+        embedding_backend=basis["params"].get("embedding_backend") or card.get("embedding_backend"))
