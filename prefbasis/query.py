@@ -88,6 +88,15 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
 
 def run_query(store: Store, sql: str, params: dict[str, str] | None = None):
     """Run `sql` (one or more read-only statements) and return the last result as a DataFrame."""
+    try:
+        return execute_query(store, sql, params).df()
+    except duckdb.Error as exc:
+        raise QueryError(str(exc)) from None
+
+
+def execute_query(store: Store, sql: str, params: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Like `run_query`, but the last statement's DuckDB result, unfetched (no pandas needed:
+    `prefbasis query` prints `fetchall()` rows, so `query "select 1"` starts fast)."""
     statements = check_read_only(store.con, sql)
     given = {k: coerce_param(v) if isinstance(v, str) else v for k, v in (params or {}).items()}
     declared = declared_params(sql)
@@ -108,6 +117,6 @@ def run_query(store: Store, sql: str, params: dict[str, str] | None = None):
                                  "(pass --param NAME=VALUE)")
             rel = store.con.execute(st.query, mine) if names else store.con.execute(st.query)
             result = rel
-        return result.df()
+        return result
     except duckdb.Error as exc:
         raise QueryError(str(exc)) from None

@@ -54,6 +54,18 @@ class AnnotateConfig:
     prices: str | None = None               # YAML/JSON price table overriding the defaults
     dry_run: bool = False
     flush_every: int = 64                   # results per commit (also flushed every 0.25 s)
+    batch: bool = field(default=False, metadata={
+        "help": "send the requests through the OpenAI Batch API (/v1/files, /v1/batches; half price, "
+                "results within 24 h); a rerun finds its batches and collects them"})
+    batch_wait: bool = field(default=True, metadata={
+        "help": "with --batch: poll until the batches end (false: submit and return; a rerun collects)"})
+    batch_poll_s: float = field(default=30.0, metadata={"help": "with --batch: seconds between polls"})
+    batch_max_requests: int = field(default=50_000, metadata={
+        "help": "with --batch: requests per batch (the OpenAI limit is 50,000)"})
+    export_requests: str | None = field(default=None, metadata={
+        "help": "write the pending requests as batch JSONL to this file (for `vllm run-batch`) and stop"})
+    import_results: str | None = field(default=None, metadata={
+        "help": "store the results in this batch-output JSONL file (from `vllm run-batch` or the Batch API)"})
     quiet: bool | None = None
 
 
@@ -90,9 +102,14 @@ class AnnotateReport:
             return (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
                     f"~{self.est_tokens_in} input + <= {self.est_tokens_out} output tokens, "
                     f"estimated cost ${self.est_cost_usd:.4f}")
+        if "exported" in self.extra:
+            return f"{self.extra['exported']} requests exported ({self.cache_hits} already annotated)"
         text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed validation, "
                 f"{self.transport_errors} request errors, {self.cache_hits} cache hits, {self.requests} requests, "
                 f"cost ${self.cost_usd:.4f}")
+        if self.extra.get("batches_open"):
+            text += (f"; {self.extra['batches_open']} batch(es) still running at the provider "
+                     "(run the same command again to collect them)")
         if self.stopped_by_budget:
             text += (f"; stopped by the budget: {self.to_do - self.not_started} of {self.to_do} done, "
                      f"{self.not_started} left (run again with a larger --budget-usd)")
@@ -290,7 +307,11 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
     report.run_id = content_hash("run", datetime.now(timezone.utc).isoformat(), ann.name, id(report))
     run_params = {k: v for k, v in asdict(cfg).items() if k not in ("quiet",)}
     _record_run(store, report, run_params, finished=False)
-    if pending:
+    from prefbasis.annotate.batch import run_offline, wants_offline
+
+    if wants_offline(cfg):
+        run_offline(run, requests, pending)
+    elif pending:
         asyncio.run(run.go(pending))
     _record_run(store, report, run_params, finished=True)
     return report

@@ -24,16 +24,13 @@ from enum import Enum
 import numpy as np
 
 from prefbasis.basis import metrics
+from prefbasis.basis.defaults import DEFAULT_TARGET, DEFAULT_TAU, K_MAX  # re-exported here
 from prefbasis.basis.atoms import candidate_indices, fit_atoms, nearest
 from prefbasis.basis.naming import name_categories
 from prefbasis.basis.refine import refine_medoids
 from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import Embedder, normalize_text, unit_rows
 from prefbasis.errors import ConfigError, InputError
-
-DEFAULT_TAU = 0.62     # calibration.calibrate_tau: 2% false-merge rate on 760 cross pairs (docs/metrics.md)
-DEFAULT_TARGET = 0.89
-K_MAX = 50
 
 
 class Method(str, Enum):

@@ -4,12 +4,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from typing import TYPE_CHECKING
+
 from prefbasis.errors import ConfigError
-from prefbasis.store import Store
+
+if TYPE_CHECKING:
+    from prefbasis.store import Store
 
 
-def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Store:
+def open_store(args: argparse.Namespace, *, read_only: bool = False) -> "Store":
     """The store named by the global `--db` (or `$PREFBASIS_DB`, or ./prefbasis.duckdb)."""
+    from prefbasis.store import Store  # here, not at import: `prefbasis --help` loads no duckdb
+
     return Store.open(args.db, read_only=read_only)
 
 

@@ -35,7 +35,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--prices", help="YAML/JSON price table: {model: {input: USD/1M, output: USD/1M}}")
     p.add_argument("--dry-run", action="store_true", help="print requests, tokens and cost; send nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    _add_batch_options(p)
     p.set_defaults(func=run)
+
+
+def _add_batch_options(p: argparse.ArgumentParser) -> None:
+    """The batch flags, their help taken from AnnotateConfig's field metadata (declared once there)."""
+    from dataclasses import fields
+
+    from prefbasis.annotate.runner import AnnotateConfig
+
+    help_of = {f.name: f.metadata.get("help") for f in fields(AnnotateConfig)}
+    p.add_argument("--batch", action="store_true", help=help_of["batch"])
+    p.add_argument("--no-wait", dest="batch_wait", action="store_false", help=help_of["batch_wait"])
+    p.add_argument("--poll-interval", dest="batch_poll_s", type=float, default=30.0, metavar="S",
+                   help=help_of["batch_poll_s"])
+    p.add_argument("--batch-max-requests", type=int, default=50_000, metavar="N", help=help_of["batch_max_requests"])
+    p.add_argument("--export-requests", metavar="FILE", help=help_of["export_requests"])
+    p.add_argument("--import-results", metavar="FILE", help=help_of["import_results"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
         include_ties=args.include_ties, concurrency=args.concurrency, batch_size=args.batch_size,
         seed=args.seed, temperature=args.temperature, max_tokens=args.max_tokens, timeout_s=args.timeout,
         max_retries=args.max_retries, structured_output=not args.no_structured_output,
-        budget_usd=args.budget_usd, prices=args.prices, dry_run=args.dry_run, quiet=args.quiet or None)
+        budget_usd=args.budget_usd, prices=args.prices, dry_run=args.dry_run, quiet=args.quiet or None,
+        batch=args.batch, batch_wait=args.batch_wait, batch_poll_s=args.batch_poll_s,
+        batch_max_requests=args.batch_max_requests, export_requests=args.export_requests,
+        import_results=args.import_results)
     with open_store(args) as store:
         report = annotate(store, cfg)
     if args.json:

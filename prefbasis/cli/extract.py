@@ -20,7 +20,7 @@ def _k(value: str):
 
 
 def register(sub) -> None:
-    from prefbasis.basis.estimator import DEFAULT_TARGET, DEFAULT_TAU
+    from prefbasis.basis.defaults import DEFAULT_TARGET, DEFAULT_TAU
 
     p = sub.add_parser("extract", help="select k canonical preference categories (coverage or NMF)")
     p.add_argument("--k", type=_k, default="auto", help="'auto' (smallest k reaching --target) or N")

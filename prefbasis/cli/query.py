@@ -22,12 +22,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.query import resolve_sql_file, run_query
+    from prefbasis.query import execute_query, resolve_sql_file, run_query
 
     if bool(args.sql) == bool(args.file):
         raise ConfigError("give either SQL text or --file, not both / neither")
     sql = resolve_sql_file(args.file).read_text(encoding="utf-8") if args.file else args.sql
+    params = parse_pairs(args.param, "--param", split_commas=False)
     with open_store(args, read_only=True) as store:
-        df = run_query(store, sql, parse_pairs(args.param, "--param", split_commas=False))
+        if args.format == "table" and not args.out:  # the common case, without pandas
+            import duckdb
+
+            from prefbasis.errors import QueryError
+            from prefbasis.tables import format_rows
+
+            try:
+                result = execute_query(store, sql, params)
+                text = format_rows([d[0] for d in result.description], result.fetchall())
+            except duckdb.Error as exc:
+                raise QueryError(str(exc)) from None
+            print(text)
+            return 0
+        df = run_query(store, sql, params)
     print_frame(df, args.format, args.out)
     return 0

@@ -15,7 +15,6 @@ from __future__ import annotations
 from prefbasis._lazy import lazy_exports
 
 from prefbasis.simulate.config import SimulationConfig
-from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC
 from prefbasis.simulate.phrasebank import CATEGORIES, Category
 from prefbasis.simulate.topics import TOPICS, Topic
 
@@ -27,4 +26,12 @@ __all__ = ["CATEGORIES", "IDIOSYNCRATIC", "TOPICS", "Category", "SimulatedData",
            "generate", "simulate", "write"]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
+_lazy_getattr, __dir__ = lazy_exports(__name__, _LAZY)
+
+
+def __getattr__(name: str):
+    if name == "IDIOSYNCRATIC":  # lazily too: the module imports numpy
+        from prefbasis.simulate.idiosyncratic import LABEL
+
+        return LABEL
+    return _lazy_getattr(name)
