@@ -53,7 +53,7 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit L2 norm (zero rows stay zero), float32; idempotent (rows already of
     norm 1 within 1e-6 are returned bit for bit, so cached vectors stay exactly as stored)."""
     x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x.astype(np.float64), axis=1, keepdims=True)
+    norms = np.sqrt(np.einsum("ij,ij->i", x, x, dtype=np.float64))[:, None]  # float64 sums, no float64 copy
     scale = np.where((norms > 0) & (np.abs(norms - 1.0) > 1e-6), norms, 1.0)
     return (x / scale).astype(np.float32)
 
@@ -76,15 +76,11 @@ def cached_vectors(store: "Store", model: str, texts: Sequence[str], *, backend:
     """{normalized text: vector} for the texts already in the store's cache for this model and backend."""
     if not texts:
         return {}
-    keys = {text_key(t): t for t in texts}
-    con = store.con
-    register_frame(con, "_wanted_keys", _frame({"text_hash": list(keys)}))
-    try:
-        rows = con.execute("select e.text_hash, e.vector from embeddings e join _wanted_keys w "
-                           "using (text_hash) where e.model = ? and e.backend = ?", [model, backend]).fetchall()
-    finally:
-        con.unregister("_wanted_keys")
-    return {keys[h]: np.frombuffer(v, dtype="<f4") for h, v in rows}
+    # by the normalized text itself (one-to-one with its hash): no hashing of every text on lookup
+    rows = store.con.execute("select e.text, e.vector from embeddings e where e.model = ? and e.backend = ? "
+                             "and e.text in (select unnest(?::varchar[]))",
+                             [model, backend, list(texts)]).fetchall()
+    return {t: np.frombuffer(v, dtype="<f4") for t, v in rows}
 
 
 def register_frame(con, name: str, frame) -> None:

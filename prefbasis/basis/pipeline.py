@@ -65,33 +65,42 @@ class ExtractResult:
     card: dict = field(default_factory=dict, repr=False)
 
 
+def _normalized(column, normalize) -> list:
+    """normalize(value) per row, computed once per distinct value (a mention column repeats a lot);
+    missing and empty values give None."""
+    values = column.tolist()  # one conversion (iterating an Arrow-backed column boxes every value)
+    table = {v: normalize(v) for v in set(values) if isinstance(v, str) and v}
+    return [table.get(v) if isinstance(v, str) and v else None for v in values]
+
+
 def _individuals(mentions, texts_index: dict[str, int], col: str):
     from scipy import sparse
 
     ids = mentions[col].astype(str).to_numpy()
     uniq, rows = np.unique(ids, return_inverse=True)
-    cols = np.array([texts_index[t] for t in mentions["norm"]])
+    cols = np.array([texts_index[t] for t in mentions["norm"].tolist()])
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(uniq), len(texts_index)))
 
 
 def _fit_kind(texts_col, mentions, cfg: ExtractConfig, embed, individuals_col: str, phrase_col: str | None,
-              k, nmf: bool = True) -> tuple[PreferenceBasis, list[str], np.ndarray]:
+              k, nmf: bool = True, curves: bool = True) -> tuple[PreferenceBasis, list[str], np.ndarray]:
     """Fit one basis on a column of the mentions; returns the estimator, distinct texts, vectors."""
     sub = mentions[mentions[texts_col].notna()].copy()
     sub["norm"] = sub[texts_col + "_norm"]
-    counts = Counter(sub["norm"])
+    norm = sub["norm"].tolist()  # plain lists: iterating Arrow-backed columns boxes every value
+    counts = Counter(norm)
     texts = sorted(counts)
     index = {t: i for i, t in enumerate(texts)}
     vecs = embed(texts)
     phrases = None
     if phrase_col:
         grouped: dict[str, Counter] = {t: Counter() for t in texts}
-        for t, p in zip(sub["norm"], sub[phrase_col]):
+        for t, p in zip(norm, sub[phrase_col].tolist()):
             if p:
                 grouped[t][str(p).strip().lower()] += 1
         phrases = [grouped[t] for t in texts]
     pb = PreferenceBasis(k=k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
-                         k_max=K_MAX, seed=cfg.seed, embedder=None, nmf=nmf)
+                         k_max=K_MAX, seed=cfg.seed, embedder=None, nmf=nmf, curves=curves)
     pb.fit(texts, [counts[t] for t in texts], _individuals(sub, index, individuals_col),
            embeddings=vecs, phrases=phrases)
     return pb, texts, vecs
@@ -110,9 +119,9 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
     dataset_id, dataset_name = sa.resolve_dataset(store, cfg.dataset)
     mentions = sa.read_mentions(store, dataset_id)
-    mentions["description_norm"] = [normalize_text(t) for t in mentions["description"]]
-    mentions = mentions[mentions["description_norm"] != ""].reset_index(drop=True)
-    mentions["topic_norm"] = [normalize_text(t) if t else None for t in mentions["topic"]]
+    mentions["description_norm"] = _normalized(mentions["description"], normalize_text)
+    mentions = mentions[mentions["description_norm"].fillna("") != ""].reset_index(drop=True)
+    mentions["topic_norm"] = _normalized(mentions["topic"], normalize_text)
     n_judges = mentions["judge"].dropna().nunique()
     ind_col = "judge" if n_judges >= MIN_JUDGES and mentions["judge"].notna().all() else "comparison_id"
     embed = store_embedder(store, model, backend=cfg.backend, device=cfg.device, quiet=cfg.quiet)
@@ -129,10 +138,11 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     heldout = None
     if cfg.heldout and mentions["comparison_id"].nunique() >= 10:
         idx = {t: i for i, t in enumerate(texts)}
-        rows = np.array([idx[t] for t in mentions["description_norm"]])
+        norm = mentions["description_norm"].tolist()
+        rows = np.array([idx[t] for t in norm])
         heldout = stab.heldout_coverage(
             {"k": pb.k_, "target": cfg.target, "tau": cfg.tau, "method": cfg.method, "n_atoms": cfg.n_atoms},
-            list(mentions["description_norm"]), mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
+            norm, mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
     categories = [{"category_id": c.category_id, "name": c.name, "kind": "preference", "share": c.share,
                    "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
@@ -146,7 +156,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     comp = _comparison_rows(basis_id, "preference", mentions, "description_norm", label_of, sim_of)
     topic_info = None
     if cfg.topics and mentions["topic_norm"].notna().any():
-        tb, _, _ = _fit_kind("topic", mentions, cfg, embed, ind_col, "topic", "auto", nmf=False)
+        tb, _, _ = _fit_kind("topic", mentions, cfg, embed, ind_col, "topic", "auto", nmf=False, curves=False)
         categories += [{"category_id": c.category_id, "name": c.name, "kind": "topic", "share": c.share,
                         "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
                         "vector": tb.category_vectors_[c.category_id]} for c in tb.categories_]
@@ -204,9 +214,10 @@ def _comparison_rows(basis_id: str, kind: str, mentions, col: str, label_of: dic
     import pandas as pd
 
     sub = mentions[mentions[col].notna()]
+    texts = sub[col].tolist()
     frame = pd.DataFrame({"comparison_id": sub["comparison_id"].to_numpy(),
-                          "category_id": [int(label_of[t]) for t in sub[col]],
-                          "similarity": [float(sim_of[t]) for t in sub[col]]})
+                          "category_id": [int(label_of[t]) for t in texts],
+                          "similarity": [float(sim_of[t]) for t in texts]})
     frame = frame[frame["category_id"] >= 0]
     frame = frame.groupby(["comparison_id", "category_id"], as_index=False)["similarity"].max()
     frame.insert(0, "kind", kind)
