@@ -79,11 +79,14 @@ class FakeBatchServer:
 
             def _send(self, code: int, payload, raw: bool = False) -> None:
                 body = payload if raw else json.dumps(payload).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/octet-stream" if raw else "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Type", "application/octet-stream" if raw else "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # the client was killed: expected here
+                    self.close_connection = True
 
             def _body(self) -> bytes:
                 return self.rfile.read(int(self.headers.get("Content-Length", 0)))
