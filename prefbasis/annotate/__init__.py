@@ -4,22 +4,30 @@ Backends: `openai` (any OpenAI-compatible server), `transformers` (in-process), 
 (no LLM, from the data's own rationale), and plug-ins (`register_annotator`). See docs/annotate.md.
 
 Example:
+    >>> from prefbasis.annotate import AnnotateConfig, annotate
     >>> from prefbasis.store import Store
     >>> report = annotate(Store.open(":memory:"), AnnotateConfig(annotator="rationale"))
     >>> report.requests
     0
 """
-from prefbasis.annotate.base import (AnnotationOutcome, AnnotationRequest, Annotator, BaseAnnotator,
-                                     Comparison)
-from prefbasis.annotate.pricing import Budget, PriceTable
-from prefbasis.annotate.registry import (AnnotatorName, available_annotators, create_annotator,
-                                         register_annotator)
-from prefbasis.annotate.runner import AnnotateConfig, AnnotateReport, annotate
-from prefbasis.annotate.schema import JSON_SCHEMA, SchemaError, parse_annotation, validate_annotation
-from prefbasis.annotate.templates import Template, builtin_versions, load_template
+from __future__ import annotations
 
-__all__ = ["AnnotateConfig", "AnnotateReport", "AnnotationOutcome", "AnnotationRequest", "Annotator",
-           "AnnotatorName", "BaseAnnotator", "Budget", "Comparison", "JSON_SCHEMA", "PriceTable",
-           "SchemaError", "Template", "annotate", "available_annotators", "builtin_versions",
-           "create_annotator", "load_template", "parse_annotation", "register_annotator",
-           "validate_annotation"]
+from prefbasis._lazy import lazy_exports
+
+# name -> module (imported on first use, so that `prefbasis --help` and the CLI parser stay light)
+_EXPORTS = {
+    **dict.fromkeys(["AnnotationOutcome", "AnnotationRequest", "Annotator", "BaseAnnotator", "Comparison"],
+                    "prefbasis.annotate.base"),
+    **dict.fromkeys(["Budget", "PriceTable"], "prefbasis.annotate.pricing"),
+    **dict.fromkeys(["AnnotatorName", "available_annotators", "create_annotator", "register_annotator"],
+                    "prefbasis.annotate.registry"),
+    "AnnotateConfig": "prefbasis.annotate.config",
+    **dict.fromkeys(["AnnotateReport", "annotate"], "prefbasis.annotate.runner"),
+    **dict.fromkeys(["JSON_SCHEMA", "SchemaError", "parse_annotation", "validate_annotation"],
+                    "prefbasis.annotate.schema"),
+    **dict.fromkeys(["Template", "builtin_versions", "load_template"], "prefbasis.annotate.templates"),
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -43,7 +43,7 @@ def _add_batch_options(p: argparse.ArgumentParser) -> None:
     """The batch flags, their help taken from AnnotateConfig's field metadata (declared once there)."""
     from dataclasses import fields
 
-    from prefbasis.annotate.runner import AnnotateConfig
+    from prefbasis.annotate.config import AnnotateConfig
 
     help_of = {f.name: f.metadata.get("help") for f in fields(AnnotateConfig)}
     p.add_argument("--batch", action="store_true", help=help_of["batch"])
