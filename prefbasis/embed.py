@@ -44,9 +44,24 @@ def normalize_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip().rstrip(".!;: ").strip()
 
 
+# The frame every canonical description starts with ("The preferred response is more concise."): it is
+# the same in every description, so it is not embedded (it would pull all descriptions together).
+_FRAME = re.compile(r"^(?:the\s+)?(?:preferred|winning|chosen|better)\s+(?:response|answer|output)(?:'s)?\s+(?=\S)")
+
+
+def embedding_input(text: str) -> str:
+    """What is embedded for a normalized text: the text without a leading description frame.
+
+    Example:
+        >>> embedding_input("the preferred response is more concise")
+        'is more concise'
+    """
+    return _FRAME.sub("", text, count=1)
+
+
 def text_key(text: str) -> str:
-    """The cache key of an already normalized text."""
-    return content_hash(text)
+    """The cache key of an already normalized text (texts that embed the same share a key)."""
+    return content_hash(embedding_input(text))
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -76,11 +91,13 @@ def cached_vectors(store: "Store", model: str, texts: Sequence[str], *, backend:
     """{normalized text: vector} for the texts already in the store's cache for this model and backend."""
     if not texts:
         return {}
-    # by the normalized text itself (one-to-one with its hash): no hashing of every text on lookup
-    rows = store.con.execute("select e.text, e.vector from embeddings e where e.model = ? and e.backend = ? "
-                             "and e.text in (select unnest(?::varchar[]))",
-                             [model, backend, list(texts)]).fetchall()
-    return {t: np.frombuffer(v, dtype="<f4") for t, v in rows}
+    keys = {}
+    for t in texts:  # texts that embed the same share a key
+        keys.setdefault(text_key(t), []).append(t)
+    rows = store.con.execute("select e.text_hash, e.vector from embeddings e where e.model = ? and e.backend = ? "
+                             "and e.text_hash in (select unnest(?::varchar[]))",
+                             [model, backend, list(keys)]).fetchall()
+    return {t: np.frombuffer(v, dtype="<f4") for h, v in rows for t in keys[h]}
 
 
 def register_frame(con, name: str, frame) -> None:
@@ -133,7 +150,10 @@ class StoreEmbedder:
                 self.backend = encoder.backend
                 found = self.cached(distinct)
                 missing = [t for t in distinct if t not in found]
-            new = _encode(missing, encoder, self.batch_size, self.quiet)
+            inputs = [embedding_input(t) for t in missing]
+            distinct_inputs = sorted(set(inputs))
+            vector_of = dict(zip(distinct_inputs, _encode(distinct_inputs, encoder, self.batch_size, self.quiet)))
+            new = np.stack([vector_of[i] for i in inputs])
             self.embedded += len(missing)
             found.update(zip(missing, new))
             if self.store is not None and not self.store.read_only:
@@ -159,9 +179,13 @@ def embed_texts(texts: Sequence[str], *, store: "Store | None" = None, model: st
 
 
 def _write_cache(store: "Store", model: str, texts: list[str], vectors: np.ndarray, *, backend: str) -> None:
-    frame = _frame({"model": [model] * len(texts), "backend": [backend] * len(texts), "text_hash": [text_key(t) for t in texts],
-                    "text": texts, "dim": [int(vectors.shape[1])] * len(texts),
-                    "vector": [np.ascontiguousarray(v, dtype="<f4").tobytes() for v in vectors]})
+    first: dict[str, int] = {}
+    for i, t in enumerate(texts):  # one row per key (texts that embed the same share one)
+        first.setdefault(text_key(t), i)
+    rows = list(first.values())
+    frame = _frame({"model": [model] * len(rows), "backend": [backend] * len(rows), "text_hash": list(first),
+                    "text": [texts[i] for i in rows], "dim": [int(vectors.shape[1])] * len(rows),
+                    "vector": [np.ascontiguousarray(vectors[i], dtype="<f4").tobytes() for i in rows]})
     with store.transaction() as con:
         register_frame(con, "_new_vectors", frame)
         try:

@@ -21,7 +21,12 @@ def add_comparisons(store, n: int, *, ties: int = 0, no_text: int = 0, dataset: 
                 [cid, dataset, f"How do I cook dish number {i}?" if text else None,
                  f"Answer A {i}: boil it for ten minutes, then season." if text else None,
                  f"Answer B {i}: cook it." if text else None,
-                 "tie" if tie else ("a" if i % 3 else "b"),
-                 f"Assistant 1 gave more detailed steps than Assistant 2, which was vague. {i}\n"
-                 f"Assistant 1: 8/10\nAssistant 2: 6/10\n1"])
+                 "tie" if tie else ("a" if i % 3 else "b"), _rationale(i, 1 if tie or i % 3 else 2)])
     return ids
+
+
+def _rationale(i: int, won: int) -> str:
+    """A judge's review agreeing with the stored winner (`won` = 1 for a, 2 for b)."""
+    lost = 3 - won
+    return (f"Assistant {won} gave more detailed steps than Assistant {lost}, which was vague. {i}\n"
+            f"Assistant {won}: 8/10\nAssistant {lost}: 6/10\n{won}")

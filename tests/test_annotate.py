@@ -8,7 +8,8 @@ import pytest
 from annotate_helpers import add_comparisons
 from prefbasis.annotate import (AnnotateConfig, AnnotationOutcome, BaseAnnotator, PriceTable, SchemaError,
                                 annotate, load_template, parse_annotation, register_annotator)
-from prefbasis.annotate.backends.rationale import derive_topic, preferences_from_rationale
+from prefbasis.annotate.backends.rationale import derive_topic
+from prefbasis.annotate.describe import describe_rationale
 from prefbasis.errors import ConfigError, InputError
 
 GOOD = {"topic": "cooking pasta", "preferences": [{"preference": "more detail", "description": "It has steps."}]}
@@ -81,7 +82,7 @@ def test_rationale_keeps_differences_and_drops_verdicts():
             "However, Assistant 2's answer included more concrete examples and was more accurate.\n"
             "Assistant 1 made an error in the calculation.\n"
             "Assistant 1: 6/10\nAssistant 2: 9/10\n\n2")
-    prefs = preferences_from_rationale(text, winner_position=2)
+    prefs = describe_rationale(text, winner=2).preferences
     descs = " ".join(p["description"] for p in prefs)
     assert prefs and "/10" not in descs and "Both" not in descs
     assert "the preferred response" in descs.lower() and "Assistant" not in descs

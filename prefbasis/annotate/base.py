@@ -28,6 +28,7 @@ class Comparison:
     response_b: str | None
     winner: str  # 'a' | 'b' | 'tie'
     rationale: str | None = None
+    presented_order: str | None = None  # 'b_first': the rationale's judge saw response_b first
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ class Annotator(Protocol):
 
     async def aclose(self) -> None:
         ...
+
+    # Optional: `prepare(corpus: Sequence[Comparison]) -> None` is called once before `params()`
+    # with every comparison of the datasets being annotated (the rationale backend learns which
+    # words are subject matter there).
 
 
 class BaseAnnotator:

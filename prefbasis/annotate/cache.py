@@ -26,7 +26,8 @@ def cache_key(annotator: str, model: str, template_hash: str | None, params: dic
               c: Comparison) -> str:
     """The cache key of one comparison under one annotator configuration."""
     return content_hash("annotate", annotator, model, template_hash, params,
-                        c.prompt, c.response_a, c.response_b, c.winner, c.rationale)
+                        c.prompt, c.response_a, c.response_b, c.winner, c.rationale,
+                        *([c.presented_order] if c.presented_order else []))
 
 
 def cached_keys(store, keys: list[str]) -> set[str]:
@@ -53,7 +54,7 @@ _CACHE_COLS = ["cache_key", "comparison_id", "annotator", "model", "template_has
                "raw_output", "n_preferences", "tokens_in", "tokens_out", "cost_usd"]
 _FAIL_COLS = ["failure_id", "comparison_id", "annotator", "model", "raw_output", "error", "cache_key", "kind"]
 _ANN_COLS = ["annotation_id", "comparison_id", "preference", "description", "topic", "annotator", "model",
-             "template_hash", "params", "swapped", "tokens_in", "tokens_out", "cost_usd", "cache_key"]
+             "template_hash", "params", "swapped", "tokens_in", "tokens_out", "cost_usd", "cache_key", "evidence"]
 
 
 def _bulk_insert(con, table: str, cols: list[str], rows: list[list[Any]]) -> None:
@@ -97,7 +98,8 @@ def write_results(store, results: list[Finished], *, run_id: str, annotator: str
             for i, p in enumerate(f.parsed["preferences"]):
                 ann_rows.append([content_hash(req.cache_key, i), cid, p["preference"], p["description"],
                                  f.parsed.get("topic"), annotator, model, template_hash, params_json,
-                                 req.swapped, o.tokens_in, o.tokens_out, f.cost_usd, req.cache_key])
+                                 req.swapped, o.tokens_in, o.tokens_out, f.cost_usd, req.cache_key,
+                                 p.get("evidence")])
         _bulk_insert(con, "annotate_cache", _CACHE_COLS, cache_rows)
         _bulk_insert(con, "annotation_failures", _FAIL_COLS, fail_rows)
         _bulk_insert(con, "annotations", _ANN_COLS, ann_rows)

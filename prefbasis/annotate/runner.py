@@ -22,7 +22,7 @@ from prefbasis.annotate.config import AnnotateConfig
 from prefbasis.annotate.pricing import Budget, PriceTable
 from prefbasis.annotate.registry import create_annotator
 from prefbasis.annotate.schema import SchemaError, parse_annotation, validate_annotation
-from prefbasis.annotate.select import select_comparisons
+from prefbasis.annotate.select import dataset_corpus, select_comparisons
 from prefbasis.annotate.templates import Template, estimate_tokens, load_template
 from prefbasis.errors import ConfigError
 from prefbasis.hashing import content_hash
@@ -252,6 +252,8 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
                           f"give --prices FILE with {{\"{ann.model}\": {{\"input\": X, \"output\": Y}}}}")
     comps, skipped = select_comparisons(store, dataset=cfg.dataset, where=cfg.where, limit=cfg.limit,
                                         include_ties=cfg.include_ties, needs_text=ann.uses_llm)
+    if hasattr(ann, "prepare"):
+        ann.prepare(dataset_corpus(store, comps))
     report = AnnotateReport(ann.name, ann.model, template.hash if template else None,
                             selected=len(comps), skipped_no_text=skipped, dry_run=cfg.dry_run)
     requests = _build_requests(store, cfg, ann, template, comps)

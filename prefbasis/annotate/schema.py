@@ -14,6 +14,7 @@ from typing import Any
 MAX_PREFERENCES = 3
 MAX_WORDS_SHORT = 8   # the template asks for 2-6 words; a little slack before calling it wrong
 MAX_DESCRIPTION_CHARS = 400
+MAX_EVIDENCE_CHARS = 1000  # the source sentence a description came from (kept, never sent to a model)
 
 JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -115,8 +116,11 @@ def validate_annotation(obj: Any) -> dict[str, Any]:
         desc = " ".join(desc.split())
         if len(desc) > MAX_DESCRIPTION_CHARS:
             raise SchemaError(f"preferences[{i}].description is longer than {MAX_DESCRIPTION_CHARS} chars")
-        out.append({"preference": _short(p.get("preference"), f"preferences[{i}].preference"),
-                    "description": desc})
+        item = {"preference": _short(p.get("preference"), f"preferences[{i}].preference"), "description": desc}
+        evidence = p.get("evidence")
+        if isinstance(evidence, str) and evidence.strip():
+            item["evidence"] = " ".join(evidence.split())[:MAX_EVIDENCE_CHARS]
+        out.append(item)
     return {"topic": _short(obj.get("topic"), "topic"), "preferences": out}
 
 

@@ -36,7 +36,8 @@ def select_comparisons(store, *, dataset: str | None = None, where: str | None =
     import duckdb
     try:
         total = store.scalar(f"select count(*) from comparisons c where {base}", params)
-        sql = (f"select comparison_id, prompt, response_a, response_b, winner, rationale from comparisons c "
+        sql = (f"select comparison_id, prompt, response_a, response_b, winner, rationale, presented_order "
+               f"from comparisons c "
                f"where {base} and {has_text} order by comparison_id")
         if limit is not None:
             sql += f" limit {int(limit)}"
@@ -45,3 +46,15 @@ def select_comparisons(store, *, dataset: str | None = None, where: str | None =
     except duckdb.Error as exc:
         raise QueryError(f"--where {where!r} failed: {str(exc).splitlines()[0]}") from None
     return [Comparison(*r) for r in rows], int(total - with_text)
+
+
+def dataset_corpus(store, comparisons: list[Comparison]) -> list[Comparison]:
+    """Every comparison with a rationale in the datasets of `comparisons` (for `Annotator.prepare`)."""
+    if not comparisons:
+        return []
+    rows = store.execute(
+        "select comparison_id, prompt, response_a, response_b, winner, rationale, presented_order "
+        "from comparisons where rationale is not null and dataset_id in (select distinct dataset_id from "
+        "comparisons where comparison_id in (select unnest(?::varchar[]))) order by comparison_id",
+        [[c.comparison_id for c in comparisons]]).fetchall()
+    return [Comparison(*r) for r in rows]

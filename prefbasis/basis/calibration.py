@@ -1,5 +1,11 @@
 """Calibrating tau: cosine of paraphrase pairs vs unrelated pairs of preference descriptions.
 
+Two description styles, two calibrations of the same 40 sentences:
+- *free* ("The response is more concise …"), as an LLM or the simulator writes them: τ 0.62;
+- *canonical* ("The preferred response is more concise."), the description stage's statements,
+  whose shared frame is not embedded (`prefbasis.embed.embedding_input`): τ 0.41.
+`PreferenceBasis(tau="auto")` takes the canonical τ when most descriptions are canonical statements.
+
 The default tau is a *false-merge* threshold: the (1 - alpha) quantile of the cosines between
 descriptions of different preferences (every cross pair of the 40 calibration sentences: 760
 pairs), rounded up to two decimals, alpha = `FALSE_MERGE_RATE` = 2%, so "within tau" merges at most 2% of unrelated pairs.
@@ -16,6 +22,7 @@ Example:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -67,9 +74,22 @@ UNRELATED: list[tuple[str, str]] = [
 ]
 
 
-def pair_cosines(embed: Callable[[Sequence[str]], np.ndarray], pairs: list[tuple[str, str]]) -> np.ndarray:
-    a = embed([p[0] for p in pairs])
-    b = embed([p[1] for p in pairs])
+Style = str  # "free" | "canonical"
+CANONICAL_FRAME = "The preferred response"
+
+
+def in_style(sentence: str, style: Style) -> str:
+    """A calibration sentence as written in `style` ("The answer is shorter." → "The preferred
+    response is shorter." for "canonical")."""
+    if style == "canonical":
+        return re.sub(r"^The (?:response|answer)\b", CANONICAL_FRAME, sentence)
+    return sentence
+
+
+def pair_cosines(embed: Callable[[Sequence[str]], np.ndarray], pairs: list[tuple[str, str]],
+                 style: Style = "free") -> np.ndarray:
+    a = embed([in_style(p[0], style) for p in pairs])
+    b = embed([in_style(p[1], style) for p in pairs])
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     return np.einsum("ij,ij->i", a, b) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
@@ -99,9 +119,9 @@ def false_merge_threshold(cross: np.ndarray, rate: float = FALSE_MERGE_RATE) -> 
     return float(ok[0])
 
 
-def cross_pair_cosines(embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+def cross_pair_cosines(embed: Callable[[Sequence[str]], np.ndarray], style: Style = "free") -> np.ndarray:
     """Cosines of every pair of calibration sentences from different paraphrase pairs (760 pairs)."""
-    sents = [s for pair in PARAPHRASES for s in pair]
+    sents = [in_style(s, style) for pair in PARAPHRASES for s in pair]
     group = np.repeat(np.arange(len(PARAPHRASES)), 2)
     x = np.asarray(embed(sents), np.float64)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
@@ -110,11 +130,14 @@ def cross_pair_cosines(embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarr
     return np.einsum("ij,ij->i", x[i[keep]], x[j[keep]])
 
 
-def calibrate_tau(embed: Callable[[Sequence[str]], np.ndarray], rate: float = FALSE_MERGE_RATE) -> dict:
-    """The false-merge tau for this embedder, and the paraphrase / unrelated statistics beside it."""
-    pos, neg = pair_cosines(embed, PARAPHRASES), pair_cosines(embed, UNRELATED)
+def calibrate_tau(embed: Callable[[Sequence[str]], np.ndarray], rate: float = FALSE_MERGE_RATE,
+                  style: Style = "free") -> dict:
+    """The false-merge tau for this embedder and description style, with the paraphrase / unrelated
+    statistics beside it. `embed` should embed what the basis embeds (the store embedder strips the
+    canonical frame)."""
+    pos, neg = pair_cosines(embed, PARAPHRASES, style), pair_cosines(embed, UNRELATED, style)
     cut, acc = best_threshold(pos, neg)
-    cross = cross_pair_cosines(embed)
+    cross = cross_pair_cosines(embed, style)
     tau = false_merge_threshold(cross, rate)
     return {"tau": tau, "false_merge_rate": float(np.mean(cross >= tau)), "paraphrase_recall": float(np.mean(pos >= tau)),
             "balanced_accuracy_cut": cut, "balanced_accuracy": acc, "paraphrase_mean": float(pos.mean()),

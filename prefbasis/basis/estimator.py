@@ -24,13 +24,27 @@ from enum import Enum
 import numpy as np
 
 from prefbasis.basis import metrics
-from prefbasis.basis.defaults import DEFAULT_TARGET, DEFAULT_TAU, K_MAX  # re-exported here
+from prefbasis.basis.defaults import (CANONICAL_PREFIX, DEFAULT_TARGET, DEFAULT_TAU, K_MAX,  # re-exported
+                                     TAU_CANONICAL, TAU_FREE)
 from prefbasis.basis.atoms import candidate_indices, fit_atoms, nearest
 from prefbasis.basis.naming import name_categories
 from prefbasis.basis.refine import refine_medoids
 from prefbasis.basis.selection import greedy_max_coverage
 from prefbasis.embed import Embedder, normalize_text, unit_rows
 from prefbasis.errors import ConfigError, InputError
+
+
+
+def style_tau(descriptions: Sequence[str], weights: np.ndarray | None = None) -> float:
+    """The calibrated τ for the descriptions' style (mention-weighted majority).
+
+    Example:
+        >>> style_tau(["The preferred response is shorter.", "it is brief"], np.array([2.0, 1.0]))
+        0.41
+    """
+    w = np.ones(len(descriptions)) if weights is None else np.asarray(weights, np.float64)
+    canonical = np.array([normalize_text(d).startswith(CANONICAL_PREFIX) for d in descriptions])
+    return TAU_CANONICAL if w[canonical].sum() > 0.5 * w.sum() else TAU_FREE
 
 
 class Method(str, Enum):
@@ -55,12 +69,13 @@ class PreferenceBasis:
     Learned attributes end in an underscore: `descriptions_`, `weights_`, `embeddings_`,
     `atom_labels_`, `category_indices_`, `category_vectors_`, `category_names_`,
     `category_medoids_`, `categories_`, `k_`, `coverage_curve_`, `variation_curve_`,
-    `pca_curve_`, `coverage_`, `variation_explained_`, `unassigned_share_`, `labels_`,
+    `pca_curve_`, `coverage_`, `variation_explained_`, `unassigned_share_`, `labels_`, `tau_` (the
+    τ used: `tau`, or the calibrated one for the descriptions' style when `tau="auto"`),
     `similarity_`, `nmf_` (the NMF side by side, or None).
     """
 
     def __init__(self, k: int | str = "auto", target: float = DEFAULT_TARGET, method: str = "coverage",
-                 tau: float = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
+                 tau: float | str = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
                  seed: int = 0, embedder: Embedder | None = None, nmf: bool = True, refine: bool = True,
                  curves: bool = True) -> None:
         self.k, self.target, self.method, self.tau, self.refine = k, target, method, tau, refine
@@ -73,8 +88,8 @@ class PreferenceBasis:
             raise ConfigError(f"k must be 'auto' or a positive integer, got {self.k!r}")
         if not 0 < self.target <= 1:
             raise ConfigError(f"target must lie in (0, 1], got {self.target}")
-        if not -1 <= self.tau <= 1:
-            raise ConfigError(f"tau is a cosine and must lie in [-1, 1], got {self.tau}")
+        if self.tau != "auto" and not (isinstance(self.tau, (int, float)) and -1 <= self.tau <= 1):
+            raise ConfigError(f"tau is 'auto' or a cosine in [-1, 1], got {self.tau!r}")
         try:
             return Method(self.method)
         except ValueError:
@@ -94,14 +109,15 @@ class PreferenceBasis:
         texts, w, mapping, merged_phrases = _merge(descriptions, weights, phrases)
         x = self._vectors(descriptions, texts, mapping, embeddings)
         self.descriptions_, self.weights_, self.embeddings_ = texts, w, x
+        self.tau_ = style_tau(texts, w) if self.tau == "auto" else float(self.tau)
         self.phrases_ = merged_phrases
         n = len(texts)
         atoms = fit_atoms(x, w, n_atoms=self.n_atoms, seed=self.seed)
         self.atom_labels_, self.atom_centroids_, self.atom_medoids_ = atoms.labels, atoms.centroids, atoms.medoids
         candidates = candidate_indices(x, w, atoms, self.k_max, self.seed)
-        order, marginal = greedy_max_coverage(x[candidates], x, w, tau=self.tau, k_max=self.k_max)
+        order, marginal = greedy_max_coverage(x[candidates], x, w, tau=self.tau_, k_max=self.k_max)
         if len(order) == 0:
-            raise InputError(f"no description lies within tau={self.tau} of any candidate; lower --tau")
+            raise InputError(f"no description lies within tau={self.tau_} of any candidate; lower --tau")
         k_curve = min(self.k_max, len(candidates))
         self.candidate_order_ = candidates[order]
         self.coverage_curve_ = metrics.coverage_curve(marginal, total=float(w.sum()), k_max=k_curve)
@@ -114,7 +130,7 @@ class PreferenceBasis:
             self.pca_curve_ = metrics.pca_optimum_curve(v_c, total_ss, k_curve)
         auto = min(metrics.choose_k(self.coverage_curve_, self.target), len(order))
         if self.k != "auto" and int(self.k) > len(order):
-            raise ConfigError(f"k={self.k} but only {len(order)} categories add coverage at tau={self.tau}")
+            raise ConfigError(f"k={self.k} but only {len(order)} categories add coverage at tau={self.tau_}")
         self.refined_coverage_: dict[int, float] = {}
         if self.k == "auto" and self.refine:
             self.k_ = self._auto_k_refined(x, w, auto, len(order))
@@ -150,7 +166,7 @@ class PreferenceBasis:
         reps = refine_medoids(x, w, greedy)
         if k not in self.refined_coverage_:
             _, sims = nearest(x, x[reps])
-            self.refined_coverage_[k] = float(w[sims.astype(np.float64) >= self.tau].sum() / w.sum())
+            self.refined_coverage_[k] = float(w[sims.astype(np.float64) >= self.tau_].sum() / w.sum())
         return reps
 
     def _auto_k_refined(self, x: np.ndarray, w: np.ndarray, start: int, k_hi: int) -> int:
@@ -206,12 +222,20 @@ class PreferenceBasis:
                      "top_atoms": [[self.descriptions_[atoms.medoids[a]] for a in top] for top in res.top_atoms],
                      "components": res.components}
 
+    def rename(self, exclude: set[str]) -> "PreferenceBasis":
+        """Name the categories again without words whose roots are in `exclude` (subject matter
+        found by the leakage metrics); the categories themselves do not change."""
+        self.category_names_ = name_categories(self.labels_, self.phrases_, self.weights_, self.category_medoids_,
+                                               texts=self.descriptions_, exclude=exclude)
+        self.categories_ = self._summaries()
+        return self
+
     # -- applying ----------------------------------------------------------------------------
     def _assign(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sims = self._similarities(x)
         nearest = np.argmax(sims, axis=1)
         best = sims[np.arange(len(x)), nearest]
-        return np.where(best >= self.tau, nearest, -1), best.astype(np.float64)
+        return np.where(best >= self.tau_, nearest, -1), best.astype(np.float64)
 
     def _similarities(self, x: np.ndarray) -> np.ndarray:
         # float64 products of the float32 vectors: the same vectors give the same cosines bit for bit

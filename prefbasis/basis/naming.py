@@ -63,13 +63,24 @@ def fallback_name(text: str, words: int = 6) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+def _clean(text: str, exclude: set[str]) -> bool:
+    """True when no word of `text` has its root in `exclude` (subject-matter words)."""
+    if not exclude:
+        return True
+    from prefbasis.words import content_stems
+
+    return not (content_stems(text) & exclude)
+
+
 def head_phrases(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None, k: int,
-                 medoids: Sequence[str], fallback_words: int = 6) -> list[str]:
-    """Per category, the most-used phrase among its members (ties: shorter, then alphabetical)."""
+                 medoids: Sequence[str], fallback_words: int = 6, exclude: set[str] | None = None) -> list[str]:
+    """Per category, the most-used phrase among its members (ties: shorter, then alphabetical),
+    skipping phrases that hold an `exclude`d word (roots of subject-matter words)."""
     counts: list[Counter] = [Counter() for _ in range(k)]
+    exclude = exclude or set()
     if phrases is not None:
         for i in np.flatnonzero(labels >= 0):
-            counts[labels[i]].update({p: c for p, c in phrases[i].items() if p})
+            counts[labels[i]].update({p: c for p, c in phrases[i].items() if p and _clean(p, exclude)})
     return [min(counts[c].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if counts[c]
             else fallback_name(medoids[c], fallback_words) for c in range(k)]
 
@@ -124,43 +135,46 @@ def in_text_order(words: list[str], members: Sequence[str]) -> list[str]:
     return sorted(words, key=lambda wd: place.get(wd, (len(members), words.index(wd))))
 
 
-def top_words(scores: np.ndarray, vocab: np.ndarray, exclude: set[str], n: int) -> list[str]:
-    """The n highest-scoring words (score > 0, not in `exclude`); ties alphabetical."""
+def top_words(scores: np.ndarray, vocab: np.ndarray, exclude: set[str], n: int,
+              banned: set[str] | None = None) -> list[str]:
+    """The n highest-scoring words (score > 0, not in `exclude`, root not in `banned`); ties alphabetical."""
     order = np.lexsort((np.arange(len(scores)), -scores))        # vocab is sorted: index = alphabetical
     out = []
     for j in order:
         if scores[j] <= 0 or len(out) == n:
             break
-        if vocab[j] not in exclude:
+        if vocab[j] not in exclude and _clean(str(vocab[j]), banned or set()):
             out.append(str(vocab[j]))
     return out
 
 
 def name_categories(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None,
                     weights: np.ndarray, medoids: Sequence[str], texts: Sequence[str] | None = None,
-                    config: NamingConfig | None = None) -> list[str]:
+                    config: NamingConfig | None = None, exclude: set[str] | None = None) -> list[str]:
     """One name per category (index = category id), following the module's rule.
 
     labels: category per description (-1 unassigned); phrases: {phrase: count} per description;
     weights: mention count per description; medoids: one text per category; texts: the
-    descriptions (needed to qualify shared heads; without them only suffixes disambiguate).
+    descriptions (needed to qualify shared heads; without them only suffixes disambiguate);
+    exclude: roots (`prefbasis.words.root`) of subject-matter words no name may contain.
     """
     cfg = config or NamingConfig()
     k = len(medoids)
     labels = np.asarray(labels)
-    heads = head_phrases(labels, phrases, k, medoids, cfg.fallback_words)
+    heads = head_phrases(labels, phrases, k, medoids, cfg.fallback_words, exclude)
     shared = {h for h, n in Counter(heads).items() if n > 1}
+    banned = exclude or set()
     names = list(heads)
     if shared and texts is not None:
         scores, vocab = class_tfidf(texts, labels, weights, k, cfg.min_doc_count)
         for head in sorted(shared):
             group = [c for c in range(k) if heads[c] == head]
-            exclude = set(head.lower().replace(":", " ").split())
+            exclude_head = set(head.lower().replace(":", " ").split())
             todo = group
             members = {c: _members_by_weight(c, labels, weights, texts) for c in group}
             for n_words in range(cfg.qualifier_words, cfg.max_qualifier_words + 1):
                 for c in todo:
-                    words = top_words(scores[c], vocab, exclude, n_words) if len(vocab) else []
+                    words = top_words(scores[c], vocab, exclude_head, n_words, banned) if len(vocab) else []
                     names[c] = f"{head}: {' '.join(in_text_order(words, members[c]))}" if words else head
                 repeated = Counter(names[c] for c in group)
                 todo = [c for c in group if repeated[names[c]] > 1]   # only colliding names grow

@@ -33,7 +33,7 @@ class ExtractConfig:
     k: int | str = "auto"
     target: float = DEFAULT_TARGET
     method: str = "coverage"
-    tau: float = DEFAULT_TAU
+    tau: float | str = DEFAULT_TAU          # "auto": calibrated for the descriptions' style
     embedding_model: str | None = None
     dataset: str | None = None
     name: str | None = None
@@ -63,6 +63,9 @@ class ExtractResult:
     stability: float | None = None
     heldout_coverage: float | None = None
     card: dict = field(default_factory=dict, repr=False)
+    leakage: dict = field(default_factory=dict, repr=False)
+    target: float | None = None
+    target_reached: bool | None = None      # --k auto only: did coverage reach the target?
 
 
 def _normalized(column, normalize) -> list:
@@ -141,13 +144,21 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
         norm = mentions["description_norm"].tolist()
         rows = np.array([idx[t] for t in norm])
         heldout = stab.heldout_coverage(
-            {"k": pb.k_, "target": cfg.target, "tau": cfg.tau, "method": cfg.method, "n_atoms": cfg.n_atoms},
+            {"k": pb.k_, "target": cfg.target, "tau": pb.tau_, "method": cfg.method, "n_atoms": cfg.n_atoms},
             norm, mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
+    leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
+    if leak.flagged_names:  # a name carries subject matter: name the categories again without it
+        pb.rename(leak.content_roots)
+        leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
+    flagged = set(leak.flagged_names)
     categories = [{"category_id": c.category_id, "name": c.name, "kind": "preference", "share": c.share,
                    "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
                    "stability": report.per_category[c.category_id] if report and report.per_category else None,
+                   "top3_prompt_share": leak.top3_prompt_share[c.category_id],
+                   "name_flagged": c.category_id in flagged,
                    "vector": pb.category_vectors_[c.category_id]} for c in pb.categories_]
+    target_reached = bool(pb.coverage_ >= cfg.target - 1e-12) if cfg.k == "auto" else None
     assign = [pd.DataFrame({"basis_id": basis_id, "kind": "preference", "description": pb.descriptions_,
                             "category_id": pd.array([v if v >= 0 else None for v in pb.labels_], dtype="Int32"),
                             "similarity": pb.similarity_})]
@@ -187,7 +198,13 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
                "nmf_r2": pb.nmf_["r2"] if pb.nmf_ else None,
                "stability_matched_cosine": report.mean_cosine if report else None,
                "stability_ari": report.mean_ari if report else None, "heldout_coverage": heldout,
-               "n_descriptions": len(texts), "n_mentions": len(mentions), "n_individuals": pb.n_individuals_}
+               "n_descriptions": len(texts), "n_mentions": len(mentions), "n_individuals": pb.n_individuals_,
+               "content_leakage": leak.content_leakage, "topic_leakage_ami": leak.topic_leakage_ami,
+               "effective_categories": leak.effective_categories,
+               "same_label_cross_prompt_cosine": leak.same_label_cross_prompt,
+               "different_label_same_prompt_cosine": leak.different_label_same_prompt,
+               "separation": leak.separation, "flagged_names": len(flagged),
+               "k_target_reached": target_reached}
     card = {"basis_id": basis_id, "name": name, "dataset_id": dataset_id, "k": pb.k_, "embedding_model": model,
             "embedding_backend": embed.backend,
             "params": params, "fingerprint": fingerprint, "metrics": metrics,
@@ -196,17 +213,41 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             "topics": topic_info,
             "curves": curves.drop(columns=["basis_id", "kind"]).to_dict("records")}
     row = {"name": name, "k": pb.k_, "coverage": pb.coverage_, "variation_explained": pb.variation_explained_,
-           "params": json.dumps(params), "dataset_id": dataset_id, "method": str(cfg.method), "tau": cfg.tau,
+           "params": json.dumps(params), "dataset_id": dataset_id, "method": str(cfg.method), "tau": pb.tau_,
            "embedding_model": model, "unassigned_share": pb.unassigned_share_, "pca_optimum": pb.pca_optimum_,
            "nmf_r2": metrics["nmf_r2"], "stability": metrics["stability_matched_cosine"],
            "stability_ari": metrics["stability_ari"], "heldout_coverage": heldout,
-           "n_descriptions": len(texts), "n_mentions": len(mentions), "fingerprint": fingerprint}
+           "n_descriptions": len(texts), "n_mentions": len(mentions), "fingerprint": fingerprint,
+           "content_leakage": leak.content_leakage, "topic_leakage": leak.topic_leakage_ami,
+           "effective_categories": leak.effective_categories, "separation": leak.separation,
+           "k_target_reached": target_reached}
     with store.transaction() as con:
         sa.write_basis(con, basis_id, row, categories, pd.concat(assign, ignore_index=True), comp, curves,
                        stab_rows, card, card_mod.card_markdown(card))
     return ExtractResult(basis_id, name, pb.k_, pb.coverage_, pb.variation_explained_, pb.pca_optimum_,
                          pb.unassigned_share_, len(texts), len(mentions), topic_info["k"] if topic_info else None,
-                         metrics["stability_matched_cosine"], heldout, card)
+                         metrics["stability_matched_cosine"], heldout, card, leak.as_dict(),
+                         cfg.target if cfg.k == "auto" else None, target_reached)
+
+
+def _leakage(store: "Store", dataset_id: str, mentions, pb: PreferenceBasis, texts: list[str], vecs: np.ndarray,
+             seed: int):
+    """The leakage metrics (basis/leakage.py) of the fitted preference basis over the mentions."""
+    from prefbasis.basis import leakage
+    from prefbasis.basis import store_adapter as sa
+    from prefbasis.words import content_stems
+
+    ctx = sa.read_contexts(store, dataset_id)
+    context_of = {cid: content_stems(" ".join(t for t in (p, a, b) if t))
+                  for cid, p, a, b in ctx.itertuples(index=False, name=None)}
+    prompt_of = {cid: p if p is not None else cid for cid, p, _, _ in ctx.itertuples(index=False, name=None)}
+    index = {t: i for i, t in enumerate(texts)}
+    rows = np.array([index[t] for t in mentions["description_norm"]])
+    cids = mentions["comparison_id"].tolist()
+    return leakage.leakage_report(
+        mentions["description_norm"].tolist(), [prompt_of.get(c, c) for c in cids],
+        [context_of.get(c, set()) for c in cids], pb.labels_[rows], pb.category_names_,
+        preference_labels=mentions["preference"].fillna("").tolist(), embeddings=vecs[rows], seed=seed)
 
 
 def _comparison_rows(basis_id: str, kind: str, mentions, col: str, label_of: dict, sim_of: dict):

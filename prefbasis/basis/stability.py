@@ -43,7 +43,7 @@ def matched_cosine(a: np.ndarray, b: np.ndarray) -> tuple[float, list[float]]:
 def _refit(fitted: PreferenceBasis, weights: np.ndarray, seed: int) -> PreferenceBasis:
     keep = weights > 0
     texts = [t for t, k in zip(fitted.descriptions_, keep) if k]
-    pb = PreferenceBasis(k=fitted.k_, target=fitted.target, method=fitted.method, tau=fitted.tau,
+    pb = PreferenceBasis(k=fitted.k_, target=fitted.target, method=fitted.method, tau=fitted.tau_,
                          n_atoms=fitted.n_atoms, k_max=fitted.k_, seed=seed, nmf=False, curves=False)
     return pb.fit(texts, weights[keep], embeddings=fitted.embeddings_[keep])
 

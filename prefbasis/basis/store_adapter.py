@@ -45,6 +45,15 @@ def read_mentions(store: "Store", dataset_id: str) -> "pd.DataFrame":
         "order by a.comparison_id, a.description, a.preference", [dataset_id])
 
 
+def read_contexts(store: "Store", dataset_id: str) -> "pd.DataFrame":
+    """One row per annotated comparison of the dataset: comparison_id, prompt, response_a, response_b
+    (what the leakage metrics compare descriptions with)."""
+    return store.df(
+        "select c.comparison_id, c.prompt, c.response_a, c.response_b from comparisons c "
+        "where c.dataset_id = ? and exists (select 1 from annotations a where a.comparison_id = c.comparison_id) "
+        "order by c.comparison_id", [dataset_id])
+
+
 def latest_basis_id(store: "Store") -> str | None:
     return store.scalar("select basis_id from bases order by created_at desc, basis_id limit 1")
 
@@ -77,10 +86,11 @@ def write_basis(con, basis_id: str, row: dict, categories: list[dict], assignmen
                 [basis_id, *[row[c] for c in cols]])
     for cat in categories:
         con.execute("insert into categories(basis_id, category_id, name, kind, share, size, mentions, medoid, "
-                    "examples, stability, vector) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "examples, stability, vector, top3_prompt_share, name_flagged) "
+                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [basis_id, cat["category_id"], cat["name"], cat["kind"], cat["share"], cat["size"],
                      cat["mentions"], cat["medoid"], json.dumps(cat["examples"]), cat.get("stability"),
-                     _blob(cat["vector"])])
+                     _blob(cat["vector"]), cat.get("top3_prompt_share"), cat.get("name_flagged")])
     for name, frame, table in (("_pb_assign", assignments, "description_assignments"),
                                ("_pb_comp", comparison_rows, "comparison_categories"),
                                ("_pb_curves", curves, "basis_curves"),
@@ -120,7 +130,7 @@ def load_basis(store: "Store", basis_id: str | None = None, *, kind: str = "pref
     pb = PreferenceBasis(k=len(cats), target=params.get("target", 0.89), method=meta[2] or "coverage",
                          tau=float(meta[1]), seed=params.get("seed", 0),
                          embedder=store_embedder(store, meta[3], backend=params.get("embedding_backend", "torch")))
-    pb.basis_id_, pb.k_ = basis_id, len(cats)
+    pb.basis_id_, pb.k_, pb.tau_ = basis_id, len(cats), float(meta[1])
     pb.category_names_ = [c[1] for c in cats]
     pb.category_medoids_ = [c[2] for c in cats]
     pb.category_vectors_ = np.stack([np.frombuffer(c[3], dtype="<f4") for c in cats]).astype(np.float32)

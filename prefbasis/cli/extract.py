@@ -19,6 +19,15 @@ def _k(value: str):
     return k
 
 
+def _tau(value: str):
+    if value == "auto":
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--tau expects 'auto' or a cosine, got {value!r}") from None
+
+
 def register(sub) -> None:
     from prefbasis.basis.defaults import DEFAULT_TARGET, DEFAULT_TAU
 
@@ -26,8 +35,9 @@ def register(sub) -> None:
     p.add_argument("--k", type=_k, default="auto", help="'auto' (smallest k reaching --target) or N")
     p.add_argument("--target", type=float, default=DEFAULT_TARGET, help="coverage target for --k auto")
     p.add_argument("--method", choices=["coverage", "nmf"], default="coverage")
-    p.add_argument("--tau", type=float, default=DEFAULT_TAU, metavar="T",
-                   help=f"cosine within which a description counts as covered (default {DEFAULT_TAU})")
+    p.add_argument("--tau", type=_tau, default=DEFAULT_TAU, metavar="T",
+                   help="cosine within which a description counts as covered (default 'auto': 0.41 for "
+                        "canonical statements, 0.62 for free-style descriptions; docs/metrics.md)")
     p.add_argument("--embedding-model", default=None, metavar="M")
     p.add_argument("--dataset", default=None, metavar="D", help="dataset id or name (default: latest annotated)")
     p.add_argument("--name", default=None)

@@ -63,7 +63,7 @@ def _sql(columns: list[str], id_col: str) -> str:
                {"cast(language as varchar)" if "language" in columns else "null::varchar"} as language,
                coalesce({"try_cast(turn as integer)" if "turn" in columns else "null"},
                         greatest(len(_users_a), len(_users_b), 1))::integer as turns,
-               null::varchar as rationale,
+               null::varchar as rationale, null::varchar as presented_order,
                to_json(struct_pack({extra_fields}
                    winner_raw := case when lower(winner) in ({ties}) then winner end,
                    conversation_a := case when turns > 1 then conversation_a end,

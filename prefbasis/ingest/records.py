@@ -38,6 +38,7 @@ class Record:
     language: str | None = None
     turns: int | None = 1
     rationale: str | None = None
+    presented_order: str | None = None  # 'a_first' | 'b_first': the order the rationale's judge saw
     extra: dict[str, Any] | str | None = field(default=None)  # a str is JSON text
 
 
@@ -52,6 +53,25 @@ def normalize_winner(value: Any, *, file: str | None, row: int | None, field_nam
         allowed = ", ".join(sorted(table))
         raise InputError(f"unknown winner value {value!r} (expected one of: {allowed})",
                          file=file, row=row, field=field_name) from None
+
+
+# How a source may spell the order the judge saw the pair in (`--map presented_order=FIELD`).
+PRESENTED_ORDER_VALUES: dict[str, str] = {
+    **{v: "a_first" for v in ("a_first", "ab", "a", "original", "normal", "false", "0", "no", "not_swapped")},
+    **{v: "b_first" for v in ("b_first", "ba", "b", "swapped", "reversed", "true", "1", "yes")},
+}
+
+
+def normalize_presented_order(value: Any, *, file: str | None, row: int | None, field_name: str) -> str | None:
+    """'a_first' / 'b_first' from a source's presented-order value (None stays None)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    key = str(value).strip().lower()
+    if key not in PRESENTED_ORDER_VALUES:
+        allowed = ", ".join(sorted(PRESENTED_ORDER_VALUES))
+        raise InputError(f"unknown presented order {value!r} (expected one of: {allowed})", file=file, row=row,
+                         field=field_name)
+    return PRESENTED_ORDER_VALUES[key]
 
 
 def require(row: dict[str, Any], name: str, *, file: str | None, row_no: int | None) -> Any:

@@ -21,9 +21,9 @@ from prefbasis.hashing import content_hash
 from prefbasis.ingest.records import Record, dumps
 
 COLUMNS = ("comparison_id", "dataset_id", "prompt", "response_a", "response_b", "model_a", "model_b",
-           "winner", "judge", "language", "turns", "rationale", "source_key", "extra")
+           "winner", "judge", "language", "turns", "rationale", "presented_order", "source_key", "extra")
 RECORD_COLUMNS = ("source_key", "prompt", "response_a", "response_b", "winner", "model_a", "model_b",
-                  "judge", "language", "turns", "rationale", "extra")
+                  "judge", "language", "turns", "rationale", "presented_order", "extra")
 
 
 @dataclass

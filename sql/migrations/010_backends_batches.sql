@@ -1,4 +1,4 @@
--- 007_backends_batches: the embedding cache keyed by backend too; batch annotation records.
+-- 010_backends_batches: the embedding cache keyed by backend too; batch annotation records.
 
 -- Embedding cache, now one vector per (model, backend, text hash): vectors of different backends
 -- (torch, torch-bf16, onnx, onnx-int8) never mix. Existing rows were computed by torch.

@@ -1,0 +1,128 @@
+"""The description stage: reference styles, verdicts, claims, content-free statements, evidence."""
+from __future__ import annotations
+
+import pytest
+
+from prefbasis.annotate.describe import FAILURE_REASONS, EvaluativeVocabulary, describe_rationale
+from prefbasis.annotate.describe.references import find_references, winner_position
+from prefbasis.annotate.describe.verdict import find_verdict, is_verdict_only
+
+# The same judgement in every common reference style: (first response's name, second response's name)
+STYLES = [
+    ("Assistant 1", "Assistant 2"), ("Assistant A", "Assistant B"), ("Response A", "Response B"),
+    ("Response 1", "Response 2"), ("Output (a)", "Output (b)"), ("Answer A", "Answer B"), ("Answer 1", "Answer 2"),
+    ("Model A", "Model B"), ("the first response", "the second response"), ("Candidate 1", "Candidate 2"),
+    ("Submission A", "Submission B"),
+]
+
+
+@pytest.mark.parametrize("first,second", STYLES)
+def test_every_reference_style_gives_the_same_statements(first, second):
+    text = (f"{second} is vague and repeats the question. {first[0].upper() + first[1:]} is more concise and gives "
+            f"concrete examples. Therefore, {first} is better.")
+    found = [r.position for r in find_references(text)]
+    assert found == [2, 1, 1]
+    out = describe_rationale(text, winner=1)
+    assert out.failure is None
+    descs = [p["description"] for p in out.preferences]
+    assert descs[:2] == ["The preferred response is more concise.", "The preferred response gives concrete examples."]
+    assert all(first.lower() not in d.lower() and second.lower() not in d.lower() for d in descs)
+    assert all(p["evidence"] in text for p in out.preferences)
+
+
+@pytest.mark.parametrize("text,position", [
+    ("Output (a) is vague. Therefore, Output (b) is better.", 2),
+    ("Both are fine, but I prefer Response 1.", 1),
+    ("Assistant A is clearer.\n\nMy final verdict is: [[A]]", 1),
+    ("Assistant A is clearer.\n\n[[B]]", 2),
+    ("They tie in quality. [[C]]", 0),
+    ("My final verdict is Assistant B is slightly better: [[B>A]]", 2),
+    ("My final verdict is tie: [[A=B]]", 0),
+    ("8 6\nAssistant 1 gave more steps.", 1),
+    ("Assistant 1 gave more steps.\nAssistant 1: 6/10\nAssistant 2: 9/10", 2),
+    ("Assistant 2 is more detailed.\n\n2", 2),
+    ("Response A is not better than Response B; Response B is better.", 2),
+    ("The better answer is Answer 2.", 2),
+])
+def test_verdicts_in_every_form(text, position):
+    v = find_verdict(text)
+    assert v is not None and v.position == position
+
+
+def test_no_verdict_and_verdict_only():
+    assert find_verdict("Output (a) gives more detail than Output (b).") is None
+    assert is_verdict_only("Therefore, Output (a) is better.") and is_verdict_only("[[B]]")
+    assert not is_verdict_only("Output (a) is better because it cites sources.")
+
+
+def test_presented_order_maps_the_judges_view_to_the_stored_winner():
+    assert winner_position("a", None) == 1 and winner_position("b", "a_first") == 2
+    assert winner_position("a", "b_first") == 2 and winner_position("b", "b_first") == 1
+    assert winner_position("tie", "b_first") == 0
+    # the judge saw b first: its "Output (a)" is the stored response_b, the stored winner
+    text = "Output (a) is more accurate. Output (b) contains errors. Therefore, Output (a) is better."
+    ok = describe_rationale(text, winner=winner_position("b", "b_first"))
+    assert ok.failure is None and ok.preferences[0]["description"] == "The preferred response is more accurate."
+    bad = describe_rationale(text, winner=winner_position("b", None))
+    assert bad.failure == "verdict contradicts winner" and "position 1" in bad.detail
+
+
+def test_failure_reasons_are_accounted_for():
+    assert describe_rationale("", 1).failure == "no reason stated"
+    assert describe_rationale("2", 2).failure == "no reason stated"
+    assert describe_rationale("It is a good poem with vivid imagery.", 1).failure == "unparseable"
+    # praise of both (a rubric echo) and of the loser say nothing about why the winner won
+    echo = ("Both Assistant 1 and Assistant 2 were helpful, relevant and accurate. Assistant 2 is also "
+            "detailed.\n1")
+    assert describe_rationale(echo, 1).failure == "no discriminative claim"
+    assert set(FAILURE_REASONS) == {"no reason stated", "verdict contradicts winner", "unparseable",
+                                    "no discriminative claim"}
+
+
+@pytest.mark.parametrize("loser_claim,statement", [
+    ("does not follow the instruction", "follows the instruction"),
+    ("fails to answer the question", "answers the question"),
+    ("is less accurate", "is more accurate"),
+    ("is not as clear", "is more clear"),
+    ("is incomplete", "is complete"),
+    ("is vague", "is less vague"),
+    ("is too verbose", "is less verbose"),
+    ("lacks specific examples", "has specific examples"),
+    ("only lists the steps", "does more than list the steps"),
+    ("contains factual errors", "does not contain factual errors"),
+])
+def test_the_losers_failings_are_turned_around(loser_claim, statement):
+    out = describe_rationale(f"Response A is fine. Response B {loser_claim}.", winner=1)
+    assert f"The preferred response {statement}." in [p["description"] for p in out.preferences]
+
+
+def test_subject_matter_is_masked_and_evidence_kept():
+    prompt = "Explain how the Roman aqueducts carried water into Rome."
+    responses = ["The aqueducts used gravity and arches.", "Rome had water."]
+    text = ("Assistant 1 gives a more detailed explanation of the Roman aqueducts and their arches, while "
+            "Assistant 2 is vague about how water reached Rome.\n1")
+    out = describe_rationale(text, 1, [prompt, *responses])
+    descs = [p["description"] for p in out.preferences]
+    assert descs == ["The preferred response is more detailed.", "The preferred response is less vague."]
+    for d in descs:
+        assert not {"roman", "aqueducts", "rome", "arches", "water"} & set(d.lower().rstrip(".").split())
+    assert out.preferences[0]["evidence"].startswith("Assistant 1 gives a more detailed explanation")
+
+
+def test_a_claim_about_the_prompts_own_task_reads_as_compliance():
+    prompt = "Write a haiku about autumn leaves."
+    text = "Output (b) writes a haiku about autumn leaves, while Output (a) writes a limerick. Output (b) is better."
+    out = describe_rationale(text, 2, [prompt, "Leaves fall...", "There once was a leaf..."])
+    assert out.preferences[0]["description"] == "The preferred response does what the prompt asks."
+
+
+def test_vocabulary_learns_evaluative_words_from_many_prompts():
+    rationales = [f"Assistant 1 is more vivid about topic {i}." for i in range(40)]
+    prompts = [f"prompt {i}" for i in range(40)]
+    contexts = [f"Tell me about the aqueducts of city {i}" for i in range(40)]
+    vocab = EvaluativeVocabulary().fit(rationales + ["Assistant 1 explains the aqueducts."], prompts + ["p"],
+                                       contexts + ["aqueducts"])
+    from prefbasis.words import root
+    assert vocab.is_evaluative(root("vivid")) and not vocab.is_evaluative(root("aqueducts"))
+    assert vocab.fingerprint() == EvaluativeVocabulary().fit(rationales + ["Assistant 1 explains the aqueducts."],
+                                                             prompts + ["p"], contexts + ["aqueducts"]).fingerprint()
