@@ -36,6 +36,7 @@ class ExtractConfig:
     tau: float | str = DEFAULT_TAU          # "auto": calibrated for the descriptions' style
     embedding_model: str | None = None
     dataset: str | None = None
+    annotator: str | None = None    # whose annotations (required when the dataset has several)
     name: str | None = None
     seed: int = 0
     stability: int = 0          # bootstrap replicates (0: skip)
@@ -121,7 +122,8 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
 
     model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
     dataset_id, dataset_name = sa.resolve_dataset(store, cfg.dataset)
-    mentions = sa.read_mentions(store, dataset_id)
+    annotator = sa.resolve_annotator(store, dataset_id, cfg.annotator)
+    mentions = sa.read_mentions(store, dataset_id, annotator)
     mentions["description_norm"] = _normalized(mentions["description"], normalize_text)
     mentions = mentions[mentions["description_norm"].fillna("") != ""].reset_index(drop=True)
     mentions["topic_norm"] = _normalized(mentions["topic"], normalize_text)
@@ -132,7 +134,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
 
     params = {"k": cfg.k, "target": cfg.target, "method": str(cfg.method), "tau": cfg.tau, "seed": cfg.seed,
               "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
-              "stability": cfg.stability, "embedding_backend": embed.backend}
+              "stability": cfg.stability, "annotator": annotator, "embedding_backend": embed.backend}
     fingerprint = content_hash(model, embed.backend, sorted(Counter(mentions["description_norm"]).items()))
     basis_id = content_hash("basis", dataset_id, fingerprint, params)
     name = cfg.name or f"{dataset_name}-{cfg.method}-k{pb.k_}"

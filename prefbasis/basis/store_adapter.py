@@ -37,12 +37,32 @@ def resolve_dataset(store: "Store", dataset: str | None) -> tuple[str, str]:
     return rows[0][0], rows[0][1]
 
 
-def read_mentions(store: "Store", dataset_id: str) -> "pd.DataFrame":
-    """One row per annotation: comparison_id, judge, preference, description, topic."""
+def resolve_annotator(store: "Store", dataset_id: str, annotator: str | None) -> str:
+    """The annotator whose annotations of the dataset a basis is fit on: `annotator`, or the only one.
+
+    Two annotators' descriptions of the same comparisons are two readings, not more data: with
+    several in a dataset, the caller must choose (`--annotator`)."""
+    found = store.df("select a.annotator, count(*) as n from annotations a join comparisons c using (comparison_id) "
+                     "where c.dataset_id = ? group by 1 order by 1", [dataset_id])
+    names = found["annotator"].tolist()
+    if annotator is not None:
+        if annotator not in names:
+            raise InputError(f"no annotations by {annotator!r} in this dataset (annotators: "
+                             f"{', '.join(names) or 'none'})", field="annotator")
+        return annotator
+    if len(names) > 1:
+        listed = ", ".join(f"{a} ({n})" for a, n in found.itertuples(index=False))
+        raise InputError(f"the dataset has annotations by several annotators: {listed}; choose one with "
+                         f"--annotator", field="annotator")
+    return names[0]
+
+
+def read_mentions(store: "Store", dataset_id: str, annotator: str | None = None) -> "pd.DataFrame":
+    """One row per annotation (of `annotator`, else all): comparison_id, judge, preference, description, topic."""
     return store.df(
         "select a.comparison_id, c.judge, a.preference, a.description, a.topic from annotations a "
-        "join comparisons c using (comparison_id) where c.dataset_id = ? "
-        "order by a.comparison_id, a.description, a.preference", [dataset_id])
+        "join comparisons c using (comparison_id) where c.dataset_id = ? and (? is null or a.annotator = ?) "
+        "order by a.comparison_id, a.description, a.preference", [dataset_id, annotator, annotator])
 
 
 def read_contexts(store: "Store", dataset_id: str) -> "pd.DataFrame":

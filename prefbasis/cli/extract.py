@@ -40,6 +40,7 @@ def register(sub) -> None:
                         "canonical statements, 0.62 for free-style descriptions; docs/metrics.md)")
     p.add_argument("--embedding-model", default=None, metavar="M")
     p.add_argument("--dataset", default=None, metavar="D", help="dataset id or name (default: latest annotated)")
+    p.add_argument("--annotator", default=None, help="whose annotations (required when the dataset has several)")
     p.add_argument("--name", default=None)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--stability", type=int, default=0, metavar="N", help="bootstrap replicates (default 0)")
@@ -52,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
     from prefbasis.basis import ExtractConfig, extract
 
     cfg = ExtractConfig(k=args.k, target=args.target, method=args.method, tau=args.tau,
-                        embedding_model=args.embedding_model, dataset=args.dataset, name=args.name,
-                        seed=args.seed, stability=args.stability, topics=args.topics,
+                        embedding_model=args.embedding_model, dataset=args.dataset, annotator=args.annotator,
+                        name=args.name, seed=args.seed, stability=args.stability, topics=args.topics,
                         backend=args.backend, device=args.device)
     with open_store(args) as store:
         res = extract(store, cfg)

@@ -39,6 +39,10 @@ class SimulationConfig:
     balance_categories: bool = True     # rescale judge mixtures so categories reach their popularity overall
     popularity_zipf: float = 0.3        # category popularity ∝ 1/rank^this over a seeded order (0 = equal)
     idiosyncratic_share: float = 0.06   # share of stated reasons that are one-off, idiosyncratic reasons
+    subject_share: float = 0.3          # share of stated reasons that name the prompt's subject ("… about X")
+    swap_share: float = 0.5             # share of comparisons the judge saw with response_b first
+    echo_share: float = 0.3             # share of rationales that open with a rubric echo ("Both …")
+    oracle_annotations: bool = True     # also write the simulated annotator's reasons to `annotations`
     name: str | None = None             # dataset name (default: simulated-seed<S>)
 
     def validate(self) -> None:
@@ -55,6 +59,9 @@ class SimulationConfig:
             raise ConfigError(f"idiosyncratic_share must be in [0, 1), got {self.idiosyncratic_share}")
         if self.popularity_zipf < 0:
             raise ConfigError(f"popularity_zipf must be >= 0, got {self.popularity_zipf}")
+        for key in ("subject_share", "swap_share", "echo_share"):
+            if not 0 <= getattr(self, key) <= 1:
+                raise ConfigError(f"{key} must be in [0, 1], got {getattr(self, key)}")
         if not 0 <= self.extra_reason_prob <= 1:
             raise ConfigError(f"extra_reason_prob must be in [0, 1], got {self.extra_reason_prob}")
 

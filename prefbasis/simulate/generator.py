@@ -10,10 +10,13 @@
 5. A share `idiosyncratic_share` of stated reasons are one-off idiosyncratic reasons (the long tail
    no category covers): each used once; a comparison decided by one goes to the model that is
    stronger on average over the categories (Bradley–Terry on the mean strength).
+6. A share `subject_share` of stated reasons name the prompt's subject ("It is brief and concise
+   about the python loop."), and each judge writes its rationale in its own reference style and
+   verdict form, a share `swap_share` of them with the pair shown swapped (`rationales.py`).
 
 Example:
     >>> data = generate(SimulationConfig(seed=1, n_comparisons=200, n_distinct=150, n_judges=5))
-    >>> len(data.comparisons), data.annotations["description"].nunique()
+    >>> len(data.comparisons), data.annotations["paraphrase"].nunique()
     (200, 150)
     >>> int((data.annotations["planted_category"] == "(idiosyncratic)").sum()) > 0
     True
@@ -31,6 +34,7 @@ from prefbasis.errors import ConfigError
 from prefbasis.simulate.config import SimulationConfig
 from prefbasis.simulate.idiosyncratic import LABEL as IDIOSYNCRATIC, idiosyncratic_reasons, short_preference
 from prefbasis.simulate.phrasebank import CATEGORIES, FRAMES, Category, render
+from prefbasis.simulate.rationales import about_winner, judge_style, prompt_subject, with_subject, write_rationale
 from prefbasis.simulate.responses import response_pair
 from prefbasis.simulate.topics import TOPICS, model_names
 
@@ -49,6 +53,7 @@ class SimulatedData:
     categories: pd.DataFrame        # planted_category, name, description
     topics: pd.DataFrame            # topic (phrase), planted_topic
     descriptions: pd.DataFrame = field(default_factory=pd.DataFrame)  # description, planted_category
+    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)      # comparison, sentence, planted_category
 
 
 def _categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
@@ -215,6 +220,13 @@ def generate(config: SimulationConfig) -> SimulatedData:
         descriptions[rest] = np.array(pool, dtype=object)[rng.choice(len(pool), size=len(rest), p=weights / weights.sum())]
     prefs = np.array([cats[c].preferences[int(rng.integers(len(cats[c].preferences)))] if c >= 0 else
                       short_preference(text) for c, text in zip(m_cat, descriptions)], dtype=object)
+    prompt_of = np.array([tops[t].prompts[int(rng.integers(len(tops[t].prompts)))] for t in topic_i], dtype=object)
+    paraphrases = descriptions.copy()
+    named = np.flatnonzero(rng.random(len(descriptions)) < config.subject_share)
+    forms = rng.integers(1 << 30, size=len(named))
+    m_comp_arr = np.array(m_comp)
+    for j, form in zip(named, forms):
+        descriptions[j] = with_subject(descriptions[j], prompt_subject(prompt_of[m_comp_arr[j]]), int(form))
     labels = np.array(keys + [IDIOSYNCRATIC], dtype=object)      # index -1 -> IDIOSYNCRATIC
     reason_key = np.where(idio, IDIOSYNCRATIC, labels[reason])
     topic_phrase = np.array([tops[t].phrases[int(rng.integers(len(tops[t].phrases)))] for t in topic_i], dtype=object)
@@ -225,18 +237,25 @@ def generate(config: SimulationConfig) -> SimulatedData:
         win, lose = response_pair(topic, reason_key[i], rng)
         a, b = (win, lose) if a_wins[i] else (lose, win)
         rows.append({"source_key": f"simulate:{i}",
-                     "prompt": topic.prompts[int(rng.integers(len(topic.prompts)))],
+                     "prompt": prompt_of[i],
                      "response_a": a, "response_b": b, "model_a": models[ma[i]], "model_b": models[mb[i]],
                      "winner": "a" if a_wins[i] else "b", "judge": judges[judge_i[i]],
                      "planted_category": reason_key[i], "planted_topic": topic.key})
     comparisons = pd.DataFrame(rows)
     annotations = pd.DataFrame({"comparison": m_comp, "position": m_pos, "preference": prefs,
-                                "description": descriptions, "topic": topic_phrase[np.array(m_comp)],
+                                "description": descriptions, "paraphrase": paraphrases,
+                                "topic": topic_phrase[np.array(m_comp)],
                                 "planted_category": labels[m_cat_arr].tolist()})
     stated: list[list[str]] = [[] for _ in range(N)]
     for i, text in zip(m_comp, descriptions):
         stated[i].append(text)
-    comparisons["rationale"] = [" ".join(t) for t in stated]
+    swapped = rng.random(N) < config.swap_share
+    echo = rng.random(N) < config.echo_share
+    comparisons["presented_order"] = np.where(swapped, "b_first", "a_first")
+    shown = [1 if a_wins[i] != swapped[i] else 2 for i in range(N)]     # where the judge saw the winner
+    comparisons["rationale"] = [write_rationale(stated[i], shown[i], judge_style(int(judge_i[i])), rng,
+                                                bool(echo[i])) for i in range(N)]
+    winner_name = [judge_style(int(judge_i[i])).names[shown[i] - 1] for i in range(N)]
 
     centered = strength - strength.mean(axis=0, keepdims=True)
     strengths = pd.DataFrame([{"model": models[m], "planted_category": keys[k], "strength": float(strength[m, k]),
@@ -250,4 +269,9 @@ def generate(config: SimulationConfig) -> SimulatedData:
     topic_df = pd.DataFrame([{"topic": p, "planted_topic": t.key} for t in tops for p in t.phrases])
     desc_df = pd.DataFrame([{"description": d, "planted_category": keys[k]} for k in range(K) for d in pools[k]]
                            + [{"description": d, "planted_category": IDIOSYNCRATIC} for d in idio_pool])
-    return SimulatedData(config, comparisons, annotations, strengths, judge_df, cat_df, topic_df, desc_df)
+    named_df = annotations.loc[annotations["description"] != annotations["paraphrase"], ["description", "planted_category"]]
+    desc_df = pd.concat([desc_df, named_df.drop_duplicates("description")], ignore_index=True)
+    mentions = pd.DataFrame({"comparison": m_comp,
+                             "sentence": [about_winner(d, winner_name[c]) for c, d in zip(m_comp, descriptions)],
+                             "planted_category": labels[m_cat_arr].tolist()})
+    return SimulatedData(config, comparisons, annotations, strengths, judge_df, cat_df, topic_df, desc_df, mentions)

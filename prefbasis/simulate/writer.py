@@ -1,9 +1,11 @@
 """Write a simulated dataset into a store: comparisons, annotations and the planted truth.
 
-Everything goes in one transaction: a dataset (format 'simulated') via the ingest writer, its
-annotations (annotator 'simulated'), and the truth tables `planted_descriptions` (001) and
-`planted_categories`, `planted_model_strengths`, `planted_judges`, `planted_topics`,
-`planted_comparisons` (004). Simulating the same config again adds nothing.
+Everything goes in one transaction: a dataset (format 'simulated') via the ingest writer, with each
+judge's rationale and presentation order (annotate it with `--annotator rationale`, like real data),
+the simulated annotator's own reasons (annotator 'simulated', unless `oracle_annotations` is off),
+and the truth tables `planted_descriptions` (001), `planted_categories`, `planted_model_strengths`,
+`planted_judges`, `planted_topics`, `planted_comparisons` (004) and `planted_mentions` (009: the
+sentence each stated reason became in its rationale). Simulating the same config again adds nothing.
 
 Example:
     >>> from prefbasis.store import Store
@@ -37,6 +39,7 @@ TRUTH_TABLES: dict[str, tuple[str, ...]] = {
     "planted_judges": ("dataset_id", "judge", "planted_category", "weight"),
     "planted_topics": ("dataset_id", "topic", "planted_topic"),
     "planted_comparisons": ("dataset_id", "comparison_id", "planted_category", "planted_topic"),
+    "planted_mentions": ("dataset_id", "comparison_id", "sentence", "planted_category"),
 }
 
 
@@ -118,7 +121,7 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
     if exists:
         return result
     record_cols = ["source_key", "prompt", "response_a", "response_b", "winner", "model_a", "model_b",
-                   "judge", "rationale"]
+                   "judge", "rationale", "presented_order"]
     # the source key names the dataset, so two simulations never share comparison ids
     records = [dict(r, source_key=f"{meta.dataset_id}:{i}", language="en", turns=1)
                for i, r in enumerate(data.comparisons[record_cols].to_dict("records"))]
@@ -128,11 +131,12 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
         if written.duplicates:  # ids embed the dataset id: only leftovers of this very dataset collide
             _clear_leftovers(con, meta.dataset_id, written.ids)
         comp_id = ids.to_numpy()[ann["comparison"].to_numpy()]
-        ann_rows = pd.DataFrame({
-            "annotation_id": [annotation_id(meta.dataset_id, c, p) for c, p in zip(comp_id, ann["position"])],
-            "comparison_id": comp_id, "preference": ann["preference"], "description": ann["description"],
-            "topic": ann["topic"], "annotator": ANNOTATOR})
-        _insert(con, "annotations", ann_rows, tuple(ann_rows.columns))
+        if cfg.oracle_annotations:
+            ann_rows = pd.DataFrame({
+                "annotation_id": [annotation_id(meta.dataset_id, c, p) for c, p in zip(comp_id, ann["position"])],
+                "comparison_id": comp_id, "preference": ann["preference"], "description": ann["description"],
+                "topic": ann["topic"], "annotator": ANNOTATOR})
+            _insert(con, "annotations", ann_rows, tuple(ann_rows.columns))
         frames = {
             "planted_descriptions": data.descriptions,
             "planted_categories": data.categories,
@@ -140,6 +144,7 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
             "planted_judges": data.judges,
             "planted_topics": data.topics,
             "planted_comparisons": data.comparisons[["planted_category", "planted_topic"]].assign(comparison_id=ids),
+            "planted_mentions": data.mentions.assign(comparison_id=ids.to_numpy()[data.mentions["comparison"].to_numpy()]),
         }
         for table, frame in progress(frames.items(), total=len(frames), desc="simulate: truth", unit="table"):
             _insert(con, table, frame.assign(dataset_id=meta.dataset_id), TRUTH_TABLES[table])

@@ -16,3 +16,12 @@ alter table bases add column if not exists k_target_reached boolean;      -- --k
 
 alter table categories add column if not exists top3_prompt_share double; -- share of its mentions from its 3 most common prompts
 alter table categories add column if not exists name_flagged boolean;     -- its name holds a content word
+
+-- Filled by `simulate`: each stated reason as the sentence the simulated judge wrote in its rationale,
+-- with its planted category (scores a basis built from `annotate --annotator rationale`).
+create table if not exists planted_mentions (
+    dataset_id        varchar not null,
+    comparison_id     varchar not null,
+    sentence          varchar not null,
+    planted_category  varchar not null
+);

@@ -50,7 +50,7 @@ _LEAD = re.compile(r"^\W*(?:(?:also|additionally|furthermore|moreover|further|st
                    r"therefore|instead|clearly|on the other hand|in addition|finally|both|again)\s*,?\s+)+", re.I)
 _ANAPHOR_SUBJECT = re.compile(r"^\W*(?:this\s+(?:one|response|answer|output|reply)|the\s+(?:response|answer|output|"
                               r"reply)|the latter|the former|it|this|that|they)(?:'s|’s)?\b\s*", re.I)
-_CUT = re.compile(r"\s*(?:,?\s+(?:than(?!\s+(?:what|is|was|necessary|needed|required|requested|asked))|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
+_CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|is|was|necessary|needed|required|requested|asked))|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
                   r"|,?\s+(?:which|who|where|because|since|as(?=\s+(?:it|they|this|these|the|a|an|per|requested|"
                   r"instructed|expected|asked|required|mentioned|stated|well|if|though|shown|described))|"
                   r"so\s+that|such\s+as|including|e\.g\.|i\.e\.|"
@@ -137,6 +137,8 @@ def _cut(pred: str) -> tuple[str, str | None]:
         reason = reason[: m2.start()] if m2 else reason
     m = _CUT.search(pred)
     main = pred[: m.start()] if m else pred
+    if reason is not None and _REASON.match(pred):  # "because it named X": the reason is the predicate
+        main, reason = reason, None
     main = _PURPOSE.sub(r"\1", main)  # "executes the instruction to describe X" → "executes the instruction"
     return main.strip(" ,;"), (reason.strip(" ,;") if reason else None)
 
@@ -145,7 +147,17 @@ _PURPOSE = re.compile(r"\b((?:instruction|question|request|task|prompt|requireme
 
 
 def _present(tokens: list[str]) -> list[str]:
-    """Past → present on the leading auxiliary / verb ("was" → "is", "provided" → "provides")."""
+    """Past → present on the leading auxiliary / verb ("was" → "is", "provided" → "provides"), and on
+    a past verb right after "and" ("… and included examples" → "… and includes examples")."""
+    out = _present_head(tokens)
+    for i in range(1, len(out) - 1):
+        if out[i].lower() == "and" and out[i + 1].lower().endswith("ed") and _is_verb(out[i + 1].lower()) \
+                and "ADJ" not in _pos(out[i + 1].lower()) and out[i - 1].lower() not in ("more", "less"):
+            out[i + 1] = _inflect(out[i + 1], "VBZ")
+    return out
+
+
+def _present_head(tokens: list[str]) -> list[str]:
     out = list(tokens)
     for i, tok in enumerate(out[:3]):
         low = tok.lower()
@@ -347,6 +359,8 @@ def _compress(toks: list[str], flags: list[int]) -> list[str]:
             t = "an" if nxt[0] in "aeiou" else "a"
         if tidy and t.lower() == tidy[-1].lower():
             continue
+        if t.lower() in ("and", "or", ",") and tidy and tidy[-1].lower() in FUNCTION_WORDS - {"more", "less"}:
+            tidy.pop()  # "the night sky over [Chile] and" → "the night sky and"
         tidy.append(t)
     while tidy and ((tidy[-1].lower() in FUNCTION_WORDS and tidy[-1].lower() not in ("more", "less"))
                     or tidy[-1] in ",;:" or tidy[-1].lower() in _DANGLING):

@@ -41,8 +41,8 @@ _ANAPHOR = re.compile(r"^\W*(?:(?:also|additionally|furthermore|moreover|further
                       r"(?:this\s+(?:one|response|answer|output|reply|approach)|the\s+(?:response|answer|output|reply)|"
                       r"it|its|they|their|the latter|the former|(?:this|that)(?=\s+(?P<verb>\w+)))\b", re.I)
 _NEGATIVE = re.compile(
-    r"\b(?:not|no|never|nor|n't|cannot|can't|fails?|failed|failing|lacks?|lacked|lacking|missing|misses|missed|"
-    r"without|less|fewer|worse|worst|incorrect\w*|inaccura\w*|irrelevant\w*|incomplete\w*|unclear|vague\w*|"
+    r"\b(?:not|never|n't|cannot|can't|fails?|failed|failing|lacks?|lacked|lacking|missing|misses|missed|"
+    r"less|fewer|worse|worst|incorrect\w*|inaccura\w*|irrelevant\w*|incomplete\w*|unclear|vague\w*|"
     r"verbose|wordy|wrong\w*|errors?|erroneous\w*|mistakes?|mistaken\w*|confus\w*|repetitive|redundant|"
     r"unnecessar\w*|too|overly|poor\w*|weak\w*|generic|superficial|misleading|incoherent|off-topic|"
     r"unhelpful|inappropriate\w*|ignor\w*|omit\w*|overlook\w*|neglect\w*|unable|misunderst\w*|"
@@ -187,7 +187,9 @@ def claims(text: str | None) -> list[Claim]:
 
 def _own_part(clause: str, subject: int) -> str:
     """The clause up to where it starts talking about the other response ("… than Response B, which
-    was vague"): what it says of its subject."""
+    was vague", "… rather than vague abstractions"): what it says of its subject."""
+    clause = re.split(r",?\s+(?:rather\s+than|instead\s+of|as\s+opposed\s+to|unlike)\b", clause, maxsplit=1,
+                      flags=re.I)[0]
     if subject not in (1, 2):
         return clause
     for r in find_references(clause):
