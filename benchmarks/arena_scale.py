@@ -28,6 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _proc import run_process as run  # noqa: E402
+
 CLI = "from prefbasis.cli import entry; entry()"
 QUALIFIERS = ["especially in the opening lines", "especially in the second half", "throughout the answer",
               "in its closing summary", "in the middle section", "right from the first sentence",
@@ -60,21 +63,6 @@ def write_dataset(db: str, n_comparisons: int, variants: int, seed: int) -> dict
         res = write(store, data)
     return {"comparisons": res.n_comparisons, "mentions": int(len(ann)),
             "distinct_descriptions": int(ann["description"].nunique()), "models": cfg.n_models}
-
-
-def run(args: list[str]) -> tuple[float, float, str]:
-    """(wall s, peak RSS MiB, stdout) of one child process."""
-    env = {**os.environ, "PREFBASIS_QUIET": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0), err.seek(0)
-        if proc.returncode:
-            raise RuntimeError(f"{' '.join(args[-6:])} failed:\n{err.read()[-3000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
 
 
 def one_size(n: int, work: Path, backend: str, variants: int, seed: int) -> dict:

@@ -25,35 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-RUN = ("import sys; sys.path.insert(0, sys.argv[1]); sys.argv = ['prefbasis'] + sys.argv[2:]; "
-       "from prefbasis.cli import entry; entry()")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _proc import REPO, RUN, checkout, run_process  # noqa: E402
+
 BACKENDS = ["torch", "onnx", "onnx-int8", "torch-bf16"]
-
-
-def checkout(rev: str, into: Path) -> Path:
-    """The package as of `rev` (git archive), with sql/ reachable as prefbasis.sql like an install."""
-    into.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    (into / "prefbasis" / "sql").symlink_to(into / "sql")
-    return into
 
 
 def run_cli(src: Path, db: Path, *args: str) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, stdout) of one `prefbasis` process from source tree `src`."""
-    env = {**os.environ, "PREFBASIS_QUIET": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", RUN, str(src), "--db", str(db), *args], env=env,
-                                stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)  # the child's own peak RSS
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0), err.seek(0)
-        if proc.returncode:
-            raise RuntimeError(f"prefbasis {' '.join(args)} failed:\n{err.read()[-2000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
+    return run_process([sys.executable, "-c", RUN, str(src), "--db", str(db), *args])
 
 
 def vectors(db: Path, backend: str):

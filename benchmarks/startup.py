@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from embed import RUN, checkout  # noqa: E402  (same harness: a source tree on sys.path, then the CLI)
+from _proc import RUN, checkout  # noqa: E402
 
 HEAVY = ("numpy", "pandas", "duckdb", "scipy", "sklearn", "torch", "pyarrow")
 PROBE = ("import sys, runpy; sys.path.insert(0, sys.argv[1]); sys.argv = ['prefbasis'] + sys.argv[2:]; "

@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prefbasis.encoders import DEFAULT_BACKEND, EmbeddingBackend
+from prefbasis.encoders import EmbeddingOptions
 from prefbasis.errors import ConfigError
 from prefbasis.store import Store
 
 
 @dataclass
-class DemoConfig:
+class DemoConfig(EmbeddingOptions):
     """Options of `prefbasis demo`. Leave `data` unset for the simulated, offline default."""
 
     out: str | Path = "prefbasis-demo"
@@ -44,8 +44,6 @@ class DemoConfig:
     stability: int = 10                  # extract's bootstrap refits (category stability scores)
     min_battles: int = 50
     embedding_model: str | None = None
-    backend: EmbeddingBackend = DEFAULT_BACKEND  # embedding backend (torch, torch-bf16, onnx, onnx-int8)
-    device: str = "cpu"                  # embedding device (cpu, cuda)
     simulation: dict[str, Any] = field(default_factory=dict)  # SimulationConfig overrides (smaller runs)
     quiet: bool | None = None
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from prefbasis.encoders import DEFAULT_BACKEND, DEFAULT_DEVICE, EmbeddingBackend
+from prefbasis.encoders import EmbeddingOptions
 from prefbasis.hashing import content_hash
 from prefbasis.models import DEFAULT_EMBEDDING_MODEL
 from prefbasis.progress import progress
@@ -202,16 +202,13 @@ def store_embedder(store: "Store | None", model: str | None = None, *, backend: 
 
 
 @dataclass
-class EmbedConfig:
-    """Options of `prefbasis embed` (one field per flag)."""
+class EmbedConfig(EmbeddingOptions):
+    """Options of `prefbasis embed` (one field per flag; `backend`, `device` from EmbeddingOptions)."""
 
     embedding_model: str | None = field(default=None, metadata={
         "help": "sentence-transformers name or path (default all-MiniLM-L6-v2, offline)"})
     dataset: str | None = field(default=None, metadata={"help": "dataset id or name (default: all)"})
     batch_size: int = field(default=64, metadata={"help": "texts per forward pass"})
-    backend: EmbeddingBackend = field(default=DEFAULT_BACKEND, metadata={
-        "help": "torch | torch-bf16 | onnx (default, where verified against torch) | onnx-int8"})
-    device: str = field(default=DEFAULT_DEVICE, metadata={"help": "cpu | cuda | cuda:N"})
     quiet: bool | None = None
 
 

@@ -47,6 +47,15 @@ def test_cache_dedups_and_second_run_embeds_nothing(store, monkeypatch):
     assert cached_vectors(store, "fake", ["be brief"], backend="onnx") == {}  # backends never mix
 
 
+def test_texts_that_embed_the_same_are_encoded_once_and_share_a_row(store, monkeypatch):
+    enc = FakeEncoder("torch")
+    monkeypatch.setattr("prefbasis.encoders.load_encoder", lambda model, backend, device=None: enc)
+    v = embed_texts(["The preferred response is brief.", "is brief"], store=store, model="fake", backend="torch")
+    assert enc.calls == [["is brief"]] and np.array_equal(v[0], v[1])  # the frame is not embedded
+    assert store.scalar("select count(*) from embeddings") == 1
+    assert len(cached_vectors(store, "fake", ["the preferred response is brief", "is brief"], backend="torch")) == 2
+
+
 def test_each_backend_has_its_own_cache_rows(store, monkeypatch):
     encoders = {b: FakeEncoder(b) for b in ("torch", "onnx-int8")}
     monkeypatch.setattr("prefbasis.encoders.load_encoder", lambda model, backend, device=None: encoders[backend])

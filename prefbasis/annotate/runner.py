@@ -57,6 +57,20 @@ class AnnotateReport:
     run_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def count(self, results: list[Finished]) -> None:
+        """Add finished results to the counters (requests, tokens, cost, annotated/failed/errors)."""
+        for f in results:
+            self.requests += f.outcome.requests_made
+            self.tokens_in += f.outcome.tokens_in
+            self.tokens_out += f.outcome.tokens_out
+            self.cost_usd += f.cost_usd
+            if f.kind == "ok":
+                self.annotated += 1
+            elif f.kind == "validation":
+                self.failed += 1
+            else:
+                self.transport_errors += 1
+
     def summary(self) -> str:
         if self.dry_run:
             return (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
@@ -139,18 +153,7 @@ class _Run:
 
     def add(self, results: list[Finished], force: bool = False) -> None:
         self.buffer.extend(results)
-        r = self.report
-        for f in results:
-            r.requests += f.outcome.requests_made
-            r.tokens_in += f.outcome.tokens_in
-            r.tokens_out += f.outcome.tokens_out
-            r.cost_usd += f.cost_usd
-            if f.kind == "ok":
-                r.annotated += 1
-            elif f.kind == "validation":
-                r.failed += 1
-            else:
-                r.transport_errors += 1
+        self.report.count(results)
         if force or len(self.buffer) >= self.cfg.flush_every or time.monotonic() - self.last_flush > 0.25:
             self._start_flush()
 

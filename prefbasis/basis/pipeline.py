@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from prefbasis.basis.estimator import DEFAULT_TARGET, DEFAULT_TAU, K_MAX, PreferenceBasis
-from prefbasis.encoders import DEFAULT_BACKEND, DEFAULT_DEVICE, EmbeddingBackend
+from prefbasis.encoders import EmbeddingOptions
 from prefbasis.hashing import content_hash
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ MIN_JUDGES = 10  # use judges as individuals when the data has at least this man
 
 
 @dataclass
-class ExtractConfig:
+class ExtractConfig(EmbeddingOptions):
     k: int | str = "auto"
     target: float = DEFAULT_TARGET
     method: str = "coverage"
@@ -43,9 +43,6 @@ class ExtractConfig:
     heldout: bool = True        # 80/20 held-out coverage
     topics: bool = True
     n_atoms: int | None = None
-    backend: EmbeddingBackend = field(default=DEFAULT_BACKEND, metadata={
-        "help": "embedding backend: torch | torch-bf16 | onnx (default, where verified against torch) | onnx-int8"})
-    device: str = field(default=DEFAULT_DEVICE, metadata={"help": "embedding device: cpu | cuda | cuda:N"})
     quiet: bool | None = None
 
 

@@ -5,16 +5,15 @@ import argparse
 
 from prefbasis.cli._common import open_store, say
 
-BACKENDS = ("torch", "torch-bf16", "onnx", "onnx-int8")  # prefbasis.encoders.EmbeddingBackend (kept light)
-
-
 def add_backend_options(p: argparse.ArgumentParser) -> None:
-    """--backend and --device, shared by embed, extract and demo."""
-    p.add_argument("--backend", choices=BACKENDS, default="onnx",
-                   help="embedding backend: onnx (default; verified against torch, else torch with a warning), "
-                        "torch, torch-bf16 (bf16 autocast where the CPU/GPU supports it), onnx-int8 (fastest, "
-                        "approximate)")
-    p.add_argument("--device", default="cpu", help="embedding device: cpu (default), cuda, cuda:N")
+    """--backend and --device (declared on `EmbeddingOptions`), shared by embed, extract and demo."""
+    from dataclasses import fields
+
+    from prefbasis.encoders import EmbeddingOptions  # light: stdlib only
+
+    for f in fields(EmbeddingOptions):
+        default = f.default.value if hasattr(f.default, "value") else f.default
+        p.add_argument(f"--{f.name}", default=default, choices=f.metadata.get("choices"), help=f.metadata["help"])
 
 
 def register(sub) -> None:

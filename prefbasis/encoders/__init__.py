@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from typing import Protocol
@@ -41,6 +42,17 @@ class EmbeddingBackend(str, Enum):
 
 DEFAULT_BACKEND = EmbeddingBackend.ONNX
 DEFAULT_DEVICE = "cpu"
+
+
+@dataclass
+class EmbeddingOptions:
+    """`--backend` and `--device`, declared once: the configs of embed, extract and demo inherit them."""
+
+    backend: EmbeddingBackend = field(default=DEFAULT_BACKEND, metadata={
+        "help": "embedding backend: onnx (default; verified against torch, else torch with a warning), "
+                "torch, torch-bf16 (bf16 autocast where the CPU/GPU supports it), onnx-int8 (fastest, approximate)",
+        "choices": [b.value for b in EmbeddingBackend]})
+    device: str = field(default=DEFAULT_DEVICE, metadata={"help": "embedding device: cpu (default), cuda, cuda:N"})
 
 
 class EmbeddingBackendWarning(UserWarning):
@@ -133,5 +145,5 @@ def _load(model: str, backend: str, device: str) -> Encoder:
     return TorchEncoder(model, device, bf16=wanted is EmbeddingBackend.TORCH_BF16)
 
 
-__all__ = ["DEFAULT_BACKEND", "DEFAULT_DEVICE", "EmbeddingBackend", "EmbeddingBackendWarning", "Encoder",
+__all__ = ["DEFAULT_BACKEND", "DEFAULT_DEVICE", "EmbeddingBackend", "EmbeddingBackendWarning", "EmbeddingOptions", "Encoder",
            "check_device", "load_encoder", "parse_backend", "resolve_backend"]

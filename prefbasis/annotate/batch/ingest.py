@@ -54,20 +54,6 @@ def _same_config(run, sub: Submission) -> bool:
         run.ann.name, run.ann.model, run.report.template_hash, run.params)
 
 
-def _count(report, finished: list[Finished]) -> None:
-    for f in finished:
-        report.requests += f.outcome.requests_made
-        report.tokens_in += f.outcome.tokens_in
-        report.tokens_out += f.outcome.tokens_out
-        report.cost_usd += f.cost_usd
-        if f.kind == "ok":
-            report.annotated += 1
-        elif f.kind == "validation":
-            report.failed += 1
-        else:
-            report.transport_errors += 1
-
-
 def _outcome(line: ResultLine, key: str, comparison_id: str, swapped: bool,
              request: AnnotationRequest | None) -> AnnotationOutcome:
     req = request or AnnotationRequest(Comparison(comparison_id, None, None, None, "a"), key, swapped)
@@ -110,7 +96,7 @@ def ingest_results(run, lines: list[ResultLine], item_map: dict[str, tuple[str, 
                 report.preferences += await asyncio.to_thread(
                     write_results, store, finished, run_id=report.run_id, annotator=sub.annotator,
                     model=sub.model, template_hash=sub.template_hash, params=sub.params)
-                _count(report, finished)
+                report.count(finished)
                 bar.update(len(outcomes))
         await run.ann.aclose()
 
