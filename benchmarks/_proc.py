@@ -12,13 +12,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+LAST_CPU_S = [0.0]
 # run the CLI of the source tree given as the first argument (this checkout, or an older one)
 RUN = ("import sys; sys.path.insert(0, sys.argv[1]); sys.argv = ['prefbasis'] + sys.argv[2:]; "
        "from prefbasis.cli import entry; entry()")
 
 
 def run_process(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """(wall seconds, the child's own peak RSS in MiB (wait4), stdout); RuntimeError if it fails."""
+    """(wall seconds, the child's own peak RSS in MiB (wait4), stdout); RuntimeError if it fails.
+    The child's CPU seconds (user + system, all its threads) are in `LAST_CPU_S[0]` afterwards."""
     env = {**os.environ, "PREFBASIS_QUIET": "1", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
            **(env or {})}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -26,6 +28,7 @@ def run_process(args: list[str], env: dict | None = None) -> tuple[float, float,
         proc = subprocess.Popen(args, env=env, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        LAST_CPU_S[0] = usage.ru_utime + usage.ru_stime
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
         if proc.returncode:

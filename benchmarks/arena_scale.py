@@ -12,7 +12,9 @@ stage runs as the CLI verb in its own process (wall time and peak RSS are that p
     ingest (generate + write) → embed → extract → pelo → export-dpo (top category) → report
 
 No LLM calls (the simulated judges' stated reasons are the annotations). With several `--sizes`
-the per-stage growth exponent between the two largest sizes projects each stage to 1M comparisons.
+(the largest runs first and embeds everything; the smaller ones start from its embedding cache)
+the per-stage growth exponent between the two largest sizes projects each stage to 1M
+comparisons; embedding from the largest run's throughput and the growth of distinct descriptions.
 
 Run: .venv/bin/python benchmarks/arena_scale.py [--sizes 35000,70000,140000] [--backend onnx]
 """
@@ -65,7 +67,20 @@ def write_dataset(db: str, n_comparisons: int, variants: int, seed: int) -> dict
             "distinct_descriptions": int(ann["description"].nunique()), "models": cfg.n_models}
 
 
-def one_size(n: int, work: Path, backend: str, variants: int, seed: int) -> dict:
+def prefill(db: str, source: str) -> int:
+    """Copy the embedding cache of an earlier (larger) run into `db`; the rows copied."""
+    import duckdb
+
+    con = duckdb.connect(db)
+    try:
+        con.execute("attach ? as src (read_only)", [source])
+        con.execute("insert or ignore into embeddings select * from src.embeddings")
+        return con.execute("select count(*) from embeddings").fetchone()[0]
+    finally:
+        con.close()
+
+
+def one_size(n: int, work: Path, backend: str, variants: int, seed: int, cache_from: str | None = None) -> dict:
     db = str(work / f"arena-{n}.duckdb")
     cli = [sys.executable, "-c", CLI, "--db", db]
     rows: dict[str, dict] = {}
@@ -78,7 +93,10 @@ def one_size(n: int, work: Path, backend: str, variants: int, seed: int) -> dict
 
     info = json.loads(stage("ingest", [sys.executable, __file__, "--child-write", db, "--n", str(n),
                                        "--variants", str(variants), "--seed", str(seed)]).strip().splitlines()[-1])
-    stage("embed", [*cli, "embed", "--backend", backend])
+    if cache_from:  # a smaller size of the projection: most of its texts were embedded by the largest run
+        info["embedding_cache_prefilled"] = prefill(db, cache_from)
+    out = stage("embed", [*cli, "embed", "--backend", backend])
+    info["texts_embedded"] = int(out.strip().splitlines()[-1])
     basis_id = stage("extract", [*cli, "extract", "--backend", backend, "--seed", str(seed)]).strip().splitlines()[-1]
     stage("pelo", [*cli, "pelo", "--basis", basis_id, "--bootstrap", "100", "--format", "csv",
                    "--out", str(work / f"pelo-{n}.csv")])
@@ -97,12 +115,18 @@ def one_size(n: int, work: Path, backend: str, variants: int, seed: int) -> dict
 
 
 def project(results: list[dict], target: int = 1_000_000) -> dict:
-    """Per stage: time and memory at `target` comparisons from the growth between the two largest sizes."""
+    """Per stage: time and memory at `target` comparisons from the growth between the two largest sizes.
+
+    Embedding time is projected from the largest run's throughput (texts/s, the only run that
+    embedded everything) times the distinct descriptions projected from their own growth."""
     if len(results) < 2:
         return {}
     a, b = sorted(results, key=lambda r: r["comparisons"])[-2:]
     ratio = math.log(target / b["comparisons"])
-    out = {}
+    grow = math.log(b["comparisons"] / a["comparisons"])
+    ed = math.log(b["distinct_descriptions"] / a["distinct_descriptions"]) / grow
+    distinct = b["distinct_descriptions"] * math.exp(ed * ratio)
+    out: dict = {"distinct_descriptions": {"exponent": round(ed, 2), "projected": round(distinct)}}
     for s in STAGES:
         ta, tb = a["stages"][s]["seconds"], b["stages"][s]["seconds"]
         ma, mb = a["stages"][s]["peak_rss_mib"], b["stages"][s]["peak_rss_mib"]
@@ -110,7 +134,9 @@ def project(results: list[dict], target: int = 1_000_000) -> dict:
         em = math.log(mb / ma) / math.log(b["comparisons"] / a["comparisons"]) if ma > 0 else 1.0
         out[s] = {"time_exponent": round(et, 2), "projected_s": round(tb * math.exp(et * ratio)),
                   "memory_exponent": round(em, 2), "projected_peak_rss_mib": round(mb * math.exp(em * ratio))}
-    out["total_projected_s"] = sum(v["projected_s"] for v in out.values() if isinstance(v, dict))
+    rate = b["texts_embedded"] / b["stages"]["embed"]["seconds"]
+    out["embed"] |= {"time_exponent": None, "projected_s": round(distinct / rate), "texts_per_s": round(rate, 1)}
+    out["total_projected_s"] = sum(v["projected_s"] for k, v in out.items() if k in STAGES)
     return out
 
 
@@ -130,7 +156,10 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="pb-arena-"))
     work.mkdir(parents=True, exist_ok=True)
     print(json.dumps({"load_average": os.getloadavg(), "cpus": os.cpu_count(), "work": str(work)}), flush=True)
-    results = [one_size(int(n), work, args.backend, args.variants, args.seed) for n in args.sizes.split(",")]
+    sizes = sorted((int(n) for n in args.sizes.split(",")), reverse=True)  # the largest first, embedding all
+    results = [one_size(sizes[0], work, args.backend, args.variants, args.seed)]
+    results += [one_size(n, work, args.backend, args.variants, args.seed, cache_from=str(work / f"arena-{sizes[0]}.duckdb"))
+                for n in sizes[1:]]
     print(json.dumps({"projection_to_1M": project(results)}, indent=1))
     print(json.dumps({"load_average_end": os.getloadavg()}))
 

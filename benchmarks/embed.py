@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _proc  # noqa: E402
 from _proc import REPO, RUN, checkout, run_process  # noqa: E402
 
 BACKENDS = ["torch", "onnx", "onnx-int8", "torch-bf16"]
@@ -82,7 +83,9 @@ def main() -> None:
     exported = {b: resolve_backend("all-MiniLM-L6-v2", b) for b in ("onnx", "onnx-int8")}
     print(json.dumps({"onnx_export_and_verify_s (one time, or 0 if cached)": round(time.perf_counter() - t0, 1),
                       "resolved": exported}), flush=True)
-    runs: dict[str, list[tuple[float, float]]] = {"before": [], **{b: [] for b in backends}}
+    from prefbasis.basis import ExtractConfig  # noqa: F401  (everything the analysis needs, imported now)
+    from prefbasis.demo import recovery_ari  # noqa: F401
+    runs: dict[str, list[tuple[float, float, float]]] = {"before": [], **{b: [] for b in backends}}
     order = ["before", *backends]
     texts = None
     for r in range(args.rounds):
@@ -92,17 +95,20 @@ def main() -> None:
             src, extra = (before, []) if name == "before" else (REPO, ["--backend", name])
             seconds, peak, out = run_cli(src, db, "embed", *extra)
             texts = int(out.strip().splitlines()[-1])
-            runs[name].append((seconds, peak))
+            runs[name].append((seconds, peak, _proc.LAST_CPU_S[0]))
             print(json.dumps({"round": r, "run": name, "texts": texts, "seconds": round(seconds, 2),
-                              "texts_per_s": round(texts / seconds, 1), "peak_rss_mib": round(peak),
-                              "load": round(os.getloadavg()[0], 2)}), flush=True)
-    med = {n: statistics.median(s for s, _ in v) for n, v in runs.items()}
+                              "cpu_s": round(_proc.LAST_CPU_S[0], 2), "texts_per_s": round(texts / seconds, 1),
+                              "peak_rss_mib": round(peak), "load": round(os.getloadavg()[0], 2)}), flush=True)
+    med = {n: statistics.median(s for s, _, _ in v) for n, v in runs.items()}
+    cpu = {n: statistics.median(c for _, _, c in v) for n, v in runs.items()}
     names, ref = vectors(work / "torch-0.duckdb", "torch")
     summary = {}
     for name in runs:
         row = {"median_s": round(med[name], 2), "texts_per_s": round(texts / med[name], 1),
                "speedup_vs_before": round(med["before"] / med[name], 2),
-               "peak_rss_mib": round(max(p for _, p in runs[name]))}
+               "median_cpu_s": round(cpu[name], 2), "cpu_speedup_vs_before": round(cpu["before"] / cpu[name], 2),
+               "speedups_per_round": [round(b[0] / x[0], 2) for b, x in zip(runs["before"], runs[name])],
+               "peak_rss_mib": round(max(p for _, p, _ in runs[name]))}
         if name != "before":
             got_names, got = vectors(work / f"{name}-0.duckdb", name)
             assert got_names == names

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +34,7 @@ _SPACE = re.compile(r"\s+")
 Embedder = Callable[[Sequence[str]], np.ndarray]
 
 
+@lru_cache(maxsize=1 << 18)  # extract normalizes the same texts in several steps (100,000s at Arena size)
 def normalize_text(text: str) -> str:
     """NFKC, case-folded, whitespace collapsed, trailing punctuation stripped.
 

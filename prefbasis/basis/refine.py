@@ -39,14 +39,13 @@ def refine_medoids(x: np.ndarray, weights: np.ndarray, medoids: np.ndarray, *,
     k, n = len(current), x.shape[0]
     if k == 0:
         return current
-    w = np.asarray(weights, np.float64)
-    x64 = x.astype(np.float64)  # once, not on every step
+    w32 = np.asarray(weights, np.float32)
     for _ in range(max_iter):
         labels, _ = nearest(x, x[current])
-        member = sparse.csr_matrix((w, (labels, np.arange(n))), shape=(k, n))
-        sums = np.asarray(member @ x64)
-        norms = np.linalg.norm(sums, axis=1)
-        sims = np.einsum("ij,ij->i", x64, sums[labels])
+        member = sparse.csr_matrix((w32, (labels, np.arange(n))), shape=(k, n))
+        sums = np.asarray(member @ x)  # float32 (x's type): a float64 copy of x costs more than the step
+        norms = np.linalg.norm(sums.astype(np.float64), axis=1)
+        sims = np.einsum("ij,ij->i", x, sums[labels])
         # best member per category: highest cosine to its mean, then the lowest index
         best = best_per_label(labels, sims, k)
         new = current.copy()
