@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prefbasis.basis.config import DEFAULT_TARGET, check_k, parse_k
+from prefbasis.encoders import EmbeddingOptions
 from prefbasis.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class DemoConfig:
+class DemoConfig(EmbeddingOptions):
     """Options of `prefbasis demo`. Leave `data` unset for the simulated, offline default."""
 
     out: str | Path = field(default="prefbasis-demo", metadata={
@@ -119,7 +120,8 @@ def _extract(store: "Store", cfg: DemoConfig, dataset_id: str) -> str:
 
     options: dict[str, Any] = {"k": cfg.k, "target": cfg.target, "seed": cfg.seed, "dataset": dataset_id,
                                "stability": cfg.stability, "quiet": cfg.quiet,
-                               "embedding_model": cfg.embedding_model}
+                               "embedding_model": cfg.embedding_model, "backend": cfg.backend,
+                               "device": cfg.device}
     return extract(store, ExtractConfig(**options)).basis_id
 
 
@@ -161,7 +163,7 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
         dataset_id = _step(t, "simulate (ingest + judges' stated reasons as annotations)", say,
                            _simulate, store, cfg)
     _step(t, "embed", say, embed_texts, _descriptions(store, dataset_id), store=store,
-          model=cfg.embedding_model, quiet=quiet)
+          model=cfg.embedding_model, backend=cfg.backend, device=cfg.device, quiet=quiet)
     basis_id = _step(t, "extract", say, _extract, store, cfg, dataset_id)
     _step(t, "pelo", say, pelo, store, PeloConfig(basis=basis_id, bootstrap=cfg.bootstrap,
                                                   min_battles=cfg.min_battles, seed=cfg.seed))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from prefbasis.encoders import EmbeddingOptions
 from prefbasis.models import DEFAULT_EMBEDDING_MODEL
 
 if TYPE_CHECKING:
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class EmbedConfig:
-    """Which annotations to embed, and with which model."""
+class EmbedConfig(EmbeddingOptions):
+    """Which annotations to embed, with which model, backend and device (`--backend`, `--device`
+    are declared once, on `EmbeddingOptions`)."""
 
     embedding_model: str | None = field(default=None, metadata={
         "metavar": "M", "help": f"sentence-transformers name or path (default {DEFAULT_EMBEDDING_MODEL}, offline)"})
@@ -38,6 +40,7 @@ class EmbedResult:
     model: str
     texts: int
     cached_before: int
+    backend: str = "torch"  # the backend that ran (after any fallback)
 
     @property
     def embedded(self) -> int:
@@ -45,12 +48,12 @@ class EmbedResult:
 
     def summary(self) -> str:
         return (f"{self.texts} distinct texts: {self.cached_before} already cached, "
-                f"{self.embedded} embedded with {self.model}")
+                f"{self.embedded} embedded with {self.model} ({self.backend})")
 
 
 def embed_annotations(store: "Store", config: EmbedConfig | None = None) -> EmbedResult:
     """Embed (and cache) the distinct normalized descriptions and topics of the annotations."""
-    from prefbasis.embed import cached_vectors, embed_texts, normalize_text
+    from prefbasis.embed import StoreEmbedder, normalize_text
     from prefbasis.store.catalog import resolve_dataset
 
     cfg = config or EmbedConfig()
@@ -59,8 +62,9 @@ def embed_annotations(store: "Store", config: EmbedConfig | None = None) -> Embe
         "select a.description, a.topic from annotations a join comparisons c using (comparison_id) "
         "where ? is null or c.dataset_id = ?", [dataset_id, dataset_id]).fetchall()
     texts = sorted({normalize_text(t) for r in rows for t in r if t} - {""})
-    model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
-    before = len(cached_vectors(store, model, texts))
+    embed = StoreEmbedder(store, cfg.embedding_model, backend=cfg.backend, device=cfg.device,
+                          batch_size=cfg.batch_size, quiet=cfg.quiet)
     if texts:
-        embed_texts(texts, store=store, model=model, batch_size=cfg.batch_size, quiet=cfg.quiet)
-    return EmbedResult(model=model, texts=len(texts), cached_before=before)
+        embed(texts)
+    return EmbedResult(model=embed.model, texts=len(texts), cached_before=len(texts) - embed.embedded,
+                       backend=embed.backend)

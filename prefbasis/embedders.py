@@ -25,17 +25,19 @@ if TYPE_CHECKING:
 class SentenceEmbedder:
     """Unit-norm embeddings from a sentence-transformers model (None: the offline MiniLM)."""
 
-    def __init__(self, model: str | None = None, batch_size: int = 64) -> None:
+    def __init__(self, model: str | None = None, batch_size: int = 64, backend: str | None = None) -> None:
         self.model = model
         self.batch_size = batch_size
+        self.backend = backend  # torch | torch-bf16 | onnx | onnx-int8 (None: the default, onnx where verified)
 
     def __call__(self, texts: Sequence[str]) -> "np.ndarray":
         from prefbasis.embed import embed_texts
 
-        return embed_texts(texts, model=self.model, batch_size=self.batch_size)
+        return embed_texts(texts, model=self.model, batch_size=self.batch_size, backend=self.backend)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(model={self.model!r})"
+        backend = f", backend={self.backend!r}" if self.backend else ""
+        return f"{type(self).__name__}(model={self.model!r}{backend})"
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(other) == vars(self)
@@ -45,8 +47,8 @@ class StoreCacheEmbedder(SentenceEmbedder):
     """Cached vectors from the store file `db` (read-only; a store this process already holds open
     is used as it is), the missing ones computed with `model` and not written anywhere."""
 
-    def __init__(self, db: str, model: str | None = None, batch_size: int = 64) -> None:
-        super().__init__(model, batch_size)
+    def __init__(self, db: str, model: str | None = None, batch_size: int = 64, backend: str | None = None) -> None:
+        super().__init__(model, batch_size, backend)
         self.db = str(db)
 
     def _cached(self, texts: list[str]) -> dict:
@@ -55,13 +57,16 @@ class StoreCacheEmbedder(SentenceEmbedder):
         from prefbasis.models import DEFAULT_EMBEDDING_MODEL
         from prefbasis.store import Store
 
+        from prefbasis.encoders import resolve_backend
+
         model = self.model or DEFAULT_EMBEDDING_MODEL
+        backend = resolve_backend(model, self.backend, "cpu")
         held = Store.find_open(self.db)
         if held is not None:
-            return cached_vectors(held, model, texts)
+            return cached_vectors(held, model, texts, backend=backend)
         try:
             with Store.open(self.db, read_only=True) as store:
-                return cached_vectors(store, model, texts)
+                return cached_vectors(store, model, texts, backend=backend)
         except StoreError:   # no file, or another process writes it: compute everything
             return {}
 
@@ -74,10 +79,12 @@ class StoreCacheEmbedder(SentenceEmbedder):
         found = self._cached(sorted(set(norm)))
         missing = sorted({t for t in norm if t not in found})
         if missing:
-            found.update(zip(missing, embed_texts(missing, model=self.model, batch_size=self.batch_size)))
+            found.update(zip(missing, embed_texts(missing, model=self.model, batch_size=self.batch_size,
+                                                     backend=self.backend)))
         if not norm:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([found[t] for t in norm]).astype(np.float32, copy=False)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(db={self.db!r}, model={self.model!r})"
+        backend = f", backend={self.backend!r}" if self.backend else ""
+        return f"{type(self).__name__}(db={self.db!r}, model={self.model!r}{backend})"

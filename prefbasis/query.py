@@ -112,6 +112,19 @@ def run_query(store: Store, sql: str, params: dict[str, str] | None = None,
     The store's DuckDB instance is locked first (for good: see the module docstring), and a
     writable store runs the SQL inside a transaction that is rolled back.
     """
+    return _execute(store, sql, params, config, lambda result: result.df())
+
+
+def query_rows(store: Store, sql: str, params: dict[str, str] | None = None,
+               config: QueryConfig | None = None) -> tuple[list[str], list[tuple]]:
+    """`run_query` as (column names, row tuples), without pandas (`prefbasis query` prints these,
+    so `query "select 1"` starts fast)."""
+    return _execute(store, sql, params, config,
+                    lambda result: ([d[0] for d in result.description], result.fetchall()))
+
+
+def _execute(store: Store, sql: str, params: dict[str, str] | None, config: QueryConfig | None, fetch):
+    """Lock, check, bind and run `sql`; `fetch(last result)` inside the (rolled back) transaction."""
     locked_for_query(store, config)
     statements = check_read_only(store.con, sql)
     given = {k: coerce_param(v) if isinstance(v, str) else v for k, v in (params or {}).items()}
@@ -136,7 +149,7 @@ def run_query(store: Store, sql: str, params: dict[str, str] | None = None,
                 raise QueryError(f"missing parameter(s): {', '.join(sorted(missing))} "
                                  "(pass --param NAME=VALUE)")
             result = con.execute(st.query, mine) if names else con.execute(st.query)
-        return result.df()
+        return fetch(result)
     except duckdb.Error as exc:
         raise QueryError(str(exc)) from None
     finally:

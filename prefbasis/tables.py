@@ -54,17 +54,31 @@ def printable(text: str) -> str:
 
 def format_table(df, max_width: int = 80) -> str:
     """Plain aligned columns, long cells cut to `max_width` characters."""
-    cols = [printable(str(c)) for c in df.columns]
+    return format_rows([str(c) for c in df.columns], df.itertuples(index=False, name=None), max_width)
+
+
+def format_rows(columns: list[str], rows, max_width: int = 80) -> str:
+    """`format_table` for plain (column names, row tuples), e.g. a DuckDB `fetchall()`: no pandas.
+
+    >>> print(format_rows(["n", "x"], [(1, None), (2, 0.5)]))
+    n  x
+    -  ----
+    1  NULL
+    2  0.5
+    """
+    cols = [printable(str(c)) for c in columns]
 
     def cell(v) -> str:
         if v is None or (isinstance(v, float) and v != v):
             return "NULL"
+        if type(v).__name__ == "Decimal":  # as pandas shows DECIMAL columns: a float
+            v = float(v)
         if isinstance(v, float):
             return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.1f}"
         text = printable(str(v))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
-    rows = [[cell(v) for v in row] for row in df.itertuples(index=False, name=None)]
+    rows = [[cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]

@@ -35,8 +35,8 @@ def fill(store, n: int = 360, seed: int = 0, dataset: str = "synthetic", reverse
             con.execute("insert into annotations(annotation_id, comparison_id, preference, description, topic, "
                         "annotator) values (?, ?, ?, ?, ?, 'test')",
                         [f"a{cid}", cid, f"pref {labels[i]}", t.capitalize() + ".", TOPICS[i % 3]])
-    _write_cache(store, MODEL, [normalize_text(t) for t in texts], x)
-    _write_cache(store, MODEL, TOPICS, tvec)
+    _write_cache(store, MODEL, [normalize_text(t) for t in texts], x, backend="torch")
+    _write_cache(store, MODEL, TOPICS, tvec, backend="torch")
     return texts
 
 

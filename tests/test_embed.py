@@ -20,22 +20,63 @@ def test_unit_rows_is_idempotent_bit_for_bit():
     assert np.array_equal(unit_rows(x), x)
 
 
+class FakeEncoder:
+    """A deterministic stand-in for a model: vectors from letter counts."""
+
+    dim = 3
+
+    def __init__(self, backend: str) -> None:
+        self.backend, self.calls = backend, []
+
+    def encode(self, texts, batch_size):
+        self.calls.append(list(texts))
+        return np.array([[len(t), t.count("a") + 1.0, 1.0] for t in texts], dtype=np.float32)
+
+
 def test_cache_dedups_and_second_run_embeds_nothing(store, monkeypatch):
-    calls = []
-
-    def fake_encode(texts, model, batch_size, quiet):  # a deterministic stand-in for the model
-        calls.append(list(texts))
-        return unit_rows(np.array([[len(t), t.count("a") + 1.0, 1.0] for t in texts]))
-
-    monkeypatch.setattr(embed_mod, "_encode", fake_encode)
-    v1 = embed_texts(["Be brief.", "be brief", "Explain more"], store=store, model="fake")
-    assert calls == [["be brief", "explain more"]]  # normalized, de-duplicated, sorted
+    enc = FakeEncoder("torch")
+    monkeypatch.setattr("prefbasis.encoders.load_encoder", lambda model, backend, device=None: enc)
+    v1 = embed_texts(["Be brief.", "be brief", "Explain more"], store=store, model="fake", backend="torch")
+    assert enc.calls == [["be brief", "explain more"]]  # normalized, de-duplicated (shortest first)
     assert np.array_equal(v1[0], v1[1])
-    v2 = embed_texts(["explain more", "BE BRIEF"], store=store, model="fake")
-    assert len(calls) == 1  # everything came from the cache
+    v2 = embed_texts(["explain more", "BE BRIEF"], store=store, model="fake", backend="torch")
+    assert len(enc.calls) == 1  # everything came from the cache
     assert np.array_equal(v2, v1[[2, 0]])
-    assert len(cached_vectors(store, "fake", ["be brief", "explain more"])) == 2
-    assert cached_vectors(store, "other-model", ["be brief"]) == {}
+    assert len(cached_vectors(store, "fake", ["be brief", "explain more"], backend="torch")) == 2
+    assert cached_vectors(store, "other-model", ["be brief"], backend="torch") == {}
+    assert cached_vectors(store, "fake", ["be brief"], backend="onnx") == {}  # backends never mix
+
+
+def test_texts_that_embed_the_same_are_encoded_once_and_share_a_row(store, monkeypatch):
+    enc = FakeEncoder("torch")
+    monkeypatch.setattr("prefbasis.encoders.load_encoder", lambda model, backend, device=None: enc)
+    v = embed_texts(["The preferred response is brief.", "is brief"], store=store, model="fake", backend="torch")
+    assert enc.calls == [["is brief"]] and np.array_equal(v[0], v[1])  # the frame is not embedded
+    assert store.scalar("select count(*) from embeddings") == 1
+    assert len(cached_vectors(store, "fake", ["the preferred response is brief", "is brief"], backend="torch")) == 2
+
+
+def test_each_backend_has_its_own_cache_rows(store, monkeypatch):
+    encoders = {b: FakeEncoder(b) for b in ("torch", "onnx-int8")}
+    monkeypatch.setattr("prefbasis.encoders.load_encoder", lambda model, backend, device=None: encoders[backend])
+    monkeypatch.setattr("prefbasis.encoders._resolve", lambda model, backend, device: backend)
+    embed_texts(["be brief"], store=store, model="fake", backend="torch")
+    embed_texts(["be brief"], store=store, model="fake", backend="onnx-int8")
+    assert [len(e.calls) for e in encoders.values()] == [1, 1]  # the torch vector was not reused
+    rows = store.execute("select backend, count(*) from embeddings group by 1 order by 1").fetchall()
+    assert rows == [("onnx-int8", 1), ("torch", 1)]
+
+
+def test_an_encoder_that_fails_its_check_on_load_switches_the_whole_call(store, monkeypatch):
+    """The effective backend changes before anything is read, so one call never mixes backends."""
+    embed_mod._write_cache(store, "fake", ["be brief"], np.eye(1, 3, dtype=np.float32), backend="onnx")
+    enc = FakeEncoder("torch")  # asked for onnx, got torch (as load_encoder does after a failed check)
+    monkeypatch.setattr("prefbasis.encoders.load_encoder", lambda model, backend, device=None: enc)
+    monkeypatch.setattr("prefbasis.encoders._resolve", lambda model, backend, device: backend)
+    embedder = embed_mod.StoreEmbedder(store, "fake", backend="onnx")
+    embedder(["be brief", "explain more"])
+    assert embedder.backend == "torch"
+    assert enc.calls == [["be brief", "explain more"]]  # the onnx vector of 'be brief' was not used
 
 
 def test_real_minilm_embeds_and_default_tau_separates_paraphrases(store):

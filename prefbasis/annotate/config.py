@@ -50,6 +50,22 @@ class AnnotateConfig:
     prices: str | None = field(default=None, metadata={
         "help": "YAML/JSON price table: {model: {input: USD/1M, output: USD/1M}}"})
     dry_run: bool = field(default=False, metadata={"help": "print requests, tokens and cost; send nothing"})
+    batch: bool = field(default=False, metadata={
+        "help": "send the requests through the OpenAI Batch API (/v1/files, /v1/batches; half price, "
+                "results within 24 h); a rerun finds its batches and collects them"})
+    batch_wait: bool = field(default=True, metadata={
+        "negate": "no-wait",
+        "help": "with --batch: poll until the batches end (--no-wait: submit and return; a rerun collects)"})
+    batch_poll_s: float = field(default=30.0, metadata={
+        "flag": "poll-interval", "metavar": "S", "help": "with --batch: seconds between polls"})
+    batch_max_requests: int = field(default=50_000, metadata={
+        "metavar": "N", "help": "with --batch: requests per batch (the OpenAI limit is 50,000)"})
+    export_requests: str | None = field(default=None, metadata={
+        "metavar": "FILE",
+        "help": "write the pending requests as batch JSONL to this file (for `vllm run-batch`) and stop"})
+    import_results: str | None = field(default=None, metadata={
+        "metavar": "FILE",
+        "help": "store the results in this batch-output JSONL file (from `vllm run-batch` or the Batch API)"})
     flush_every: int = field(default=64, metadata={
         "cli": False, "help": "results per commit (also flushed every 0.25 s)"})
     quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress bar (None: $PREFBASIS_QUIET)"})

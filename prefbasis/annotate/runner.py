@@ -67,6 +67,21 @@ class AnnotateReport:
         annotation (e.g. every request got HTTP 401)."""
         return not self.dry_run and self.requests > 0 and self.annotated == 0 \
             and self.failed + self.transport_errors > 0
+    def count(self, results: list[Finished]) -> None:
+        """Add finished results to the counters (requests, tokens, cost, annotated/failed/errors)."""
+        for f in results:
+            self.requests += f.outcome.requests_made
+            self.tokens_in += f.outcome.tokens_in
+            self.tokens_out += f.outcome.tokens_out
+            self.cost_usd += f.cost_usd
+            if f.kind == "ok":
+                self.annotated += 1
+            elif f.kind == "validation":
+                self.failed += 1
+            else:
+                self.transport_errors += 1
+            if f.kind != "ok" and self.first_error is None:
+                self.first_error = f.error
 
     def summary(self) -> str:
         """What the run did in a few lines: counts, then what was skipped and any hint."""
@@ -74,10 +89,15 @@ class AnnotateReport:
             text = (f"dry run: {self.selected} selected, {self.cache_hits} cached, {self.to_do} requests to make, "
                     f"~{self.est_tokens_in} input + <= {self.est_tokens_out} output tokens, "
                     f"estimated cost ${self.est_cost_usd:.4f}")
+        elif "exported" in self.extra:
+            text = f"{self.extra['exported']} requests exported ({self.cache_hits} already annotated)"
         else:
             text = (f"{self.annotated} annotated ({self.preferences} preferences), {self.failed} failed "
                     f"validation, {self.transport_errors} request errors, {self.cache_hits} cache hits, "
                     f"{self.requests} requests, cost ${self.cost_usd:.4f}")
+        if self.extra.get("batches_open"):
+            text += (f"; {self.extra['batches_open']} batch(es) still running at the provider "
+                     "(run the same command again to collect them)")
         if self.shared:
             text += f", {self.shared} comparisons share identical content (rows copied)"
         if self.stopped_by_budget:
@@ -167,20 +187,7 @@ class _Run:
 
     def add(self, results: list[Finished], force: bool = False) -> None:
         self.buffer.extend(results)
-        r = self.report
-        for f in results:
-            r.requests += f.outcome.requests_made
-            r.tokens_in += f.outcome.tokens_in
-            r.tokens_out += f.outcome.tokens_out
-            r.cost_usd += f.cost_usd
-            if f.kind == "ok":
-                r.annotated += 1
-            elif f.kind == "validation":
-                r.failed += 1
-            else:
-                r.transport_errors += 1
-            if f.kind != "ok" and r.first_error is None:
-                r.first_error = f.error
+        self.report.count(results)
         if force or len(self.buffer) >= self.cfg.flush_every or time.monotonic() - self.last_flush > 0.25:
             self._start_flush()
 
@@ -338,7 +345,11 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
     _record_run(store, report, run_params_, ended=False, completed=False)
     completed = False
     try:
-        if pending:
+        from prefbasis.annotate.batch import run_offline, wants_offline
+
+        if wants_offline(cfg):
+            run_offline(run, requests, pending)
+        elif pending:
             run_sync(run.go(pending))
         report.shared = share_results(store, [(r.cache_key, r.comparison.comparison_id) for r in requests])
         completed = True

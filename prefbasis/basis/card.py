@@ -23,7 +23,7 @@ def _fmt(v: Any) -> str:
 def card_markdown(card: dict) -> str:
     """Render the card dict (see `extract`) as Markdown."""
     lines = [f"# Basis card: {card['name']} ({card['basis_id']})", "",
-             f"- embedding model: `{card['embedding_model']}`",
+             f"- embedding model: `{card['embedding_model']}` (backend `{card.get('embedding_backend', 'torch')}`)",
              f"- k = {card['k']}; data fingerprint `{card['fingerprint']}`",
              f"- parameters: {', '.join(f'{k}={_fmt(v)}' for k, v in sorted(card['params'].items()))}", "",
              "## Metrics", "", "| metric | value |", "| --- | --- |"]

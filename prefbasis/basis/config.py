@@ -11,6 +11,7 @@ import argparse
 from dataclasses import dataclass, field
 from enum import Enum
 
+from prefbasis.encoders import EmbeddingOptions
 from prefbasis.errors import ConfigError
 from prefbasis.models import DEFAULT_EMBEDDING_MODEL
 
@@ -77,8 +78,9 @@ def check_k(value: "int | str") -> "int | str":
 
 
 @dataclass
-class ExtractConfig:
-    """What `extract` fits: the preference basis (and the topic basis) of one dataset."""
+class ExtractConfig(EmbeddingOptions):
+    """What `extract` fits: the preference basis (and the topic basis) of one dataset (`--backend`,
+    `--device` from `EmbeddingOptions`)."""
 
     k: int | str = field(default="auto", metadata={
         "parse": parse_k, "help": "'auto' (smallest k reaching --target) or N"})

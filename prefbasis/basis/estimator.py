@@ -109,12 +109,13 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         "embedder": [callable, None],
         "nmf": ["boolean"],
         "refine": ["boolean"],
+        "curves": ["boolean"],
     }
 
     def __init__(self, k: int | str = "auto", target: float = DEFAULT_TARGET, method: str = "coverage",
                  tau: float | str = DEFAULT_TAU, n_atoms: int | None = None, k_max: int = K_MAX,
                  seed: int = 0, embedder: Callable[[Sequence[str]], np.ndarray] | None = None,
-                 nmf: bool = True, refine: bool = True) -> None:
+                 nmf: bool = True, refine: bool = True, curves: bool = True) -> None:
         self.k = k
         self.target = target
         self.method = method
@@ -125,6 +126,7 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         self.embedder = embedder
         self.nmf = nmf
         self.refine = refine
+        self.curves = curves  # False: no variation / PCA curves (held-out and bootstrap refits need none)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -199,10 +201,12 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         self.candidate_order_ = candidates[order]
         self.coverage_curve_ = metrics.coverage_curve(marginal, total=float(w.sum()), k_max=k_curve)
         counts = individual_matrix(individuals, mapping, n)
-        v_c, total_ss = metrics.centred(metrics.individual_vectors(counts, x))
-        self.n_individuals_ = int(v_c.shape[0])
-        self.variation_curve_ = metrics.variation_curve(v_c, total_ss, x[self.candidate_order_], k_curve)
-        self.pca_curve_ = metrics.pca_optimum_curve(v_c, total_ss, k_curve)
+        self.n_individuals_ = int(counts.shape[0])
+        self.variation_curve_ = self.pca_curve_ = None
+        if self.curves:
+            v_c, total_ss = metrics.centred(metrics.individual_vectors(counts, x))
+            self.variation_curve_ = metrics.variation_curve(v_c, total_ss, x[self.candidate_order_], k_curve)
+            self.pca_curve_ = metrics.pca_optimum_curve(v_c, total_ss, k_curve)
         auto = min(metrics.choose_k(self.coverage_curve_, self.target), len(order))
         if self.k != "auto" and int(self.k) > len(order):
             raise TooFewCategoriesError(f"k={self.k} but only {len(order)} categories add coverage at "
@@ -227,8 +231,11 @@ class PreferenceBasis(TransformerMixin, BaseEstimator):
         self.categories_ = self._summaries()
         covered = float(w[self.labels_ >= 0].sum() / w.sum())
         self.coverage_, self.unassigned_share_ = covered, 1.0 - covered
-        self.variation_explained_ = float(metrics.variation_curve(v_c, total_ss, self.category_vectors_, self.k_)[-1])
-        self.pca_optimum_ = float(self.pca_curve_[min(self.k_, k_curve) - 1])
+        self.variation_explained_ = self.pca_optimum_ = float("nan")
+        if self.curves:
+            self.variation_explained_ = float(
+                metrics.variation_curve(v_c, total_ss, self.category_vectors_, self.k_)[-1])
+            self.pca_optimum_ = float(self.pca_curve_[min(self.k_, k_curve) - 1])
         return self
 
     def _representatives(self, x: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:

@@ -48,33 +48,42 @@ class ExtractResult:
     target_reached: bool | None = None      # --k auto only: did coverage reach the target?
 
 
+def _normalized(column, normalize) -> list:
+    """normalize(value) per row, computed once per distinct value (a mention column repeats a lot);
+    missing and empty values give None."""
+    values = column.tolist()  # one conversion (iterating an Arrow-backed column boxes every value)
+    table = {v: normalize(v) for v in set(values) if isinstance(v, str) and v}
+    return [table.get(v) if isinstance(v, str) and v else None for v in values]
+
+
 def _individuals(mentions, texts_index: dict[str, int], col: str):
     from scipy import sparse
 
     ids = mentions[col].astype(str).to_numpy()
     uniq, rows = np.unique(ids, return_inverse=True)
-    cols = np.array([texts_index[t] for t in mentions["norm"]])
+    cols = np.array([texts_index[t] for t in mentions["norm"].tolist()])
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(uniq), len(texts_index)))
 
 
 def _fit_kind(texts_col, mentions, cfg: ExtractConfig, embed, individuals_col: str, phrase_col: str | None,
-              k, nmf: bool = True) -> tuple[PreferenceBasis, list[str], np.ndarray]:
+              k, nmf: bool = True, curves: bool = True) -> tuple[PreferenceBasis, list[str], np.ndarray]:
     """Fit one basis on a column of the mentions; returns the estimator, distinct texts, vectors."""
     sub = mentions[mentions[texts_col].notna()].copy()
     sub["norm"] = sub[texts_col + "_norm"]
-    counts = Counter(sub["norm"])
+    norm = sub["norm"].tolist()  # plain lists: iterating Arrow-backed columns boxes every value
+    counts = Counter(norm)
     texts = sorted(counts)
     index = {t: i for i, t in enumerate(texts)}
     vecs = embed(texts)
     phrases = None
     if phrase_col:
         grouped: dict[str, Counter] = {t: Counter() for t in texts}
-        for t, p in zip(sub["norm"], sub[phrase_col]):
+        for t, p in zip(norm, sub[phrase_col].tolist()):
             if p:
                 grouped[t][str(p).strip().lower()] += 1
         phrases = [grouped[t] for t in texts]
     pb = PreferenceBasis(k=k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
-                         k_max=K_MAX, seed=cfg.seed, embedder=None, nmf=nmf)
+                         k_max=K_MAX, seed=cfg.seed, embedder=None, nmf=nmf, curves=curves)
     pb.fit(texts, sample_weight=[counts[t] for t in texts], individuals=_individuals(sub, index, individuals_col),
            embeddings=vecs, phrases=phrases)
     return pb, texts, vecs
@@ -99,18 +108,18 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     dataset_id, dataset_name = dataset.dataset_id, dataset.name
     annotator = sa.resolve_annotator(store, dataset_id, cfg.annotator)
     mentions = sa.read_mentions(store, dataset_id, annotator)
-    mentions["description_norm"] = [normalize_text(t) for t in mentions["description"]]
-    mentions = mentions[mentions["description_norm"] != ""].reset_index(drop=True)
-    mentions["topic_norm"] = [normalize_text(t) if t else None for t in mentions["topic"]]
+    mentions["description_norm"] = _normalized(mentions["description"], normalize_text)
+    mentions = mentions[mentions["description_norm"].fillna("") != ""].reset_index(drop=True)
+    mentions["topic_norm"] = _normalized(mentions["topic"], normalize_text)
     n_judges = mentions["judge"].dropna().nunique()
     ind_col = "judge" if n_judges >= MIN_JUDGES and mentions["judge"].notna().all() else "comparison_id"
-    embed = store_embedder(store, model, quiet=cfg.quiet)
+    embed = store_embedder(store, model, backend=cfg.backend, device=cfg.device, quiet=cfg.quiet)
     pb, texts, vecs = _fit_kind("description", mentions, cfg, embed, ind_col, "preference", cfg.k)
 
     params = {"k": cfg.k, "target": cfg.target, "method": cfg.method.value, "tau": cfg.tau, "seed": cfg.seed,
               "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
-              "stability": cfg.stability, "annotator": annotator}
-    fingerprint = content_hash(model, sorted(Counter(mentions["description_norm"]).items()))
+              "stability": cfg.stability, "annotator": annotator, "embedding_backend": embed.backend}
+    fingerprint = content_hash(model, embed.backend, sorted(Counter(mentions["description_norm"]).items()))
     basis_id = content_hash("basis", dataset_id, fingerprint, params)
     name = cfg.name or f"{dataset_name}-{cfg.method.value}-k{pb.k_}"
 
@@ -118,10 +127,11 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     heldout = None
     if cfg.heldout and mentions["comparison_id"].nunique() >= 10:
         idx = {t: i for i, t in enumerate(texts)}
-        rows = np.array([idx[t] for t in mentions["description_norm"]])
+        norm = mentions["description_norm"].tolist()
+        rows = np.array([idx[t] for t in norm])
         heldout = stab.heldout_coverage(
             {"k": pb.k_, "target": cfg.target, "tau": pb.tau_, "method": cfg.method, "n_atoms": cfg.n_atoms},
-            list(mentions["description_norm"]), mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
+            norm, mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
     leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
     if leak.flagged_names:  # a name carries subject matter: name the categories again without it
@@ -143,7 +153,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     comp = _comparison_rows(basis_id, "preference", mentions, "description_norm", label_of, sim_of)
     topic_info = None
     if cfg.topics and mentions["topic_norm"].notna().any():
-        tb, _, _ = _fit_kind("topic", mentions, cfg, embed, ind_col, "topic", "auto", nmf=False)
+        tb, _, _ = _fit_kind("topic", mentions, cfg, embed, ind_col, "topic", "auto", nmf=False, curves=False)
         categories += [{"category_id": c.category_id, "name": c.name, "kind": "topic", "share": c.share,
                         "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
                         "vector": tb.category_vectors_[c.category_id]} for c in tb.categories_]
@@ -182,6 +192,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
                "separation": leak.separation, "flagged_names": len(flagged),
                "k_target_reached": target_reached}
     card = {"basis_id": basis_id, "name": name, "dataset_id": dataset_id, "k": pb.k_, "embedding_model": model,
+            "embedding_backend": embed.backend,
             "params": params, "fingerprint": fingerprint, "metrics": metrics,
             "categories": [{k: v for k, v in c.items() if k != "vector"} for c in categories if c["kind"] == "preference"],
             "nmf": ({"r2": pb.nmf_["r2"], "top_atoms": pb.nmf_["top_atoms"]} if pb.nmf_ else None),
@@ -230,9 +241,10 @@ def _comparison_rows(basis_id: str, kind: str, mentions, col: str, label_of: dic
     import pandas as pd
 
     sub = mentions[mentions[col].notna()]
+    texts = sub[col].tolist()
     frame = pd.DataFrame({"comparison_id": sub["comparison_id"].to_numpy(),
-                          "category_id": [int(label_of[t]) for t in sub[col]],
-                          "similarity": [float(sim_of[t]) for t in sub[col]]})
+                          "category_id": [int(label_of[t]) for t in texts],
+                          "similarity": [float(sim_of[t]) for t in texts]})
     frame = frame[frame["category_id"] >= 0]
     frame = frame.groupby(["comparison_id", "category_id"], as_index=False)["similarity"].max()
     frame.insert(0, "kind", kind)

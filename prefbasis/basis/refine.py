@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from prefbasis.basis.atoms import nearest
+from prefbasis.basis.atoms import best_per_label, nearest
 
 MAX_ITER = 20
 
@@ -39,22 +39,19 @@ def refine_medoids(x: np.ndarray, weights: np.ndarray, medoids: np.ndarray, *,
     k, n = len(current), x.shape[0]
     if k == 0:
         return current
-    w = np.asarray(weights, np.float64)
+    w32 = np.asarray(weights, np.float32)
     for _ in range(max_iter):
         labels, _ = nearest(x, x[current])
-        member = sparse.csr_matrix((w, (labels, np.arange(n))), shape=(k, n))
-        sums = np.asarray(member @ x.astype(np.float64))
-        norms = np.linalg.norm(sums, axis=1)
-        sims = np.einsum("ij,ij->i", x.astype(np.float64), sums[labels])
+        member = sparse.csr_matrix((w32, (labels, np.arange(n))), shape=(k, n))
+        sums = np.asarray(member @ x)  # float32 (x's type): a float64 copy of x costs more than the step
+        norms = np.linalg.norm(sums.astype(np.float64), axis=1)
+        sims = np.einsum("ij,ij->i", x, sums[labels])
         # best member per category: highest cosine to its mean, then the lowest index
-        order = np.lexsort((np.arange(n), -sims, labels))
-        first = np.ones(n, dtype=bool)
-        first[1:] = labels[order][1:] != labels[order][:-1]
+        best = best_per_label(labels, sims, k)
         new = current.copy()
-        best = order[first]
-        has = labels[best]
+        has = np.flatnonzero(best < n)
         keep = norms[has] > 0
-        new[has[keep]] = best[keep]
+        new[has[keep]] = best[has[keep]]
         if np.array_equal(new, current):
             break
         current = new

@@ -47,7 +47,8 @@ def _refit(fitted: PreferenceBasis, weights: np.ndarray, seed: int) -> Preferenc
 
     keep = weights > 0
     texts = [t for t, k in zip(fitted.descriptions_, keep) if k]
-    pb = clone(fitted).set_params(k=fitted.k_, k_max=fitted.k_, tau=fitted.tau_, seed=seed, nmf=False)
+    pb = clone(fitted).set_params(k=fitted.k_, k_max=fitted.k_, tau=fitted.tau_, seed=seed, nmf=False,
+                                   curves=False)
     return pb.fit(texts, sample_weight=weights[keep], embeddings=fitted.embeddings_[keep])
 
 
@@ -96,7 +97,7 @@ def heldout_coverage(fitted_params: dict, descriptions: list[str], groups: np.nd
     train = np.array([g in train_ids for g in groups])
     if train.all() or not train.any():
         return float("nan")
-    pb = PreferenceBasis(**fitted_params, seed=seed, nmf=False)
+    pb = PreferenceBasis(**fitted_params, seed=seed, nmf=False, curves=False)
     pb.fit([d for d, t in zip(descriptions, train) if t], embeddings=embeddings[train])
     labels = pb.predict([d for d, t in zip(descriptions, train) if not t], embeddings=embeddings[~train])
     return float(np.mean(labels >= 0))

@@ -120,8 +120,10 @@ def load_basis(store: "Store", basis: str | None = None, *, kind: str = "prefere
     if not cats:
         raise ConfigError(f"basis {basis_id} has no {kind} categories")
     params = meta["params"]
-    embedder = (StoreCacheEmbedder(store.path, meta.get("embedding_model"))
-                if store.path != ":memory:" else SentenceEmbedder(meta.get("embedding_model")))
+    # new texts are embedded by the backend the basis was fit with (bases before backends: torch)
+    backend = params.get("embedding_backend", "torch")
+    embedder = (StoreCacheEmbedder(store.path, meta.get("embedding_model"), backend=backend)
+                if store.path != ":memory:" else SentenceEmbedder(meta.get("embedding_model"), backend=backend))
     tau = meta.get("tau")
     pb = PreferenceBasis(k=len(cats), target=params.get("target", DEFAULT_TARGET),
                          method=meta.get("method") or "coverage",

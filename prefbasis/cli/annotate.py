@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "a rerun asks only for what is missing. See docs/annotate.md.")
 
 
+
 def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 

@@ -34,13 +34,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from prefbasis.query import open_query_store, resolve_sql_file, run_query
+    from prefbasis.query import open_query_store, query_rows, resolve_sql_file, run_query
 
     query = from_args(QueryInput, args)
     cfg = from_args(QueryConfig, args)
+    out = from_args(TableOutput, args)
     sql = resolve_sql_file(query.file).read_text(encoding="utf-8") if query.file else query.sql
     with open_query_store(args.db, cfg) as store:
+        if out.format == "table" and not out.out:  # the common case, printed without pandas
+            from prefbasis.tables import format_rows
+
+            print(format_rows(*query_rows(store, sql, query.param, cfg)))
+            return 0
         df = run_query(store, sql, query.param, cfg)
-    out = from_args(TableOutput, args)
     print_frame(df, out.format, out.out)
     return 0

@@ -47,6 +47,7 @@ class ReportData:
     exports: pd.DataFrame = field(default_factory=pd.DataFrame)      # dpo_exports rows of this basis
     training_runs: pd.DataFrame = field(default_factory=pd.DataFrame)
     evaluations: pd.DataFrame = field(default_factory=pd.DataFrame)  # preference accuracy rows
+    embedding_backend: str | None = None
 
 
 def table_columns(store: Store, table: str) -> set[str]:
@@ -254,4 +255,5 @@ def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
                           "order by ingested_at"),
         card=card, stability=_basis_stability(store, basis, tables), embedding_model=model,
         comparisons=comparisons, annotated=annotated, overall_label=overall_label,
-        recovery=_recovery(store, bid, tables), exports=exports, training_runs=runs, evaluations=evals)
+        recovery=_recovery(store, bid, tables), exports=exports, training_runs=runs, evaluations=evals,
+        embedding_backend=basis["params"].get("embedding_backend") or card.get("embedding_backend"))

@@ -57,7 +57,8 @@ def lsa_2d(texts: list[str]) -> np.ndarray:
     return _fix_signs(svd.fit_transform(tfidf))
 
 
-def cached_vectors(store: Store, texts: list[str], model: str | None = None) -> np.ndarray | None:
+def cached_vectors(store: Store, texts: list[str], model: str | None = None,
+                   backend: str | None = None) -> np.ndarray | None:
     """Vectors of `texts` from the store's `embeddings` cache (float32 blobs), or None unless all are there."""
     import pandas as pd
 
@@ -73,6 +74,9 @@ def cached_vectors(store: Store, texts: list[str], model: str | None = None) -> 
     con.register("_report_texts", wanted)
     try:
         where, params = ("and e.model = ?", [model]) if model else ("", [])
+        if backend and "backend" in {r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_name = 'embeddings'").fetchall()}:
+            where, params = where + " and e.backend = ?", params + [backend]
         rows = con.execute(f"""
             select t.i, any_value(e.vector) as vector from _report_texts t
             join embeddings e on e.text = t.text {where} group by t.i order by t.i""", params).fetchall()
@@ -84,11 +88,11 @@ def cached_vectors(store: Store, texts: list[str], model: str | None = None) -> 
     return np.stack([np.frombuffer(v, dtype="<f4") for _, v in rows])
 
 
-def project_2d(texts: list[str], store: Store | None = None, model: str | None = None
-               ) -> tuple[np.ndarray, str, tuple[str, str]]:
+def project_2d(texts: list[str], store: Store | None = None, model: str | None = None,
+               backend: str | None = None) -> tuple[np.ndarray, str, tuple[str, str]]:
     """(n, 2) coordinates, a one-line note saying how they were computed, and the axis titles."""
     if store is not None and texts:
-        vectors = cached_vectors(store, texts, model)
+        vectors = cached_vectors(store, texts, model, backend)
         if vectors is not None:
             xy, shares = pca_2d(vectors)
             axes = tuple(f"principal component {i + 1} of the embeddings ({share:.0%} of their variance)"

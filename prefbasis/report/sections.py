@@ -77,7 +77,7 @@ def map_section(store, d: ReportData, max_points: int, colors: dict[int, str]) -
     if len(assign) > max_points:  # deterministic sample: by text hash order
         keys = pd.util.hash_pandas_object(assign["description"], index=False)
         assign = assign.loc[keys.sort_values(kind="stable").index[:max_points]].reset_index(drop=True)
-    xy, how, axes = project_2d(assign["description"].tolist(), store, d.embedding_model)
+    xy, how, axes = project_2d(assign["description"].tolist(), store, d.embedding_model, d.embedding_backend)
     names = dict(zip(d.categories["category_id"].astype(int), d.categories["name"]))
     fig = charts.map_figure(assign, xy, names, colors, axes)
     note = (f"{len(assign):,} distinct descriptions, coloured by category (grey: unassigned); hover for "

