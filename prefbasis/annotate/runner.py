@@ -65,8 +65,10 @@ class AnnotateReport:
     def all_failed(self) -> bool:
         """True when the run sent requests (to a server or model) and not one of them gave an
         annotation (e.g. every request got HTTP 401)."""
-        return not self.dry_run and self.requests > 0 and self.annotated == 0 \
+        return not self.dry_run and "imported_from" not in self.extra and self.requests > 0 \
+            and self.annotated == 0 \
             and self.failed + self.transport_errors > 0
+
     def count(self, results: list[Finished]) -> None:
         """Add finished results to the counters (requests, tokens, cost, annotated/failed/errors)."""
         for f in results:

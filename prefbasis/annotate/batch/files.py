@@ -48,6 +48,7 @@ def import_results(run, path: Path, requests: list[AnnotationRequest]) -> None:
     if not path.is_file():
         raise InputError("no such results file", file=str(path))
     lines = parse_results(path.read_bytes(), str(path))
+    run.report.extra["imported_from"] = str(path)  # the file's failures are reported, not a failed run
     keys = list(dict.fromkeys(ln.custom_id for ln in lines))
     sub_ids = ledger.exports_holding(run.store, keys)
     item_map = ledger.items(run.store, sub_ids)

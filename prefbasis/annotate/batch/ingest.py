@@ -12,6 +12,7 @@ Example:
 """
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from typing import Any
 
