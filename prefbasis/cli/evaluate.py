@@ -1,4 +1,4 @@
-"""`prefbasis evaluate --adapter DIR --data DIR [--data DIR | --other DIR ...] [--probe NAME]`."""
+"""`prefbasis evaluate --adapter DIR [--adapter DIR ...] --data DIR [--data DIR | --other DIR ...] [--probe NAME]`."""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "mean token log-probability than `rejected`; base (adapter "
                                    "disabled) vs tuned; first --data is the category, the rest "
                                    "(and --other) other categories. Stored in `evaluations`.")
-    p.add_argument("--adapter", required=True, help="folder written by `prefbasis train`")
+    p.add_argument("--adapter", action="append", required=True,
+                   help="folder written by `prefbasis train` (repeatable: the base is scored once for all)")
     p.add_argument("--data", action="append", required=True, help="export-dpo folder (repeatable)")
     p.add_argument("--other", action="append", default=[], help="other categories' export folders")
     p.add_argument("--model", help="base model (default: the one the adapter was trained on)")
@@ -44,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:   # opened after scoring: the store is not locked while models run
         save_evaluation(store, res.frame, cfg)
     say(args, f"evaluation {res.evaluation_id} stored in `evaluations`")
-    cols = ["data", "role", "category", "metric", "variant", "value", "ci_low", "ci_high", "n"]
+    cols = (["adapter"] if len(cfg.adapter) > 1 else []) + ["data", "role", "category", "metric", "variant", "value", "ci_low", "ci_high", "n"]
     print_frame(res.frame[cols], args.format, args.out)
     return 0

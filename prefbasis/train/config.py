@@ -65,7 +65,7 @@ class ExportConfig:
 class EvalConfig:
     """What `evaluate` measures: preference accuracy of base vs tuned, and optional probes."""
 
-    adapter: str                              # folder written by `train`
+    adapter: list[str]                        # folders written by `train` (the base is scored once for all)
     data: list[str]                           # first: the category's export; others: other categories
     split: str = "test"
     model: Optional[str] = None               # base model; default: the one the adapter was trained on
@@ -81,8 +81,13 @@ class EvalConfig:
     device: Optional[str] = None              # default: cuda when available, else cpu
 
     def __post_init__(self) -> None:
+        if isinstance(self.adapter, str):
+            self.adapter = [self.adapter]
         if isinstance(self.data, str):
             self.data = [self.data]
+        self.adapter = list(dict.fromkeys(str(a) for a in self.adapter))
+        if not self.adapter:
+            raise ConfigError("evaluate needs at least one --adapter folder")
         if not self.data:
             raise ConfigError("evaluate needs at least one --data folder")
         if self.probe is not None:
