@@ -24,6 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="export the basis's other categories' pairs that are NOT in --category "
                         "(an out-of-category control for evaluate; same --seed/--test-size split)")
     p.add_argument("--min-pairs", type=int, default=8, help="refuse subsets smaller than this (8)")
+    p.add_argument("--dedupe", action="store_true",
+                   help="one row per (prompt, chosen, rejected); drop pairs exported in both directions")
+    p.add_argument("--exclude", action="append", default=[],
+                   help="drop pairs also in this category, same direction (repeatable; same basis)")
     p.set_defaults(func=run)
 
 
@@ -34,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = ExportConfig(category=args.category, basis=args.basis, topic=args.topic,
                        min_similarity=args.min_similarity, out=args.out, style=args.style,
                        weight=args.weight, test_size=args.test_size, seed=args.seed,
-                       min_pairs=args.min_pairs, complement=args.complement)
+                       min_pairs=args.min_pairs, complement=args.complement,
+                       dedupe=args.dedupe, exclude=args.exclude)
     with open_store(args, read_only=True) as store:
         res = export_dpo(store, cfg)
     say(args, f"exported {res.n_pairs} pairs of {res.category!r} ({res.n_train} train / "

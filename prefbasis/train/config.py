@@ -52,9 +52,14 @@ class ExportConfig:
     seed: int = 42
     min_pairs: int = 8                       # fewer pairs than this is "too small to train on"
     complement: bool = False                 # export the pairs NOT in the category (out-of-category control)
+    dedupe: bool = False                     # one row per (prompt, chosen, rejected); drop pairs seen both ways
+    exclude: list[str] = field(default_factory=list)  # drop pairs (same direction) also in these categories
 
     def __post_init__(self) -> None:
         self.style = ExportStyle(self.style)
+        if isinstance(self.exclude, str):
+            self.exclude = [self.exclude]
+        self.exclude = list(self.exclude or [])
         if not 0.0 <= self.test_size < 1.0:
             raise ConfigError(f"--test-size must be in [0, 1), got {self.test_size}")
         if self.min_similarity is not None and not -1.0 <= self.min_similarity <= 1.0:
