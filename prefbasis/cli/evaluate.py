@@ -10,9 +10,10 @@ from prefbasis.tables import FORMATS
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="preference accuracy of base vs tuned model (bootstrap CIs)",
                        description="Share of held-out pairs where the model gives `chosen` a higher "
-                                   "mean token log-probability than `rejected`; base (adapter "
-                                   "disabled) vs tuned; first --data is the category, the rest "
-                                   "(and --other) other categories. Stored in `evaluations`.")
+                                   "mean token log-probability than `rejected`; base (adapters "
+                                   "disabled, scored once) vs each tuned adapter; an adapter's own "
+                                   "category is the export it was trained on (else the first --data), "
+                                   "the rest (and --other) other categories. Stored in `evaluations`.")
     p.add_argument("--adapter", action="append", required=True,
                    help="folder written by `prefbasis train` (repeatable: the base is scored once for all)")
     p.add_argument("--data", action="append", required=True, help="export-dpo folder (repeatable)")
