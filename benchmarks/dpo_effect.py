@@ -12,7 +12,8 @@ single-turn, or all PRD answer pairs), kept for the record in benchmarks/RESULTS
 
 Training runs for `--epochs` (or a wall-clock budget `--train-minutes`, a TrainerCallback stops it;
 constant learning rate after a short warm-up), saving the adapter every `--save-every` steps;
-`--curve` also scores each saved checkpoint on the in-category held-out pairs.
+`--curve` also scores each saved checkpoint on the in-category held-out pairs (all checkpoints
+against one pass of the base model).
 
 Run (not in CI; ~32 min on the 2-core VM: 1 min to the basis, 18 min training, 12 min scoring):
     .venv/bin/python benchmarks/dpo_effect.py --bf16 --threads 2 --epochs 3 --lr 3e-4 --eval-limit 200
@@ -62,17 +63,28 @@ def build_store(db: Path, n_other: int, seed: int):
 def build_basis_store(db: Path, k: int, seed: int):
     """The real loop up to the basis: ingest PRD + hh-rlhf, annotate (rationale), extract k categories."""
     from prefbasis.cli import main as cli
-    from prefbasis.store import Store
 
     steps = [["ingest", str(DATA / "prd-vicuna80"), "--format", "prd"],
              ["annotate", "--annotator", "rationale"],
-             ["extract", "--k", str(k), "--name", "prd-gpt4-reviews", "--seed", str(seed), "--no-topics"],
-             ["ingest", str(DATA / "hh-rlhf" / "harmless-base-test.jsonl.gz"), "--format", "hh-rlhf",
-              "--single-turn", "--no-ties"]]
+             ["extract", "--k", str(k), "--name", "prd-gpt4-reviews", "--seed", str(seed), "--no-topics"]]
     for args in steps:
         rc = cli(["--db", str(db), "--quiet", *args])
         if rc:
             raise SystemExit(f"{args[0]} failed ({rc}): {args}")
+    return add_harmless_category(db)
+
+
+def add_harmless_category(db: Path):
+    """Ingest hh-rlhf harmless (single-turn, no ties) and assign it all to category 'harmless
+    response' of a basis 'bench' (hh-rlhf has no rationale to extract from); the open store."""
+    from prefbasis.cli import main as cli
+    from prefbasis.store import Store
+
+    args = ["ingest", str(DATA / "hh-rlhf" / "harmless-base-test.jsonl.gz"), "--format", "hh-rlhf",
+            "--single-turn", "--no-ties"]
+    rc = cli(["--db", str(db), "--quiet", *args])
+    if rc:
+        raise SystemExit(f"ingest failed ({rc}): {args}")
     store = Store.open(db)
     with store.transaction() as con:   # hh-rlhf has no rationale: its harmless category is written directly
         con.execute("insert into bases(basis_id, name, k) values ('bench', 'hh-rlhf harmless', 1)")
@@ -118,6 +130,29 @@ class Budget:
                     outer.logs.append({"step": state.global_step, **logs})
 
         self.callback = _CB()
+
+
+def train_argv(a: argparse.Namespace, data: str, model: str, output_dir: str, max_steps: int, *,
+               num_train_epochs: float = 1.0, resume: bool = False) -> list[str]:
+    """`prefbasis train` arguments of these benchmarks: LoRA r16 alpha32 on all linear layers, DPO
+    beta `a.beta`, lr `a.lr` (constant after 2 warm-up steps), batch `a.batch`, `a.max_length`
+    tokens, bf16 with `a.bf16`, a checkpoint every `a.save_every` steps (0: none; with `resume`,
+    full checkpoints a killed run resumes from)."""
+    if a.save_every and resume:
+        saving = ["--save_strategy", "steps", "--save_steps", str(a.save_every), "--resume_from_checkpoint", "auto"]
+    elif a.save_every:
+        saving = ["--save_strategy", "steps", "--save_steps", str(a.save_every), "--save_only_model", "true"]
+    else:
+        saving = ["--save_strategy", "no"]
+    return ["--data", data, "--model", model, "--output_dir", output_dir,
+            "--num_train_epochs", str(num_train_epochs), "--max_steps", str(max_steps),
+            "--per_device_train_batch_size", str(a.batch),
+            "--gradient_accumulation_steps", "1", "--learning_rate", str(a.lr), "--beta", str(a.beta),
+            "--lr_scheduler_type", "constant_with_warmup", "--warmup_steps", "2",
+            "--max_length", str(a.max_length), "--lora_r", "16", "--lora_alpha", "32",
+            "--lora_target_modules", "all-linear", "--gradient_checkpointing", "false",
+            "--logging_steps", "1", "--final_eval", "false", "--seed", str(a.seed), "--report_to", "none",
+            "--bf16", "true" if a.bf16 else "false", *saving]
 
 
 def _mean(xs: list[float]) -> float:
@@ -186,18 +221,8 @@ def main(argv: list[str] | None = None) -> int:
           + "; ".join(f"control {c.category!r}: {c.n_test} test" for c in controls), file=sys.stderr)
     t_prep = time.perf_counter() - t0
     model = str(smollm2_checkpoint())
-    cfg = load_train_config([
-        "--data", str(train_set.out), "--model", model, "--output_dir", str(work / "adapter"),
-        "--num_train_epochs", str(a.epochs), "--max_steps", str(a.max_steps),
-        "--per_device_train_batch_size", str(a.batch),
-        "--gradient_accumulation_steps", "1", "--learning_rate", str(a.lr), "--beta", str(a.beta),
-        "--lr_scheduler_type", "constant_with_warmup", "--warmup_steps", "2",
-        "--max_length", str(a.max_length), "--lora_r", "16", "--lora_alpha", "32",
-        "--lora_target_modules", "all-linear", "--gradient_checkpointing", "false",
-        "--logging_steps", "1", "--final_eval", "false", "--seed", str(a.seed), "--report_to", "none",
-        "--bf16", "true" if a.bf16 else "false",
-        *(["--save_strategy", "steps", "--save_steps", str(a.save_every), "--save_only_model", "true"]
-          if a.save_every else ["--save_strategy", "no"])])
+    cfg = load_train_config(train_argv(a, str(train_set.out), model, str(work / "adapter"), a.max_steps,
+                                       num_train_epochs=a.epochs))
     budget = Budget(a.train_minutes * 60)
     t_train = time.perf_counter()
     res = train(cfg, callbacks=[budget.callback])
@@ -210,13 +235,15 @@ def main(argv: list[str] | None = None) -> int:
     t_eval = time.perf_counter() - t_eval
     curve_rows = []
     if a.curve:
-        checkpoints = {int(q.name.split("-")[1]): q for q in (work / "adapter").glob("checkpoint-*")}
-        for step, ckpt in sorted(checkpoints.items()):
-            cev = evaluate(store, EvalConfig(adapter=str(ckpt), data=[str(train_set.out)], limit=a.eval_limit,
+        checkpoints = {int(q.name.split("-")[1]): str(q) for q in (work / "adapter").glob("checkpoint-*")}
+        step_of = {path: step for step, path in checkpoints.items()}
+        if checkpoints:   # every checkpoint against one pass of the base model
+            cev = evaluate(store, EvalConfig(adapter=[checkpoints[s] for s in sorted(checkpoints)],
+                                             data=[str(train_set.out)], limit=a.eval_limit,
                                              max_length=a.eval_max_length, seed=a.seed, batch_size=8))
             cf = cev.frame
             for r in cf[cf.variant == "delta"].itertuples():
-                curve_rows.append({"step": step, "metric": r.metric, "delta": r.value,
+                curve_rows.append({"step": step_of[r.adapter], "metric": r.metric, "delta": r.value,
                                    "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n})
     store.close()
     f = ev.frame

@@ -141,3 +141,43 @@ def test_export_complement_is_the_out_of_category_control(store, tmp_path):
     train_prompts = {r["prompt"][0]["content"] for r in read_jsonl(inside.out / "train.jsonl")}
     test_prompts = {r["prompt"][0]["content"] for r in read_jsonl(outside.out / "test.jsonl")}
     assert train_prompts.isdisjoint(test_prompts)
+
+
+def test_dedupe_and_exclude(store, tmp_path):
+    """--dedupe keeps one row per (prompt, chosen, rejected) and drops pairs seen both ways;
+    --exclude drops pairs (same direction) that another category also has."""
+    populate(store, n=40, n_prompts=20)
+    rows = store.df("select comparison_id, prompt, response_a, response_b, winner from comparisons "
+                    "where winner <> 'tie' order by comparison_id limit 6")
+    with store.transaction() as con:
+        for k, r in enumerate(rows.itertuples()):
+            # copies 0-2: the same pair again (another judge); 3-5: the reverse verdict
+            winner = r.winner if k < 3 else ("b" if r.winner == "a" else "a")
+            con.execute("insert into comparisons(comparison_id, dataset_id, prompt, response_a, response_b, "
+                        "winner) values (?, 'd1', ?, ?, ?, ?)",
+                        [f"x{k}", r.prompt, r.response_b, r.response_a, "b" if winner == "a" else "a"])
+            con.execute("insert into comparison_categories(basis_id, kind, comparison_id, category_id, "
+                        "similarity) values ('b1', 'preference', ?, 0, 0.9)", [f"x{k}"])
+    plain = export_dpo(store, ExportConfig(category="concise answers", out=str(tmp_path / "plain")))
+    deduped = export_dpo(store, ExportConfig(category="concise answers", out=str(tmp_path / "dd"), dedupe=True))
+    assert plain.n_pairs == 36
+    assert (deduped.n_duplicates_dropped, deduped.n_contradicted_dropped) == (3, 6)
+    assert deduped.n_pairs == 36 - 3 - 6
+    recs = read_jsonl(deduped.out / "train.jsonl") + read_jsonl(deduped.out / "test.jsonl")
+    keys = [(r["prompt"][0]["content"], r["chosen"][0]["content"], r["rejected"][0]["content"]) for r in recs]
+    assert len(set(keys)) == len(keys) and not any((p, r, c) in set(keys) for p, c, r in keys)
+    card = json.loads((deduped.out / "export.json").read_text())
+    assert card["filters"]["dedupe"] is True and card["n_contradicted_dropped"] == 6
+    # 'polite tone' shares no pair with 'concise answers' yet: exclusion drops nothing
+    assert export_dpo(store, ExportConfig(category="polite tone", out=str(tmp_path / "p0"),
+                                          exclude=["concise answers"])).n_excluded == 0
+    polite = store.df("select comparison_id from comparison_categories where category_id = 1 "
+                      "and kind = 'preference' order by 1 limit 2")["comparison_id"].tolist()
+    with store.transaction() as con:   # two of polite's comparisons also become concise (same direction)
+        for cid in polite:
+            con.execute("insert into comparison_categories(basis_id, kind, comparison_id, category_id, "
+                        "similarity) values ('b1', 'preference', ?, 0, 0.5)", [cid])
+    ex = export_dpo(store, ExportConfig(category="polite tone", out=str(tmp_path / "p1"),
+                                        exclude=["concise answers"]))
+    assert ex.n_excluded == 2 and ex.n_pairs == 10 - 2
+    assert "also in concise answers" in (ex.out / "README.md").read_text()

@@ -1,4 +1,4 @@
-"""`prefbasis evaluate --adapter DIR --data DIR [--data DIR | --other DIR ...] [--probe NAME]`."""
+"""`prefbasis evaluate --adapter DIR [--adapter DIR ...] --data DIR [--data DIR | --other DIR ...] [--probe NAME]`."""
 from __future__ import annotations
 
 import argparse
@@ -15,8 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_verb(sub, "evaluate", EvalConfig, TableOutput, run=run,
              help="preference accuracy of base vs tuned model (bootstrap CIs)",
              description="Share of held-out pairs where the model gives `chosen` a higher mean token "
-                         "log-probability than `rejected`; base (adapter disabled) vs tuned; first --data "
-                         "is the category, the rest (and --other) other categories. Stored in `evaluations`.")
+                         "log-probability than `rejected`; base (adapters disabled, scored once) vs each tuned "
+                         "adapter; an adapter's own category is the export it was trained on (else the first "
+                         "--data), the rest (and --other) other categories. Stored in `evaluations`.")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,5 +29,6 @@ def run(args: argparse.Namespace) -> int:
         save_evaluation(store, res.frame, cfg)
     say(args, f"evaluation {res.evaluation_id} stored in `evaluations`")
     out = from_args(TableOutput, args)
-    print_frame(res.frame[COLUMNS], out.format, out.out)
+    columns = (["adapter"] if len(cfg.adapter) > 1 else []) + COLUMNS
+    print_frame(res.frame[columns], out.format, out.out)
     return 0

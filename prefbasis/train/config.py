@@ -61,9 +61,16 @@ class ExportConfig:
     complement: bool = field(default=False, metadata={
         "help": "export the basis's other categories' pairs that are NOT in --category "
                 "(an out-of-category control for evaluate; same --seed/--test-size split)"})
+    dedupe: bool = field(default=False, metadata={
+        "help": "one row per (prompt, chosen, rejected); drop pairs exported in both directions"})
+    exclude: list[str] = field(default_factory=list, metadata={
+        "help": "drop pairs also in this category, same direction (repeatable; same basis)"})
 
     def __post_init__(self) -> None:
         self.style = ExportStyle(self.style)
+        if isinstance(self.exclude, str):
+            self.exclude = [self.exclude]
+        self.exclude = list(self.exclude or [])
         if not 0.0 <= self.test_size < 1.0:
             raise ConfigError(f"--test-size must be in [0, 1), got {self.test_size}")
         if self.min_similarity is not None and not -1.0 <= self.min_similarity <= 1.0:
@@ -74,7 +81,8 @@ class ExportConfig:
 class EvalConfig:
     """What `evaluate` measures: preference accuracy of base vs tuned, and optional probes."""
 
-    adapter: str = field(metadata={"help": "folder written by `prefbasis train`"})
+    adapter: list[str] = field(metadata={
+        "help": "folder written by `prefbasis train` (repeatable: the base model is scored once for all)"})
     data: list[str] = field(metadata={
         "help": "export-dpo folder (repeatable): the first is the category, the others other categories"})
     other: list[str] = field(default_factory=list, metadata={
@@ -94,10 +102,15 @@ class EvalConfig:
     device: Optional[str] = field(default=None, metadata={"help": "torch device (default: cuda when available, else cpu)"})
 
     def __post_init__(self) -> None:
+        if isinstance(self.adapter, str):
+            self.adapter = [self.adapter]
         if isinstance(self.data, str):
             self.data = [self.data]
         self.data = list(self.data) + list(self.other)   # --other: more folders, after --data
         self.other = []
+        self.adapter = list(dict.fromkeys(str(a) for a in self.adapter))
+        if not self.adapter:
+            raise ConfigError("evaluate needs at least one --adapter folder")
         if not self.data:
             raise ConfigError("evaluate needs at least one --data folder")
         if self.probe is not None:

@@ -2,9 +2,11 @@
 
 Preference accuracy on a set of held-out pairs = share of pairs where the model gives the chosen
 response a higher length-normalized log-likelihood (mean token log-probability of the response
-given the prompt) than the rejected one. Measured for the base (adapter disabled) and the tuned
-model on the category's pairs (first `--data`) and on other categories' pairs (further `--data` /
-`--other`). Percentile bootstrap over pairs; `delta` = tuned - base on the same resamples.
+given the prompt) than the rejected one. Measured for the base (adapters disabled) and each tuned
+model (`--adapter`, repeatable: the base is scored once for all of them) on the adapter's own
+category's pairs (role `category`: the export it was trained on, else the first `--data`) and on
+other categories' pairs (role `other`). Percentile bootstrap over pairs; `delta` = tuned - base on
+the same resamples.
 
 Two more sensitive companions (docs/metrics.md has the formulas):
 - `preference_margin`: mean over pairs of (mean token log-prob of chosen - of rejected), nats per
@@ -17,12 +19,14 @@ Example:
     >>> from prefbasis.train.config import EvalConfig
     >>> res = evaluate(store, EvalConfig(adapter="dpo-concise-lora", data=["dpo-concise", "dpo-polite"]))  # doctest: +SKIP
     >>> res.frame[["data", "variant", "value"]]  # doctest: +SKIP
+    >>> both = evaluate(None, EvalConfig(adapter=["concise-lora", "detailed-lora"],
+    ...                                  data=["dpo-concise", "dpo-detailed"]))  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +35,21 @@ import numpy as np
 from prefbasis.errors import ConfigError
 from prefbasis.progress import progress
 from prefbasis.store import Store
-from prefbasis.train.config import EvalConfig, checkpointing_renames_hushed
+from prefbasis.train.config import EvalConfig
 from prefbasis.train.export import read_export_card
 
 
 @dataclass
 class EvalResult:
-    """One evaluate run: `frame` has one row per (data, metric, variant)."""
+    """One evaluate run: `frame` has one row per (adapter, data, metric, variant); `pairs` the
+    per-pair values behind it, by (adapter, data) then metric then variant; `units[data]` each
+    pair's prompt (the resampling unit of `prefbasis.train.selectivity`)."""
 
     evaluation_id: str
     frame: Any  # pandas DataFrame
+    pairs: dict[tuple[str, str], dict[str, dict[str, np.ndarray]]] = field(default_factory=dict, repr=False)
+    units: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    config: EvalConfig | None = None
 
 
 def _text(x: Any) -> str:
@@ -116,41 +125,24 @@ def pair_metrics(base: tuple[np.ndarray, np.ndarray], tuned: tuple[np.ndarray, n
             "reward_accuracy": {"tuned": reward_acc}}
 
 
+def bootstrap_means(values: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """Means of `values` over `n_boot` resamples of its rows with replacement (seeded)."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
+    return values[idx].mean(axis=1)
+
+
+def percentile_ci(samples: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The central `confidence` percentile interval of bootstrap samples (NaNs ignored)."""
+    a = (1 - confidence) / 2
+    return float(np.nanquantile(samples, a)), float(np.nanquantile(samples, 1 - a))
+
+
 def bootstrap_ci(values: np.ndarray, n_boot: int, confidence: float, seed: int) -> tuple[float, float]:
     """Percentile CI of the mean of `values` over resampled rows."""
     if len(values) == 0:
         return float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(values), size=(n_boot, len(values)))
-    means = values[idx].mean(axis=1)
-    a = (1 - confidence) / 2
-    return float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
-
-
-def load_adapter_model(adapter: str, base: str | None = None, device: str | None = None):
-    """(PeftModel, tokenizer, base model id) for an adapter folder written by `train`."""
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    path = Path(adapter)
-    if not (path / "adapter_config.json").exists():
-        raise ConfigError(f"--adapter {adapter}: no adapter_config.json (train one with `prefbasis train`)")
-    if base is None:
-        card = path / "training_card.json"
-        base = (json.loads(card.read_text())["base_model"] if card.exists() else
-                json.loads((path / "adapter_config.json").read_text())["base_model_name_or_path"])
-    from prefbasis.progress import hush_library_bars
-
-    hush_library_bars()
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    tok = AutoTokenizer.from_pretrained(str(path) if (path / "tokenizer_config.json").exists() else base)
-    if tok.pad_token is None:
-        tok.pad_token = tok.eos_token
-    with checkpointing_renames_hushed():
-        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32).to(device)
-        model = PeftModel.from_pretrained(model, str(path)).eval()
-    return model, tok, base
+    return percentile_ci(bootstrap_means(values, n_boot, seed), confidence)
 
 
 def _load_pairs(data: str, split: str, limit: int | None):
@@ -165,28 +157,22 @@ def _load_pairs(data: str, split: str, limit: int | None):
     return ds.select(range(min(limit, len(ds)))) if limit else ds
 
 
-def _probe_length(model, tok, prompts: list[Any], cfg: EvalConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Words per greedy response for each prompt: (base, tuned)."""
+def _probe_lengths(model, tok, prompts: list[Any], cfg: EvalConfig, desc: str) -> np.ndarray:
+    """Words per greedy response for each prompt, with the model's adapters as they are set now."""
     import torch
 
     device = next(model.parameters()).device
-    res: dict[str, list[int]] = {"base": [], "tuned": []}
-    for prompt in progress(prompts, desc="probe: generating", unit="prompt"):
+    lengths = []
+    for prompt in progress(prompts, desc=desc, unit="prompt"):
         text = (tok.apply_chat_template(prompt, add_generation_prompt=True, tokenize=False)
                 if isinstance(prompt, list) else prompt)
         ids = tok(text, add_special_tokens=False)["input_ids"][-cfg.max_length:]
         inp = torch.tensor([ids], device=device)
-        for variant in ("base", "tuned"):
-            kw = dict(max_new_tokens=cfg.max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id)
-            with torch.no_grad():
-                if variant == "base":
-                    with model.disable_adapter():
-                        gen = model.generate(input_ids=inp, **kw)
-                else:
-                    gen = model.generate(input_ids=inp, **kw)
-            text = tok.decode(gen[0, inp.shape[1]:], skip_special_tokens=True)
-            res[variant].append(len(text.split()))
-    return np.asarray(res["base"], float), np.asarray(res["tuned"], float)
+        with torch.no_grad():
+            gen = model.generate(input_ids=inp, max_new_tokens=cfg.max_new_tokens, do_sample=False,
+                                 pad_token_id=tok.pad_token_id)
+        lengths.append(len(tok.decode(gen[0, inp.shape[1]:], skip_special_tokens=True).split()))
+    return np.asarray(lengths, float)
 
 
 def _rows(values: dict[str, np.ndarray], cfg: EvalConfig, common: dict[str, Any], metric: str,
@@ -200,41 +186,61 @@ def _rows(values: dict[str, np.ndarray], cfg: EvalConfig, common: dict[str, Any]
 
 
 def evaluate(store: Store | None, cfg: EvalConfig) -> EvalResult:
-    """Score base vs tuned on every `cfg.data` folder; store the rows when `store` is given."""
+    """Score the base once and every adapter of `cfg.adapter` on every `cfg.data` folder; store the
+    rows when `store` is given. Each adapter's rows are those a run with that adapter alone gives."""
     import pandas as pd
 
-    model, tok, base = load_adapter_model(cfg.adapter, cfg.model, cfg.device)
-    rows: list[dict[str, Any]] = []
-    first_prompts: list[Any] = []
+    from prefbasis.train.adapters import load_adapters, own_data_index
+
+    loaded = load_adapters(cfg.adapter, cfg.model, cfg.device)
+    model, tok = loaded.model, loaded.tokenizer
+    own = {a: own_data_index(a, cfg.data) for a in cfg.adapter}
+    rows: dict[str, list[dict[str, Any]]] = {a: [] for a in cfg.adapter}
+    pairs: dict[tuple[str, str], dict[str, dict[str, np.ndarray]]] = {}
+    units: dict[str, list[str]] = {}
+    probe_prompts: dict[int, list[Any]] = {}
     for i, data in enumerate(cfg.data):
         ds = _load_pairs(data, cfg.split, cfg.limit)
-        if i == 0:
-            first_prompts = list(ds["prompt"][:cfg.probe_prompts])
-        chosen = [encode_pair_side(tok, r["prompt"], r["chosen"], cfg.max_length) for r in ds]
-        rejected = [encode_pair_side(tok, r["prompt"], r["rejected"], cfg.max_length) for r in ds]
-        seqs = chosen + rejected
-        n = len(ds)
-        with model.disable_adapter():
+        if i in own.values():
+            probe_prompts[i] = list(ds["prompt"][:cfg.probe_prompts])
+        units[str(data)] = [_text(p) for p in ds["prompt"]]
+        seqs = ([encode_pair_side(tok, r["prompt"], r["chosen"], cfg.max_length) for r in ds]
+                + [encode_pair_side(tok, r["prompt"], r["rejected"], cfg.max_length) for r in ds])
+        with model.disable_adapter():     # the base: scored once for every adapter
             lp_base = response_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"base {Path(data).name}")
-        lp_tuned = response_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, f"tuned {Path(data).name}")
-        common = {"data": str(data), "split": cfg.split, "role": "category" if i == 0 else "other",
-                  "category": read_export_card(data).get("category")}
-        for metric, values in pair_metrics(lp_base, lp_tuned, n).items():
-            rows += _rows(values, cfg, common, metric, cfg.seed)
+        card = read_export_card(data)
+        for adapter, name in zip(loaded.adapters, loaded.names):
+            model.set_adapter(name)
+            label = f"tuned {Path(data).name}" + (f" ({Path(adapter).name})" if len(cfg.adapter) > 1 else "")
+            lp_tuned = response_logprobs(model, seqs, cfg.batch_size, tok.pad_token_id, label)
+            common = {"data": str(data), "split": cfg.split, "role": "category" if i == own[adapter] else "other",
+                      "category": card.get("category")}
+            pairs[(adapter, str(data))] = pair_metrics(lp_base, lp_tuned, len(ds))
+            for metric, values in pairs[(adapter, str(data))].items():
+                rows[adapter] += _rows(values, cfg, common, metric, cfg.seed)
     if cfg.probe is not None:
-        b, t = _probe_length(model, tok, first_prompts, cfg)
-        common = {"data": str(cfg.data[0]), "split": cfg.split, "role": "category",
-                  "category": read_export_card(cfg.data[0]).get("category")}
-        rows += _rows({"base": b, "tuned": t, "delta": t - b}, cfg, common, f"probe:{cfg.probe.value}",
-                      cfg.seed)
+        with model.disable_adapter():
+            base_lengths = {i: _probe_lengths(model, tok, p, cfg, "probe: base") for i, p in probe_prompts.items()}
+        for adapter, name in zip(loaded.adapters, loaded.names):
+            model.set_adapter(name)
+            i = own[adapter]
+            tuned = _probe_lengths(model, tok, probe_prompts[i], cfg, "probe: tuned")
+            common = {"data": str(cfg.data[i]), "split": cfg.split, "role": "category",
+                      "category": read_export_card(cfg.data[i]).get("category")}
+            rows[adapter] += _rows({"base": base_lengths[i], "tuned": tuned, "delta": tuned - base_lengths[i]},
+                                   cfg, common, f"probe:{cfg.probe.value}", cfg.seed)
     eval_id = uuid.uuid4().hex[:16]
-    frame = pd.DataFrame(rows)
-    frame.insert(0, "evaluation_id", eval_id)
-    frame.insert(1, "adapter", str(cfg.adapter))
-    frame.insert(2, "base_model", str(base))
+    frames = []
+    for adapter in cfg.adapter:
+        f = pd.DataFrame(rows[adapter])
+        f.insert(0, "evaluation_id", eval_id)
+        f.insert(1, "adapter", str(adapter))
+        f.insert(2, "base_model", str(loaded.base_model))
+        frames.append(f)
+    frame = pd.concat(frames, ignore_index=True)
     if store is not None:
         save_evaluation(store, frame, cfg)
-    return EvalResult(evaluation_id=eval_id, frame=frame)
+    return EvalResult(evaluation_id=eval_id, frame=frame, pairs=pairs, units=units, config=cfg)
 
 
 def save_evaluation(store: Store, frame, cfg: EvalConfig) -> None:

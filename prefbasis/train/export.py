@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prefbasis.errors import ConfigError, PrefbasisError
+import numpy as np
+
+from prefbasis.errors import ConfigError, InputError, PrefbasisError
 from prefbasis.hashing import content_hash
 from prefbasis.progress import hush_library_bars
 from prefbasis.store import Store
@@ -43,6 +45,9 @@ class ExportResult:
     n_ties_dropped: int
     n_prompts: int
     filters: dict[str, Any] = field(default_factory=dict)
+    n_duplicates_dropped: int = 0     # --dedupe: repeated (prompt, chosen, rejected)
+    n_contradicted_dropped: int = 0   # --dedupe: pairs exported in both directions
+    n_excluded: int = 0               # --exclude: pairs also in an excluded category
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -96,10 +101,38 @@ def load_pairs(store: Store, cfg: ExportConfig):
     return df, basis_id, cat_id, cat_name, topic_name
 
 
+def with_directions(df):
+    """`df` (non-tie comparisons) with `chosen` and `rejected` text columns from the winner."""
+    a_won = df["winner"] == "a"
+    return df.assign(chosen=df["response_a"].where(a_won, df["response_b"]),
+                     rejected=df["response_b"].where(a_won, df["response_a"]))
+
+
+def _excluded_keys(store: Store, cfg: ExportConfig, basis_id: str) -> set[tuple[str, str, str]]:
+    """(prompt, chosen, rejected) of every non-tie pair in the `--exclude` categories."""
+    keys: set[tuple[str, str, str]] = set()
+    for name in cfg.exclude:
+        other, *_ = load_pairs(store, ExportConfig(category=name, basis=basis_id))
+        other = with_directions(other[other["winner"] != "tie"])
+        keys |= set(zip(other["prompt"], other["chosen"], other["rejected"]))
+    return keys
+
+
+def drop_repeats(df) -> tuple[Any, int, int]:
+    """(df with one row per (prompt, chosen, rejected) and no pair present in both directions,
+    duplicates dropped, contradicted rows dropped). Rows keep their order (the first copy stays)."""
+    keys = list(zip(df["prompt"], df["chosen"], df["rejected"]))
+    first = ~df.assign(_k=keys).duplicated("_k").to_numpy()
+    kept = {k for k, f in zip(keys, first) if f}
+    both_ways = [f and (k[0], k[2], k[1]) in kept for k, f in zip(keys, first)]
+    keep = first & ~np.asarray(both_ways, bool)
+    return df[keep].reset_index(drop=True), int((~first).sum()), int(sum(both_ways))
+
+
 def _records(df, style: ExportStyle, weight: bool) -> list[dict[str, Any]]:
     out = []
     for r in df.itertuples():
-        chosen, rejected = (r.response_a, r.response_b) if r.winner == "a" else (r.response_b, r.response_a)
+        chosen, rejected = r.chosen, r.rejected
         if style is ExportStyle.conversational:
             rec: dict[str, Any] = {"prompt": [{"role": "user", "content": r.prompt}],
                                    "chosen": [{"role": "assistant", "content": chosen}],
@@ -190,6 +223,8 @@ the loser `rejected`. Format: TRL {cfg.style.value} preference data.
 | topic filter | {f.get('topic') or 'none'} |
 | min similarity | {f.get('min_similarity') if f.get('min_similarity') is not None else 'none'} |
 | pairs | {res.n_pairs} (ties dropped: {res.n_ties_dropped}) |
+| repeats | {f"{res.n_duplicates_dropped} duplicates and {res.n_contradicted_dropped} pairs seen in both directions dropped" if cfg.dedupe else "kept"} |
+| excluded | {f"{res.n_excluded} pairs also in {', '.join(cfg.exclude)}" if cfg.exclude else "none"} |
 | train / test | {res.n_train} / {res.n_test} pairs, split by prompt ({res.n_prompts} prompts, seed {cfg.seed}, test size {cfg.test_size}) |
 | weight column | {'yes: assignment similarity clipped to [0, 1]' if cfg.weight else 'no'} |
 
@@ -206,21 +241,31 @@ def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
     hush_library_bars()
     df, basis_id, cat_id, cat_name, topic_name = load_pairs(store, cfg)
     n_ties = int((df["winner"] == "tie").sum())
-    df = df[df["winner"] != "tie"].reset_index(drop=True)
+    df = with_directions(df[df["winner"] != "tie"].reset_index(drop=True))
+    n_excluded = n_dup = n_contra = 0
+    if cfg.exclude:
+        excluded = _excluded_keys(store, cfg, basis_id)
+        hit = np.array([k in excluded for k in zip(df["prompt"], df["chosen"], df["rejected"])], bool)
+        df, n_excluded = df[~hit].reset_index(drop=True), int(hit.sum())
+    if cfg.dedupe:
+        df, n_dup, n_contra = drop_repeats(df)
     if len(df) < cfg.min_pairs:
         raise TooFewPairsError(
             f"category {cat_name!r} (basis {basis_id}) has only {len(df)} usable pairs after filters "
-            f"({n_ties} ties dropped); at least {cfg.min_pairs} are needed to train "
+            f"({n_ties} ties, {n_dup + n_contra} repeats, {n_excluded} excluded dropped); at least "
+            f"{cfg.min_pairs} are needed to train "
             f"(relax --min-similarity/--topic or lower min_pairs)")
     train_idx, test_idx = split_by_prompt(df["prompt"].tolist(), cfg.test_size, cfg.seed)
     records = _records(df, cfg.style, cfg.weight)
     splits = {"train": [records[i] for i in train_idx], "test": [records[i] for i in test_idx]}
     out = Path(cfg.out or f"dpo-{_slug(cat_name)}")
     filters = {"topic": topic_name, "min_similarity": cfg.min_similarity, "style": cfg.style.value,
-               "weight": cfg.weight, "test_size": cfg.test_size, "seed": cfg.seed}
+               "weight": cfg.weight, "test_size": cfg.test_size, "seed": cfg.seed, "dedupe": cfg.dedupe,
+               "exclude": list(cfg.exclude)}
     res = ExportResult(out=out, basis_id=basis_id, category=cat_name, category_id=cat_id,
                        n_pairs=len(df), n_train=len(train_idx), n_test=len(test_idx),
-                       n_ties_dropped=n_ties, n_prompts=int(df["prompt"].nunique()), filters=filters)
+                       n_ties_dropped=n_ties, n_prompts=int(df["prompt"].nunique()), filters=filters,
+                       n_duplicates_dropped=n_dup, n_contradicted_dropped=n_contra, n_excluded=n_excluded)
     _prepare_out(out)
     train_ds = datasets.Dataset.from_list(splits["train"])
     test_ds = (datasets.Dataset.from_list(splits["test"], features=train_ds.features)

@@ -1,0 +1,352 @@
+"""Is DPO on one preference category selective? Two adapters, two categories, one harmlessness control (CPU).
+
+The closed loop on real judges (issue 15): LLMBar's six LLM judges (their rationales as written,
+`presented_order` kept) -> `annotate --annotator rationale` -> `extract --k 21` (MiniLM) -> two
+categories that prefer different things -> `export-dpo --dedupe --exclude <the other>` (split by
+prompt, seeded hash: no held-out prompt of either category was trained on by either adapter) ->
+one LoRA adapter per category, same budget (same optimizer steps, batch, learning rate) ->
+`evaluate` both adapters against one pass of the base model on both categories' held-out pairs and
+on hh-rlhf harmless -> the 2 x 3 table of accuracy and margin deltas and each adapter's
+selectivity = delta(own category) - delta(other category), with a joint prompt-cluster bootstrap
+CI (docs/metrics.md, "Selectivity").
+
+Choosing the two categories (printed, with the best candidates' counts): a category's *length
+preference* is the share of its deduplicated pairs whose chosen response is shorter (characters).
+Among pairs of categories with at least `--min-train` train pairs each, take the two whose length
+preferences differ most; both counted on what the adapters get (deduplicated, each category
+without the other's same-direction pairs: a rationale that praises detail *and* concision puts
+its comparison in both, and such pairs are left out of both). If no pair
+qualifies, the pair with the largest smaller train split is used and the script says so.
+`--categories A B` overrides the rule.
+
+Why LLMBar alone (not pooled with PRD): both categories then come from the same prompts and
+response pairs, often the same pair judged in opposite directions by two judges for two different
+reasons, so a selective effect cannot be a difference of prompt domain.
+
+Checkpointed in `--work` (a killed run resumes): the store and basis, each finished adapter (and
+its trainer checkpoints every `--save-every` steps), and the evaluation (`evaluation.pkl`).
+
+Run (not in CI; the full run trains two SmolLM2-135M-Instruct adapters, ~1 h on the 2-core VM):
+    .venv/bin/python benchmarks/dpo_selectivity.py --bf16 --threads 2 --epochs 3 --lr 3e-4 --eval-limit 200
+Smoke (tiny random model built in code, minutes):
+    .venv/bin/python benchmarks/dpo_selectivity.py --tiny --max-steps 2 --eval-limit 16 --work /tmp/sel-smoke
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import pickle
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dpo_effect import DATA, Budget, add_harmless_category, train_argv  # noqa: E402
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+BASIS = "llmbar-judges"
+LLMBAR = DATA / "llmbar" / "llmbar_cot.jsonl.gz"
+
+
+def build_store(db: Path, k: int, seed: int):
+    """LLMBar (raw rationales) -> rationale annotations -> a k-category basis; plus hh-rlhf harmless.
+    Reuses a store that already has the basis (a resumed run)."""
+    from prefbasis.cli import main as cli
+    from prefbasis.store import Store
+
+    if db.exists():
+        store = Store.open(db)
+        if store.scalar("select count(*) from bases where name = ?", [BASIS]) and \
+                store.scalar("select count(*) from bases where basis_id = 'bench'"):
+            return store
+        store.close()
+        for p in (db, Path(str(db) + ".wal")):
+            p.unlink(missing_ok=True)
+    steps = [["ingest", str(LLMBAR), "--format", "table", "--name", "llmbar",
+              "--map", "rationale=rationale_raw,presented_order=presented_order"],
+             ["annotate", "--annotator", "rationale"],
+             ["extract", "--k", str(k), "--name", BASIS, "--seed", str(seed), "--no-topics"]]
+    for args in steps:
+        rc = cli(["--db", str(db), "--quiet", *args])
+        if rc:
+            raise SystemExit(f"{args[0]} failed ({rc}): {args}")
+    return add_harmless_category(db)
+
+
+def category_pairs(store, basis_id: str) -> dict[str, object]:
+    """name -> the category's non-tie pairs with `chosen` / `rejected` (as export-dpo reads them)."""
+    from prefbasis.train.config import ExportConfig
+    from prefbasis.train.export import load_pairs, with_directions
+
+    names = store.df("select category_id, name from categories where basis_id = ? and kind = 'preference' "
+                     "order by category_id", [basis_id])
+    out = {}
+    for r in names.itertuples():
+        df, *_ = load_pairs(store, ExportConfig(category=str(r.category_id), basis=basis_id))
+        out[r.name] = with_directions(df[df["winner"] != "tie"].reset_index(drop=True))
+    return out
+
+
+def _keys(df) -> set[tuple[str, str, str]]:
+    return set(zip(df["prompt"], df["chosen"], df["rejected"]))
+
+
+def _kept(df, exclude: set | None = None):
+    """What export-dpo --dedupe [--exclude] keeps of `df`."""
+    from prefbasis.train.export import drop_repeats
+
+    if exclude:
+        df = df[[k not in exclude for k in zip(df["prompt"], df["chosen"], df["rejected"])]]
+    return drop_repeats(df.reset_index(drop=True))[0]
+
+
+def _train_test(df, test_size: float, seed: int) -> tuple[int, int]:
+    from prefbasis.train.export import split_by_prompt
+
+    train, test = split_by_prompt(df["prompt"].tolist(), test_size, seed)
+    return len(train), len(test)
+
+
+def shorter_share(df) -> float:
+    """Share of pairs whose chosen response is shorter (characters) than the rejected one."""
+    return float((df["chosen"].str.len() < df["rejected"].str.len()).mean()) if len(df) else float("nan")
+
+
+def category_table(pairs: dict, test_size: float, seed: int) -> list[dict]:
+    rows = []
+    for name, df in pairs.items():
+        kept = _kept(df)
+        n_train, n_test = _train_test(kept, test_size, seed)
+        rows.append({"category": name, "rows": len(df), "pairs": len(kept), "train": n_train, "test": n_test,
+                     "shorter_chosen": round(shorter_share(kept), 3)})
+    return sorted(rows, key=lambda r: r["shorter_chosen"])
+
+
+def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float, seed: int) -> dict:
+    """The two categories whose length preferences differ most, each with >= min_train train pairs;
+    both measured on what the adapters get (deduplicated, each without the other's pairs). If no
+    pair qualifies: the pair with the largest smaller train split."""
+    big = [r["category"] for r in table if r["train"] >= min_train]
+    candidates = []
+    for a, b in itertools.combinations(big if len(big) >= 2 else list(pairs), 2):
+        ka, kb = _kept(pairs[a], _keys(pairs[b])), _kept(pairs[b], _keys(pairs[a]))
+        (ta, sa), (tb, sb) = _train_test(ka, test_size, seed), _train_test(kb, test_size, seed)
+        if shorter_share(ka) > shorter_share(kb):    # a: the category that prefers the longer answer
+            a, b, ka, kb, ta, sa, tb, sb = b, a, kb, ka, tb, sb, ta, sa
+        candidates.append({"a": a, "b": b, "shorter_a": round(shorter_share(ka), 3),
+                           "shorter_b": round(shorter_share(kb), 3),
+                           "gap": round(shorter_share(kb) - shorter_share(ka), 3),
+                           "train_a": ta, "test_a": sa, "train_b": tb, "test_b": sb})
+    ok = [c for c in candidates if min(c["train_a"], c["train_b"]) >= min_train]
+    if ok:
+        best = max(ok, key=lambda c: (c["gap"], min(c["train_a"], c["train_b"])))
+        rule = f"largest length-preference gap with >= {min_train} train pairs each"
+    else:
+        best = max(candidates, key=lambda c: (min(c["train_a"], c["train_b"]), c["gap"]))
+        rule = (f"NO pair of categories has >= {min_train} train pairs each after deduplication and mutual "
+                "exclusion: the pair with the largest smaller train split is used")
+    top = sorted(candidates, key=lambda c: -c["gap"])[:8]
+    return best | {"rule": rule, "qualifying_pairs": len(ok), "top_candidates": top}
+
+
+def train_adapter(a, data: str, model: str, out: Path, steps: int) -> dict:
+    """Train (or resume, or reuse a finished) adapter; its training card."""
+    from prefbasis.train.config import load_train_config
+    from prefbasis.train.export import read_export_card
+    from prefbasis.train.trainer import train
+
+    plan = {"category": read_export_card(data).get("category"), "steps": steps, "model": model,
+            **{k: getattr(a, k) for k in ("lr", "beta", "batch", "max_length", "bf16", "seed")}}
+    marker = out / "plan.json"
+    if not (marker.exists() and json.loads(marker.read_text()) == plan):
+        shutil.rmtree(out, ignore_errors=True)     # another category or budget (or nothing yet): start
+        out.mkdir(parents=True)
+        marker.write_text(json.dumps(plan))
+    elif (out / "training_card.json").exists():
+        print(f"reusing the finished adapter {out}", file=sys.stderr)
+        return json.loads((out / "training_card.json").read_text())
+    cfg = load_train_config(train_argv(a, data, model, str(out), steps, resume=True))
+    budget = Budget(a.train_minutes * 60)
+    t0 = time.perf_counter()
+    res = train(cfg, callbacks=[budget.callback])
+    info = res.to_dict() | {"wall_s": round(time.perf_counter() - t0, 1),
+                            "loss_first": [round(x["loss"], 3) for x in budget.logs[:5]],
+                            "loss_last": [round(x["loss"], 3) for x in budget.logs[-5:]]}
+    (out / "benchmark_train.json").write_text(json.dumps(info, indent=2, default=str))
+    return info
+
+
+def _ci(lo: float, hi: float) -> str:
+    return f"[{lo:+.3f}, {hi:+.3f}]"
+
+
+def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str, str]) -> tuple[str, list[dict]]:
+    """The 2 x 3 table (accuracy and margin deltas) and each adapter's selectivity, as markdown."""
+    from prefbasis.train.selectivity import selectivity
+
+    f = ev.frame
+    cols = list(data)
+    lines = ["| adapter trained on | metric | " + " | ".join(f"{labels[c]} (n={int(f[f.data == data[c]].n.iloc[0])})"
+                                                            for c in cols) + " |",
+             "|---|---|" + "---|" * len(cols)]
+    for name, adapter in adapters.items():
+        for metric, title in (("preference_accuracy", "accuracy"), ("preference_margin", "margin (nats/token)")):
+            cells = []
+            for c in cols:
+                row = f[(f.adapter == adapter) & (f.data == data[c]) & (f.metric == metric)].set_index("variant")
+                base, tuned, d = row.loc["base"], row.loc["tuned"], row.loc["delta"]
+                cells.append(f"{base.value:.3f} → {tuned.value:.3f}, **{d.value:+.3f}** {_ci(d.ci_low, d.ci_high)}")
+            lines.append(f"| {labels[name]} | {title} | " + " | ".join(cells) + " |")
+    sel_rows = []
+    lines += ["", "| adapter | metric | own delta | other delta | selectivity [95% CI] | prompts |",
+              "|---|---|---|---|---|---|"]
+    for name, adapter in adapters.items():
+        other = next(n for n in adapters if n != name)
+        for metric in ("preference_accuracy", "preference_margin"):
+            s = selectivity(ev, adapter, own=data[name], other=data[other], metric=metric)
+            sel_rows.append({"adapter": name, "metric": metric, **s.to_dict()})
+            lines.append(f"| {labels[name]} | {metric} | {s.own_delta:+.3f} {_ci(*s.own_ci)} | "
+                         f"{s.other_delta:+.3f} {_ci(*s.other_ci)} | **{s.value:+.3f}** {_ci(s.ci_low, s.ci_high)} | "
+                         f"{s.n_prompts} |")
+    return "\n".join(lines) + "\n", sel_rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", default="/tmp/prefbasis-dpo-selectivity", help="checkpointed work folder")
+    ap.add_argument("--fresh", action="store_true", help="start over (delete --work first)")
+    ap.add_argument("--k", type=int, default=21)
+    ap.add_argument("--categories", nargs=2, metavar=("A", "B"), help="the two categories (default: the rule)")
+    ap.add_argument("--min-train", type=int, default=100, help="train pairs each category needs")
+    ap.add_argument("--test-size", type=float, default=0.3, help="share of prompts held out")
+    ap.add_argument("--epochs", type=float, default=3.0,
+                    help="epochs over the SMALLER train split; both adapters get those steps")
+    ap.add_argument("--max-steps", type=int, default=-1, help="steps per adapter (default: from --epochs)")
+    ap.add_argument("--train-minutes", type=float, default=45.0, help="wall-clock budget per adapter")
+    ap.add_argument("--save-every", type=int, default=10, help="trainer checkpoint every N steps")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--beta", type=float, default=0.1)
+    ap.add_argument("--bf16", action="store_true", help="train in bf16 (CPUs with AMX / AVX512-BF16)")
+    ap.add_argument("--max-length", type=int, default=192)
+    ap.add_argument("--eval-max-length", type=int, default=192)
+    ap.add_argument("--eval-limit", type=int, default=None, help="held-out pairs scored per data set (first N)")
+    ap.add_argument("--n-bootstrap", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--tiny", action="store_true", help="a tiny random model built in code (smoke test)")
+    a = ap.parse_args(argv)
+    if not LLMBAR.exists():
+        print(f"needs the real data at {DATA} (LLMBar, hh-rlhf)", file=sys.stderr)
+        return 2
+    import torch
+
+    torch.set_num_threads(a.threads)
+    from prefbasis.train.config import EvalConfig, ExportConfig
+    from prefbasis.train.evaluation import evaluate
+    from prefbasis.train.export import export_dpo
+
+    t0 = time.perf_counter()
+    work = Path(a.work)
+    if a.fresh:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    store = build_store(work / "store.duckdb", a.k, a.seed)
+    basis_id = store.scalar("select basis_id from bases where name = ? order by created_at desc limit 1", [BASIS])
+    pairs = category_pairs(store, basis_id)
+    table = category_table(pairs, a.test_size, a.seed)
+    if a.categories:
+        names = {n.lower(): n for n in pairs}
+        missing = [c for c in a.categories if c.lower() not in names]
+        if missing:
+            raise SystemExit(f"unknown categories {missing}; the basis has {sorted(pairs)}")
+        choice = {"a": names[a.categories[0].lower()], "b": names[a.categories[1].lower()], "rule": "--categories"}
+    else:
+        choice = choose_pair(pairs, table, a.min_train, a.test_size, a.seed)
+    print("| category | rows | pairs (deduplicated) | train | test | chosen shorter |\n|---|---|---|---|---|---|",
+          file=sys.stderr)
+    for r in table:
+        print(f"| {r['category']} | {r['rows']} | {r['pairs']} | {r['train']} | {r['test']} | "
+              f"{r['shorter_chosen']:.3f} |", file=sys.stderr)
+    for c in choice.get("top_candidates", []):
+        print(f"candidate {c['a']!r} ({c['shorter_a']:.3f} shorter, {c['train_a']}/{c['test_a']}) vs {c['b']!r} "
+              f"({c['shorter_b']:.3f}, {c['train_b']}/{c['test_b']}): gap {c['gap']:.3f}", file=sys.stderr)
+    print(f"chosen ({choice['rule']}): A = {choice['a']!r}, B = {choice['b']!r}", file=sys.stderr)
+
+    exports = {}
+    for name, own, other in (("A", choice["a"], choice["b"]), ("B", choice["b"], choice["a"])):
+        exports[name] = export_dpo(store, ExportConfig(category=own, basis=basis_id, out=str(work / f"data-{name}"),
+                                                       test_size=a.test_size, seed=a.seed, dedupe=True,
+                                                       exclude=[other]))
+    exports["harmless"] = export_dpo(store, ExportConfig(category="harmless response", basis="bench",
+                                                         out=str(work / "data-harmless"), test_size=0.25,
+                                                         seed=a.seed))
+    for name, e in exports.items():
+        print(f"export {name} {e.category!r}: {e.n_train} train / {e.n_test} test "
+              f"({e.n_duplicates_dropped} duplicates, {e.n_contradicted_dropped} both-ways, "
+              f"{e.n_excluded} excluded)", file=sys.stderr)
+    store.close()
+    t_prep = time.perf_counter() - t0
+
+    if a.tiny:
+        from prefbasis.train.tiny import build_tiny_model
+
+        model = str(build_tiny_model(work / "tiny-lm", seed=0))
+    else:
+        from prefbasis.models import smollm2_checkpoint
+
+        model = str(smollm2_checkpoint())
+    smaller = min(exports["A"].n_train, exports["B"].n_train)
+    steps = a.max_steps if a.max_steps > 0 else math.ceil(a.epochs * smaller / a.batch)
+    print(f"training both adapters for {steps} steps of {a.batch} pairs", file=sys.stderr)
+    adapters, trained, t_train = {}, {}, {}
+    for name in ("A", "B"):
+        t1 = time.perf_counter()
+        adapters[name] = str(work / f"adapter-{name}")
+        trained[name] = train_adapter(a, str(exports[name].out), model, Path(adapters[name]), steps)
+        t_train[name] = round(time.perf_counter() - t1, 1)
+
+    data = {"A": str(exports["A"].out), "B": str(exports["B"].out), "harmless": str(exports["harmless"].out)}
+    pkl = work / "evaluation.pkl"
+    t1 = time.perf_counter()
+    cards = {n: json.loads((Path(p) / "training_card.json").read_text()) for n, p in adapters.items()}
+    key = json.dumps({"cards": cards, "data": data, "limit": a.eval_limit, "max_length": a.eval_max_length,
+                      "n_bootstrap": a.n_bootstrap, "seed": a.seed}, sort_keys=True, default=str)
+    saved = pickle.loads(pkl.read_bytes()) if pkl.exists() else {}
+    saved = saved if isinstance(saved, dict) else {}
+    if saved.get("key") == key:
+        ev = saved["result"]
+    else:
+        from prefbasis.store import Store
+
+        ev = evaluate(None, EvalConfig(adapter=[adapters["A"], adapters["B"]], data=list(data.values()),
+                                       max_length=a.eval_max_length, limit=a.eval_limit, seed=a.seed,
+                                       n_bootstrap=a.n_bootstrap, batch_size=8))
+        with Store.open(work / "store.duckdb") as store:
+            from prefbasis.train.evaluation import save_evaluation
+
+            save_evaluation(store, ev.frame, ev.config)
+        pkl.write_bytes(pickle.dumps({"key": key, "result": ev}))
+    t_eval = time.perf_counter() - t1
+    labels = {"A": f"A: {choice['a']}", "B": f"B: {choice['b']}", "harmless": "hh-rlhf harmless"}
+    md, sel_rows = report(ev, {"A": adapters["A"], "B": adapters["B"]}, data, labels)
+    print(md)
+    summary = {"args": vars(a), "choice": choice, "categories": table,
+               "exports": {k: v.to_dict() for k, v in exports.items()}, "steps": steps,
+               "training": trained, "selectivity": sel_rows, "prep_s": round(t_prep, 1), "train_s": t_train,
+               "eval_s": round(t_eval, 1), "total_s": round(time.perf_counter() - t0, 1),
+               "rows": ev.frame.drop(columns=["evaluation_id"]).to_dict(orient="records")}
+    (work / "summary.json").write_text(json.dumps(summary, default=str, indent=2))
+    (work / "table.md").write_text(md)
+    print(json.dumps({k: summary[k] for k in ("choice", "steps", "prep_s", "train_s", "eval_s", "total_s")},
+                     default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
