@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from prefbasis.store import Store
 
 
+# the demo's simulated data: smaller than `prefbasis simulate`'s default (20,000 comparisons) so that
+# the whole chain, the description stage included, runs in well under a minute; still k 21, ARI >= 0.9
+DEMO_SIMULATION = {"n_comparisons": 10_000, "n_distinct": 2_500, "n_judges": 80}
+
+
 @dataclass
 class DemoConfig(EmbeddingOptions):
     """Options of `prefbasis demo`. Leave `data` unset for the simulated, offline default."""
@@ -50,6 +55,11 @@ class DemoConfig(EmbeddingOptions):
     min_battles: int = field(default=50, metadata={"help": "pElo: fewer battles are reported insufficient"})
     embedding_model: str | None = field(default=None, metadata={
         "help": "sentence-transformers model (default all-MiniLM-L6-v2, offline)"})
+    real_example: bool = field(default=True, metadata={
+        "negate": "no-real-example",
+        "help": "with simulated data, also fit the bundled real dataset (PRD's GPT-4 reviews of the Vicuna-80 "
+                "answers) from its reviews and show its basis (names, shares, leakage); "
+                "--no-real-example skips it"})
     simulation: dict[str, Any] = field(default_factory=dict, metadata={
         "cli": False, "help": "SimulationConfig overrides (smaller runs)"})
     quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress or chatter"})
@@ -78,8 +88,38 @@ class DemoResult:
     ari: float | None = None
     spearman: pd.DataFrame | None = None     # per basis category: matched planted category, rho
     planted_k: int | None = None
+    leakage: dict[str, Any] = field(default_factory=dict)   # the basis's leakage metrics (docs/metrics.md)
+    real: "RealBasis | None" = None                        # the bundled real dataset's basis
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RealBasis:
+    """The basis of the bundled real dataset, fit from its judges' reviews (the description stage)."""
+
+    basis_id: str
+    dataset: str
+    annotated: int
+    comparisons: int
+    k: int
+    target_reached: bool | None
+    coverage: float
+    leakage: dict[str, Any]
+    categories: "pd.DataFrame"      # name, share (all of them, largest first)
+    report: Path | None = None
+
+
+def _leakage_of(store: "Store", basis_id: str) -> dict[str, Any]:
+    """The leakage metrics stored on the basis, and how many category names are flagged."""
+    from prefbasis.store.catalog import basis_row
+
+    basis = basis_row(store, basis_id)
+    keys = ("content_leakage", "topic_leakage", "effective_categories", "separation")
+    out = {k: (None if basis.get(k) is None else float(basis[k])) for k in keys}
+    out["flagged_names"] = int(store.scalar("select count(*) from categories where basis_id = ? and kind = "
+                                            "'preference' and name_flagged", [basis_id]) or 0)
+    return out
 
 
 def _step(timings: dict[str, float], name: str, say, fn, *args, **kwargs) -> Any:
@@ -92,10 +132,39 @@ def _step(timings: dict[str, float], name: str, say, fn, *args, **kwargs) -> Any
 
 
 def _simulate(store: "Store", cfg: DemoConfig) -> str:
+    """Simulated judges write rationales (several reference styles, some naming the prompt's
+    subject); the rationale backend turns them into descriptions, as it does for real judges."""
+    from prefbasis.annotate import AnnotateConfig, annotate
     from prefbasis.simulate import SimulationConfig, simulate
 
-    options = {"seed": cfg.seed, "n_categories": 21, **cfg.simulation}
-    return simulate(store, SimulationConfig(**options)).dataset_id
+    options = {"seed": cfg.seed, "n_categories": 21, **DEMO_SIMULATION, **cfg.simulation}
+    dataset_id = simulate(store, SimulationConfig(**options)).dataset_id
+    annotate(store, AnnotateConfig(annotator="rationale", dataset=dataset_id, quiet=True))
+    return dataset_id
+
+
+def _real_example(store: "Store", cfg: DemoConfig, out: Path) -> RealBasis:
+    """Ingest the bundled PRD Vicuna-80 reviews, annotate them from the reviews, fit and report."""
+    from prefbasis.annotate import AnnotateConfig, annotate
+    from prefbasis.basis import ExtractConfig, extract
+    from prefbasis.ingest import IngestConfig, ingest
+    from prefbasis.report import ReportConfig, build_report
+    from prefbasis.store.catalog import categories
+
+    dataset_id = ingest(store, IngestConfig(example="prd-vicuna80")).dataset_id
+    rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=dataset_id, quiet=True))
+    res = extract(store, ExtractConfig(k=cfg.k, target=cfg.target, seed=cfg.seed, dataset=dataset_id,
+                                       annotator="rationale", heldout=False, quiet=True,
+                                       embedding_model=cfg.embedding_model, backend=cfg.backend,
+                                       device=cfg.device))
+    cats = categories(store, res.basis_id, "preference").sort_values(["share", "category_id"],
+                                                                     ascending=[False, True])
+    report = build_report(store, ReportConfig(basis=res.basis_id, out=out / "report-real.html")).path
+    n = store.scalar("select count(*) from comparisons where dataset_id = ?", [dataset_id])
+    return RealBasis(basis_id=res.basis_id, dataset="prd-vicuna80 (GPT-4 reviews, bundled)",
+                     annotated=rep.annotated + rep.cache_hits, comparisons=int(n), k=res.k,
+                     target_reached=res.target_reached, coverage=res.coverage, leakage=_leakage_of(store, res.basis_id),
+                     categories=cats[["name", "share"]].reset_index(drop=True), report=report)
 
 
 def _ingest_and_annotate(store: "Store", cfg: DemoConfig) -> str:
@@ -110,9 +179,11 @@ def _ingest_and_annotate(store: "Store", cfg: DemoConfig) -> str:
     return dataset_id
 
 
-def _descriptions(store: "Store", dataset_id: str) -> list[str]:
+def _descriptions(store: "Store", dataset_id: str, annotator: str | None) -> list[str]:
+    """The distinct descriptions extract will fit on (one annotator's, when given)."""
     return store.df("select distinct a.description from annotations a join comparisons c using (comparison_id) "
-                    "where c.dataset_id = ? order by 1", [dataset_id])["description"].tolist()
+                    "where c.dataset_id = ? and (? is null or a.annotator = ?) order by 1",
+                    [dataset_id, annotator, annotator])["description"].tolist()
 
 
 def _extract(store: "Store", cfg: DemoConfig, dataset_id: str) -> str:
@@ -120,6 +191,7 @@ def _extract(store: "Store", cfg: DemoConfig, dataset_id: str) -> str:
 
     options: dict[str, Any] = {"k": cfg.k, "target": cfg.target, "seed": cfg.seed, "dataset": dataset_id,
                                "stability": cfg.stability, "quiet": cfg.quiet,
+                               "annotator": None if cfg.data else "rationale",
                                "embedding_model": cfg.embedding_model, "backend": cfg.backend,
                                "device": cfg.device}
     return extract(store, ExtractConfig(**options)).basis_id
@@ -160,9 +232,9 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
     if cfg.data:
         dataset_id = _step(t, "ingest + annotate", say, _ingest_and_annotate, store, cfg)
     else:
-        dataset_id = _step(t, "simulate (ingest + judges' stated reasons as annotations)", say,
+        dataset_id = _step(t, "simulate (judges' rationales) + annotate (rationale backend)", say,
                            _simulate, store, cfg)
-    _step(t, "embed", say, embed_texts, _descriptions(store, dataset_id), store=store,
+    _step(t, "embed", say, embed_texts, _descriptions(store, dataset_id, None if cfg.data else "rationale"), store=store,
           model=cfg.embedding_model, backend=cfg.backend, device=cfg.device, quiet=quiet)
     basis_id = _step(t, "extract", say, _extract, store, cfg, dataset_id)
     _step(t, "pelo", say, pelo, store, PeloConfig(basis=basis_id, bootstrap=cfg.bootstrap,
@@ -182,6 +254,10 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
     report = _step(t, "report", say, build_report, store,
                    ReportConfig(basis=basis_id, out=out / "report.html")).path
 
+    real = None
+    if not cfg.data and cfg.real_example:
+        real = _step(t, "real basis (bundled PRD Vicuna-80 GPT-4 reviews)", say, _real_example, store, cfg, out)
+
     def num(name: str) -> float | None:
         v = basis.get(name)
         return None if v is None or v != v else float(v)
@@ -190,7 +266,17 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
                       variation_explained=num("variation_explained"), pca_optimum=num("pca_optimum"),
                       report=report, dpo_dir=dpo_dir, top_categories=cats.head(5),
                       top_models=_top_models(store, basis_id, cats.head(5)), ari=ari, spearman=spearman,
-                      planted_k=planted_k, timings=t, notes=notes)
+                      planted_k=planted_k, leakage=_leakage_of(store, basis_id), real=real, timings=t, notes=notes)
+
+
+def _leakage_line(leak: dict[str, Any]) -> str:
+    def f(key: str, fmt: str) -> str:
+        v = leak.get(key)
+        return "—" if v is None or v != v else format(v, fmt)
+
+    return (f"  leakage: content {f('content_leakage', '.1%')}, topic AMI {f('topic_leakage', '.3f')}, "
+            f"effective categories {f('effective_categories', '.1f')}, separation {f('separation', '+.3f')}, "
+            f"flagged names {leak.get('flagged_names', 0)}  (docs/metrics.md)")
 
 
 def format_summary(r: DemoResult) -> str:
@@ -201,6 +287,8 @@ def format_summary(r: DemoResult) -> str:
     lines = [f"basis {r.basis_id}: k = {r.k}" + (f" (planted {r.planted_k})" if r.planted_k else ""),
              f"coverage {pct(r.coverage)} · variation explained {pct(r.variation_explained)}"
              + (f" (rank-{r.k} PCA optimum {pct(r.pca_optimum)})" if r.pca_optimum is not None else "")]
+    if r.leakage.get("content_leakage") is not None:
+        lines.append(_leakage_line(r.leakage))
     if r.ari is not None:
         lines.append(f"recovery vs planted truth: ARI {r.ari:.3f}")
     if r.spearman is not None and len(r.spearman):
@@ -214,6 +302,16 @@ def format_summary(r: DemoResult) -> str:
     if r.dpo_dir:
         lines.append(f"DPO data for the top category: {r.dpo_dir}")
     lines += r.notes
+    if r.real is not None:
+        b = r.real
+        reached = "" if b.target_reached is None else (" (target reached)" if b.target_reached else
+                                                         " (target NOT reached: the largest k tried)")
+        lines += [f"real data, {b.dataset}: {b.annotated} of {b.comparisons} comparisons annotated from the "
+                  f"reviews; basis {b.basis_id}: k = {b.k}{reached}, coverage {pct(b.coverage)}",
+                  _leakage_line(b.leakage), "  categories (share):"]
+        lines += [f"  {s:6.1%}  {n}" for n, s in zip(b.categories["name"], b.categories["share"])]
+        if b.report:
+            lines.append(f"  report: {b.report}")
     lines.append("timings: " + ", ".join(f"{k.split(' ')[0]} {v:.1f}s" for k, v in r.timings.items())
                  + f" (total {sum(r.timings.values()):.1f}s)")
     lines.append(f"report: {r.report}")

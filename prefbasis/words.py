@@ -79,6 +79,7 @@ def is_function_word(word: str) -> bool:
     return len(word) < 3 or word in FUNCTION_WORDS
 
 
-def content_stems(text: str | None) -> set[str]:
+@lru_cache(maxsize=50_000)  # the same prompts and responses recur across a dataset's comparisons
+def content_stems(text: str | None) -> frozenset[str]:
     """Roots (`root`) of the words of `text` that are not function words."""
-    return {root(w) for w in words(text) if not is_function_word(w)}
+    return frozenset(root(w) for w in words(text) if not is_function_word(w))

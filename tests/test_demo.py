@@ -28,11 +28,23 @@ def test_demo_chain_recovers_planted_truth(store, tmp_path):
     text = format_summary(result)
     assert f"k = {result.k}" in text and "ARI" in text and str(result.report) in text
     assert re.search(r"coverage \d+\.\d%", text)
+    # the simulated judges wrote rationales (some naming the prompt's subject); the basis was fit on
+    # the rationale backend's descriptions, with little content leakage
+    assert store.scalar("select params->>'annotator' from bases where basis_id = ?", [result.basis_id]) == "rationale"
+    assert result.leakage["content_leakage"] <= 0.05 and "leakage: content" in text
+    # next to it, the real basis of the bundled PRD reviews: names, shares, leakage
+    real = result.real
+    assert real is not None and real.annotated >= 1000 and 6 <= real.k <= 30
+    assert real.leakage["content_leakage"] <= 0.05 and real.leakage["flagged_names"] == 0
+    assert abs(real.categories["share"].sum() - real.coverage) < 0.02
+    assert "real data, prd-vicuna80" in text and real.categories["name"].iloc[0] in text
+    assert real.report is not None and real.report.exists()
     # running it again on the same store is deterministic and adds no second dataset
     again = run_demo(store, DemoConfig(out=tmp_path / "demo", seed=0, bootstrap=20, stability=2,
-                                       min_battles=20, simulation=SMALL))
+                                       min_battles=20, simulation=SMALL, real_example=False))
     assert (again.basis_id, again.k, again.ari) == (result.basis_id, result.k, result.ari)
     assert store.table_counts()["comparisons"] == counts["comparisons"]
+    assert store.scalar("select count(*) from datasets") == 2   # the simulated set and the bundled one
 
 
 def test_demo_cli_rejects_half_real_data_options(db_path, capsys):

@@ -19,20 +19,23 @@ if TYPE_CHECKING:
 
 
 def recovery_ari(store: "Store", basis_id: str, dataset_id: str) -> "tuple[float | None, pd.DataFrame]":
-    """Adjusted Rand index of the basis's description categories vs the planted ones (unassigned = own label),
+    """Adjusted Rand index of the basis's description categories vs the planted ones (unassigned = own label;
+    the planted category of a description the rationale backend wrote is that of the rationale sentence
+    it came from, `simulate/truth.py`),
     over the descriptions of planted categories only (the simulator's one-off '(idiosyncratic)' reasons,
     which no category should cover, are left out), and the planted category each basis category matches."""
     import pandas as pd
     from sklearn.metrics import adjusted_rand_score
 
     from prefbasis.embed import normalize_text
+    from prefbasis.simulate.truth import planted_labels
+    from prefbasis.store.catalog import basis_row
 
-    planted = store.df("select description, planted_category from planted_descriptions where dataset_id = ? "
-                       "and planted_category <> ?", [dataset_id, IDIOSYNCRATIC])
+    annotator = (basis_row(store, basis_id).get("params") or {}).get("annotator")
+    planted = planted_labels(store, dataset_id, annotator)   # traced through the evidence for 'rationale'
+    planted = planted[planted["planted_category"] != IDIOSYNCRATIC]
     if planted.empty:
         return None, pd.DataFrame()
-    planted["description"] = planted["description"].map(normalize_text)
-    planted = planted.drop_duplicates("description")
     assigned = store.df("select description, category_id from description_assignments "
                         "where basis_id = ? and kind = 'preference'", [basis_id])
     assigned["description"] = assigned["description"].map(normalize_text)

@@ -118,9 +118,12 @@ def _is_verb(word: str) -> bool:
 
 def predicate(claim: Claim) -> str:
     """The clause after its subject, fillers removed (not yet cut or masked)."""
-    text = claim.text
-    if claim.subject_ref is not None:
-        text = text[claim.subject_ref.end:]
+    return _predicate(claim.text, claim.subject_ref.end if claim.subject_ref is not None else None)
+
+
+def _predicate(text: str, subject_end: int | None) -> str:
+    if subject_end is not None:
+        text = text[subject_end:]
     else:
         text = _ANAPHOR_SUBJECT.sub("", _LEAD.sub("", text), count=1)
     text = re.sub(r"^\W*(?:'s|’s)\s+(?:\w+\s+)?", "", text)
@@ -472,7 +475,18 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
     `winner`: the position (1/2) of the winner as the judge saw it; `masked`: the subject-matter
     stems of this comparison's prompt and of its responses (`vocabulary.masked_stems`).
     """
-    pred = re.sub(r"^(?:not\s+only|also)\s+", "", predicate(claim), flags=re.I)
+    main = _main_predicate(claim.text, claim.subject_ref.end if claim.subject_ref is not None else None,
+                           claim.subject != winner)
+    if main is None:
+        return None
+    toks, flags = _mask(main, *masked)
+    return _statement(tuple(toks), tuple(flags))
+
+
+@lru_cache(maxsize=100_000)  # judges repeat their phrasings: each is worked out once
+def _main_predicate(text: str, subject_end: int | None, turn: bool) -> str | None:
+    """The claim's predicate, cut to its main clause; turned around (`turn`) when it is about the loser."""
+    pred = re.sub(r"^(?:not\s+only|also)\s+", "", _predicate(text, subject_end), flags=re.I)
     pred = re.sub(r"^(?:does|do|did)\s+(?!not\b|n't\b)(\w+)",
                   lambda m: _inflect(m.group(1), "VBZ") if _is_verb(m.group(1)) and not m.group(1).endswith("ly")
                   else m.group(0), pred, flags=re.I)
@@ -488,11 +502,17 @@ def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[s
         main = reason
     if not main or _GENERIC_VERDICT.match(main):
         return None
-    if claim.subject != winner:
+    if turn:
         main = turn_around(main)
         if main is None:
             return None
-    toks, flags = _mask(main, *masked)
+    return main
+
+
+@lru_cache(maxsize=100_000)
+def _statement(toks_in: tuple[str, ...], flags_in: tuple[int, ...]) -> tuple[str, str] | None:
+    """(description, label) from the masked tokens of a main predicate, or None."""
+    toks, flags = list(toks_in), list(flags_in)
     head = next((i for i, t in enumerate(toks) if t.isalpha() and t.lower() not in FUNCTION_WORDS
                  and not (t.lower().endswith("ly") and not _is_verb(t.lower()))), None)
     if head is not None and flags[head]:  # its main verb or noun is subject matter: keep only the judgement

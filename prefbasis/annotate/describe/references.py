@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NOUNS = (r"assistant|response|output|answer|model|candidate|submission|completion|reply|option|summary|"
          r"chatbot|ai|system|bot")
@@ -46,8 +47,13 @@ class Reference:
     text: str
 
 
-def find_references(text: str) -> list[Reference]:
+@lru_cache(maxsize=200_000)  # the same sentences and clauses are scanned by several steps
+def find_references(text: str) -> tuple[Reference, ...]:
     """Every mention of response 1 or 2 in `text`, in order of appearance (no overlaps)."""
+    return tuple(_find_references(text))
+
+
+def _find_references(text: str) -> list[Reference]:
     found: list[Reference] = []
     for m in _LABELLED.finditer(text):
         label = (m.group("digit") or m.group("upper") or m.group("paren")).lower()
