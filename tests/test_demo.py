@@ -39,6 +39,13 @@ def test_demo_chain_recovers_planted_truth(store, tmp_path):
     assert abs(real.categories["share"].sum() - real.coverage) < 0.02
     assert "real data, prd-vicuna80" in text and real.categories["name"].iloc[0] in text
     assert real.report is not None and real.report.exists()
+    html = real.report.read_text(encoding="utf-8")
+    assert "content leakage" in html and "top-3 prompt share" in html
+    from prefbasis.basis.show import show_basis
+    from prefbasis.basis.config import ShowConfig
+
+    view = show_basis(store, ShowConfig(basis=real.basis_id))
+    assert "leakage: content" in view.header and "top-3 prompt share" in view.table.columns
     # running it again on the same store is deterministic and adds no second dataset
     again = run_demo(store, DemoConfig(out=tmp_path / "demo", seed=0, bootstrap=20, stability=2,
                                        min_battles=20, simulation=SMALL, real_example=False))

@@ -33,6 +33,23 @@ def _num(value, fmt: str = ".3f") -> str:
     return "—" if value is None or value != value else format(float(value), fmt)
 
 
+def leakage_line(store: "Store", basis_id: str, row: dict | None = None) -> str:
+    """The basis's leakage metrics in one line (docs/metrics.md, "Leakage")."""
+    from prefbasis.store.catalog import basis_row
+
+    b = row if row is not None else basis_row(store, basis_id)
+    if b.get("content_leakage") is None or b.get("content_leakage") != b.get("content_leakage"):
+        return "leakage: not measured (a basis fit before the leakage metrics: run extract again)"
+    flagged = store.scalar("select count(*) from categories where basis_id = ? and kind = 'preference' "
+                           "and name_flagged", [basis_id])
+    reached = b.get("k_target_reached")
+    k_note = "" if reached is None or reached != reached else (
+        "; k auto reached the target" if reached else "; k auto did NOT reach the coverage target (largest k tried)")
+    return (f"leakage: content {float(b['content_leakage']):.1%} of mentions, topic AMI {_num(b.get('topic_leakage'))}, "
+            f"effective categories {_num(b.get('effective_categories'), '.1f')}, separation "
+            f"{_num(b.get('separation'), '+.3f')}, flagged names {flagged}{k_note}")
+
+
 def show_basis(store: "Store", config: ShowConfig | None = None) -> BasisView:
     """The categories of a basis (`config.basis`: id, id prefix or name; default the latest)."""
     from prefbasis.store.catalog import basis_card, basis_row, resolve_basis
@@ -44,9 +61,14 @@ def show_basis(store: "Store", config: ShowConfig | None = None) -> BasisView:
     header = (f"basis {basis_id} ({b.get('name')}): k={b.get('k')}, coverage {_num(b.get('coverage'))}, "
               f"variation explained {_num(b.get('variation_explained'))} "
               f"(PCA optimum {_num(b.get('pca_optimum'))}), unassigned {_num(b.get('unassigned_share'))}")
+    header += "\n" + leakage_line(store, basis_id, b)
     kind = CategoryKind(cfg.kind)
-    df = store.df("select category_id as id, name, round(share, 3) as share, size, examples from categories "
+    df = store.df("select category_id as id, name, round(share, 3) as share, size, "
+                  "round(top3_prompt_share, 3) as \"top-3 prompt share\", "
+                  "case when name_flagged then 'yes' else '' end as \"name flagged\", examples from categories "
                   "where basis_id = ? and kind = ? order by category_id", [basis_id, kind.value])
+    if kind is not CategoryKind.preference or df["top-3 prompt share"].isna().all():
+        df = df.drop(columns=["top-3 prompt share", "name flagged"])   # topics, or a basis from before 009
     examples = [json.loads(e) if e else [] for e in df.pop("examples")]
     for i in range(3):
         df[f"example {i + 1}"] = [e[i] if len(e) > i else "" for e in examples]

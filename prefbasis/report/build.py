@@ -47,7 +47,27 @@ def _headline(d: ReportData) -> str:
                    ("unassigned mentions", sections.pct(unassigned)),
                    ("distinct descriptions", f"{len(d.assignments):,}"),
                    ("comparisons in the data", f"{d.comparisons:,}"),
-                   ("annotated comparisons", f"{d.annotated:,}")])
+                   ("annotated comparisons", f"{d.annotated:,}")]) + _leakage_kpis(d)
+
+
+def _leakage_kpis(d: ReportData) -> str:
+    """The leakage KPIs (docs/metrics.md, "Leakage"): is this a basis of preferences or of topics?"""
+    b = d.basis
+    if b.get("content_leakage") is None or pd.isna(b.get("content_leakage")):
+        return ""
+    flagged = int(d.categories["name_flagged"].sum()) if "name_flagged" in d.categories else 0
+
+    def f(key: str, fmt: str) -> str:
+        v = b.get(key)
+        return "—" if v is None or pd.isna(v) else format(float(v), fmt)
+
+    reached = b.get("k_target_reached")
+    items = [("content leakage", f("content_leakage", ".1%")), ("topic leakage (AMI)", f("topic_leakage", ".3f")),
+             ("effective categories", f("effective_categories", ".1f")), ("separation", f("separation", "+.3f")),
+             ("flagged names", str(flagged))]
+    if reached is not None and not pd.isna(reached):
+        items.append(("k auto", "target reached" if bool(reached) else "target NOT reached"))
+    return H.kpis(items)
 
 
 def build_report(store: Store, config: ReportConfig | None = None) -> ReportResult:

@@ -63,8 +63,8 @@ def _tables(store: Store) -> set[str]:
 
 
 def _categories(store: Store, basis_id: str, tables: set[str]) -> pd.DataFrame:
-    cats = store.df("select category_id, name, share from categories "
-                    "where basis_id = ? and kind = 'preference' order by category_id", [basis_id])
+    cats = store.df("select category_id, name, share, top3_prompt_share, coalesce(name_flagged, false) as name_flagged "
+                    "from categories where basis_id = ? and kind = 'preference' order by category_id", [basis_id])
     sizes = store.df("""
         select category_id, count(*) as size from description_assignments
         where basis_id = ? and kind = 'preference' and category_id is not null group by 1""", [basis_id])

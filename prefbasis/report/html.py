@@ -28,6 +28,7 @@ main { max-width:1280px; margin:0 auto; padding:16px 22px 40px; }
 .kpi { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:10px 14px; }
 .kpi .v { font-size:22px; font-weight:650; }
 .kpi .l { color:var(--muted); font-size:12px; }
+.flag { background:#fde8e8; color:#9b1c1c; border-radius:4px; padding:0 5px; font-size:11px; font-weight:500; }
 section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:14px 18px;
           margin:0 0 14px; }
 section h2 { font-size:16px; margin:0 0 4px; }

@@ -54,16 +54,21 @@ def category_table(d: ReportData, colors: dict[int, str]) -> str:
     for i, r in enumerate(cats.itertuples(index=False), 1):
         share = float(r.share) if pd.notna(r.share) else 0.0
         name = (f'<span class="swatch" style="background:{colors[int(r.category_id)]}"></span>'
-                f"<b>{H.esc(r.name)}</b>")
+                f"<b>{H.esc(r.name)}</b>"
+                + (' <span class="flag" title="the name holds a content word of its own mentions">'
+                   'content word in name</span>' if bool(r.name_flagged) else ""))
         bar = f'{share:.1%}<div class="bar" style="width:{100 * share / top:.0f}%"></div>'
         ex = "<ul class=\"ex\">" + "".join(f"<li>{H.esc(e)}</li>" for e in r.examples) + "</ul>"
-        rows.append([i, name, bar, f"{int(r.size):,}", f"{int(r.comparisons):,}", ex, num(r.stability, ".2f")])
+        rows.append([i, name, bar, f"{int(r.size):,}", f"{int(r.comparisons):,}", ex, num(r.stability, ".2f"),
+                     pct(r.top3_prompt_share)])
     table = H.html_table(rows, ["#", "category", "share", "descriptions", "comparisons",
-                                "example descriptions", "stability"],
-                         raw_cols=(1, 2, 5), num_cols=(0, 3, 4, 6))
+                                "example descriptions", "stability", "top-3 prompt share"],
+                         raw_cols=(1, 2, 5), num_cols=(0, 3, 4, 6, 7))
     note = ("Each category is a real description (its medoid), named by the preference phrase used most "
             "inside it. Share: its part of all preference mentions. Stability: mean cosine of the matched "
-            "category over bootstrap refits (1 = always found again).")
+            "category over bootstrap refits (1 = always found again). Top-3 prompt share: the part of its "
+            "mentions that come from its three most common prompts (near 1: a topic, not a preference). "
+            "A flag marks a name holding a content word of its own mentions (docs/metrics.md, Leakage).")
     return H.section(f"The {len(cats)} categories", f'<div class="scroll">{table}</div>', note, "categories")
 
 
