@@ -17,7 +17,7 @@ from prefbasis._lazy import lazy_exports
 # name -> module (imported on first use, so the CLI's parser needs only `config`)
 _LAZY = {"AnnotationOutcome": "base", "AnnotationRequest": "base", "Annotator": "base", "BaseAnnotator": "base",
          "Comparison": "base", "Budget": "pricing", "PriceTable": "pricing", "AnnotateConfig": "config",
-         "AnnotatorName": "registry", "available_annotators": "registry", "create_annotator": "registry", "register_annotator": "registry",
+         "available_annotators": "registry", "create_annotator": "registry", "register_annotator": "registry",
          "AnnotateReport": "runner", "annotate": "runner", "JSON_SCHEMA": "schema", "SchemaError": "schema",
          "parse_annotation": "schema", "validate_annotation": "schema", "Template": "templates",
          "builtin_versions": "templates", "load_template": "templates"}

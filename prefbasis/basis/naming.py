@@ -82,7 +82,31 @@ def head_phrases(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None
         for i in np.flatnonzero(labels >= 0):
             counts[labels[i]].update({p: c for p, c in phrases[i].items() if p and _clean(p, exclude)})
     return [min(counts[c].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if counts[c]
-            else fallback_name(medoids[c], fallback_words) for c in range(k)]
+            else fallback_name(_clean_words(medoids[c], exclude), fallback_words) for c in range(k)]
+
+
+FRAME_WORDS = ("the", "preferred", "response", "other")   # words of the canonical frame, never a name
+
+
+def _has_clean_phrase(c: int, labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None,
+                      exclude: set[str]) -> bool:
+    if phrases is None:
+        return True
+    return any(p and _clean(p, exclude) for i in np.flatnonzero(labels == c) for p in phrases[i])
+
+
+def _clean_words(text: str, exclude: set[str]) -> str:
+    """`text` without the canonical frame ("the preferred response ..."), cut before its first word
+    whose root is in `exclude`; the text itself if nothing would be left."""
+    from prefbasis.basis.config import CANONICAL_PREFIX
+
+    body = text[len(CANONICAL_PREFIX):] if text.lower().startswith(CANONICAL_PREFIX) else text
+    kept: list[str] = []
+    for w in body.split():
+        if not _clean(w, exclude):
+            break
+        kept.append(w)
+    return " ".join(kept) or text
 
 
 def class_tfidf(texts: Sequence[str], labels: np.ndarray, weights: np.ndarray, k: int,
@@ -162,8 +186,16 @@ def name_categories(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | N
     k = len(medoids)
     labels = np.asarray(labels)
     heads = head_phrases(labels, phrases, k, medoids, cfg.fallback_words, exclude)
-    shared = {h for h, n in Counter(heads).items() if n > 1}
     banned = exclude or set()
+    if banned and texts is not None:   # no phrase of its own without subject matter: its distinctive words
+        bare = [c for c in range(k) if not _has_clean_phrase(c, labels, phrases, banned)]
+        if bare:
+            scores, vocab = class_tfidf(texts, labels, weights, k, cfg.min_doc_count)
+            for c in bare:
+                words = top_words(scores[c], vocab, set(FRAME_WORDS), cfg.max_qualifier_words, banned) if len(vocab) else []
+                if words:
+                    heads[c] = " ".join(in_text_order(words, _members_by_weight(c, labels, weights, texts)))
+    shared = {h for h, n in Counter(heads).items() if n > 1}
     names = list(heads)
     if shared and texts is not None:
         scores, vocab = class_tfidf(texts, labels, weights, k, cfg.min_doc_count)
