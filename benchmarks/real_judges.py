@@ -82,7 +82,8 @@ def run_one(name: str, spec: dict, out: Path, seed: int) -> dict:
             except TypeError:  # a build without --on-bad-rows
                 rep = ingest(store, str(path), spec["format"], name=name, **kwargs)
             row["ingested"] = rep.added
-            row["rejected"] = getattr(rep, "rejected", 0)
+            rejected = getattr(rep, "rejected", 0)
+            row["rejected"] = len(rejected) if isinstance(rejected, (list, tuple)) else int(rejected or 0)
         except PrefbasisError as exc:
             row["error"] = f"ingest: {exc}"
             return row

@@ -15,16 +15,20 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = [
-    ("Ingest the folder (human votes and GPT-4 reviews; the reviews go to `rationale`). A second run adds nothing:",
-     ["prefbasis ingest ../shared/data/prd-vicuna80 --format prd",
-      "prefbasis ingest ../shared/data/prd-vicuna80 --format prd"], None),
+    ("Ingest PRD's Vicuna-80 data, which ships with the package (human votes and GPT-4 reviews; the "
+     "reviews go to `rationale`; MIT, attribution in `prefbasis/datasets/data/prd_vicuna80`). Your own "
+     "file: `prefbasis ingest FILE --format arena|hh-rlhf|trl|prd|table`. A second run adds nothing:",
+     ["prefbasis ingest --example prd-vicuna80",
+      "prefbasis ingest --example prd-vicuna80"], None),
     ("Infer why each winner won. With an API: `--annotator openai --model gpt-4o-mini` (add `--dry-run` "
-     "first for requests, tokens and cost). Offline, the `rationale` backend derives preferences from "
-     "the GPT-4 reviews that came with the data:",
+     "first for requests, tokens and cost). Offline, the `rationale` backend reads the judges' own "
+     "explanations (any common reference style) and keeps each discriminative claim as a content-free "
+     "statement, with the sentence it came from as `evidence`:",
      ["prefbasis annotate --annotator rationale",
-      "prefbasis query \"select preference, description from annotations using sample 4 rows (reservoir, 7)\""], None),
-    ("Extract the basis: embed the distinct descriptions (cached), select k categories, curves for k = 1..50:",
-     ["prefbasis extract --k 21 --name prd-gpt4-reviews", "prefbasis show"], 16),
+      "prefbasis query \"select description, evidence from annotations using sample 4 rows (reservoir, 7)\""], None),
+    ("Extract the basis: embed the distinct descriptions (cached), select k categories, curves for k = 1..50, "
+     "and the leakage metrics (is it a basis of preferences or of topics? `docs/metrics.md`):",
+     ["prefbasis extract --k 21 --name prd-gpt4-reviews", "prefbasis show"], 18),
     ("Rate the models with bootstrap CIs: overall on the 7,040 human votes, then per preference category "
      "(the categories tag the GPT-4-judged battles they were derived from; rank is CI-based):",
      ["prefbasis pelo --judge human --scope overall --bootstrap 200",

@@ -126,3 +126,24 @@ def test_vocabulary_learns_evaluative_words_from_many_prompts():
     assert vocab.is_evaluative(root("vivid")) and not vocab.is_evaluative(root("aqueducts"))
     assert vocab.fingerprint() == EvaluativeVocabulary().fit(rationales + ["Assistant 1 explains the aqueducts."],
                                                              prompts + ["p"], contexts + ["aqueducts"]).fingerprint()
+
+
+@pytest.mark.parametrize("text, statement", [
+    # the judgement comes before the reason clause: what follows "because" / "in stating" is content
+    ("Response A is correct because Lucie and Lin do not have any bread.", "The preferred response is correct."),
+    ("Response A is correct in stating that the film is inappropriate for children.",
+     "The preferred response is correct."),
+    # fixing a failing is a merit
+    ("Response A corrected the errors and followed proper grammar.",
+     "The preferred response corrects the errors and follows proper grammar."),
+])
+def test_negation_is_judged_before_the_reason_clause(text, statement):
+    result = describe_rationale(text, 1)
+    assert result.failure is None and result.preferences[0]["description"] == statement
+
+
+def test_a_rationale_that_only_finds_fault_with_the_stored_winner_contradicts_it():
+    result = describe_rationale("Response B is incorrect because 'school' is not an adjective.", 2)
+    assert result.failure == "verdict contradicts winner" and "only finds fault" in result.detail
+    # the same sentence about the loser is a reason for the winner
+    assert describe_rationale("Response B is incorrect because 'school' is not an adjective.", 1).failure is None

@@ -116,5 +116,10 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
         if len(out) == limit:
             break
     if not out:
+        about_winner = [c for c in found if c.subject == winner]
+        if about_winner and all(c.negative for c in about_winner) and not any(c.subject == loser for c in found):
+            # it speaks only of the stored winner, only to find fault: the judge preferred the other one
+            return DescribeResult(failure=CONTRADICTS, detail="the rationale only finds fault with the stored "
+                                                             f"winner: {about_winner[0].sentence[:120]!r}")
         return DescribeResult(failure=NOT_DISCRIMINATIVE)
     return DescribeResult(out)

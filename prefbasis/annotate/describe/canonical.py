@@ -57,6 +57,7 @@ _CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|i
                   r"for\s+example|for\s+instance|especially|particularly|like|thereby|making|thus|so)\b"
                   r"|\s*[(:\[—–]|\s+-\s+|,\s+(?:and\s+)?(?:it|this)\b|,\s+by\b|\s+by\s+(?=\w+ing\b)"
                   r"|,\s+(?!including)\w+ing\b"
+                  r"|\s+(?:in|when)\s+(?:stating|saying|noting|claiming|pointing\s+out|mentioning|identifying)\b"
                   r"|\s+(?:found|provided|given|offered|seen|shown)\s+(?:in|by)\b"
                   r"|,?\s+(?:when\s+it\s+comes\s+to|with\s+regards?\s+to|with\s+respect\s+to|regarding|concerning|"
                   r"about|in\s+the\s+context\s+of|on\s+the\s+(?:topic|subject)\s+of)\b)", re.I)

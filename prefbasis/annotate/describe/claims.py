@@ -51,6 +51,10 @@ _NEGATIVE = re.compile(
     re.I)
 _NOT_NEGATIVE = re.compile(r"\bnot\s+only\b|\b(?:no|without|free\s+of|any)\s+(?:\w+\s+){0,3}(?:errors?|mistakes?|"
                            r"issues?|problems?|flaws?|inaccuracies|typos?|bugs?|slips?)\b|"
+                           # fixing a failing is a merit: "corrected the errors", "points out the mistake"
+                           r"\b(?:correct\w*|fix\w*|avoid\w*|remov\w*|eliminat\w*|resolv\w*|catch\w*|caught|"
+                           r"identif\w*|point\w*\s+out|spot\w*|flag\w*)\s+(?:\w+\s+){0,4}(?:errors?|mistakes?|"
+                           r"issues?|problems?|flaws?|inaccuracies|typos?|bugs?|inconsistenc\w*)\b|"
                            r"\b(?:does|did|do|will|would)\s*(?:not|n't)\s+(?:crash|fail|break|err|hedge|ramble|deviate|"
                            r"hallucinate|mislead|confuse)\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:more|less|better|worse|fewer|superior|inferior|\w{3,}er\s+than|"
@@ -163,8 +167,17 @@ def _subject(clause: str) -> tuple[int | None, Reference | None]:
     return None, None
 
 
+# where a clause stops judging its subject and starts giving the reason or the content it judged:
+# "is correct because they do not have bread", "is correct in stating that X is inappropriate"
+_REASON_START = re.compile(r"\b(?:because|since|due\s+to|given\s+that|as\s+(?:it|they|the|this|there)|"
+                           r"(?:in|by|when)\s+(?:stating|saying|noting|explaining|pointing\s+out|mentioning)|"
+                           r"whereas|while)\b", re.I)
+
+
 def _negative(clause: str) -> bool:
-    return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", clause)))
+    """True when the clause says its subject fails at something (judged before any reason clause)."""
+    head = _REASON_START.split(clause, maxsplit=1)[0]
+    return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", head)))
 
 
 def claims(text: str | None) -> list[Claim]:
