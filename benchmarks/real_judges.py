@@ -105,9 +105,13 @@ def run_one(name: str, spec: dict, out: Path, seed: int) -> dict:
             row["error"] = "too few annotations for a basis"
             return row
         try:
-            b21 = extract(store, ExtractConfig(k=21, seed=seed, topics=False, quiet=True, name=f"{name}-k21"))
             bauto = extract(store, ExtractConfig(k="auto", seed=seed, topics=False, heldout=False, quiet=True,
                                                  name=f"{name}-auto"))
+            try:
+                b21 = extract(store, ExtractConfig(k=21, seed=seed, topics=False, quiet=True, name=f"{name}-k21"))
+            except PrefbasisError as exc:   # fewer than 21 categories add coverage: the metrics at k auto
+                row["note"] = f"k=21 not possible ({exc}); metrics at k auto"
+                b21 = extract(store, ExtractConfig(k="auto", seed=seed, topics=False, quiet=True, name=f"{name}-k21"))
         except PrefbasisError as exc:
             row["error"] = f"extract: {exc}"
             return row
@@ -165,7 +169,7 @@ def markdown(rows: list[dict], trans: list[dict]) -> str:
         lines.append("| " + " | ".join(str(r.get(c, r.get("error", "")) if c in r or c == "source" else "–")
                                        for c in cols) + " |")
     lines += ["", "failures by reason:"]
-    lines += [f"- {r['source']}: {r.get('failures')} {r.get('error', '')}" for r in rows]
+    lines += [f"- {r['source']}: {r.get('failures')} {r.get('error', '')}{r.get('note', '')}" for r in rows]
     if trans:
         lines += ["", "| basis fit on | applied to | coverage | own basis | gap |", "|---|---|---|---|---|"]
         lines += [f"| {t['fit_on']} | {t['applied_to']} | {t['coverage']} | {t['own_basis']} | {t['gap']} |"
