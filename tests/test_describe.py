@@ -147,3 +147,13 @@ def test_a_rationale_that_only_finds_fault_with_the_stored_winner_contradicts_it
     assert result.failure == "verdict contradicts winner" and "only finds fault" in result.detail
     # the same sentence about the loser is a reason for the winner
     assert describe_rationale("Response B is incorrect because 'school' is not an adjective.", 1).failure is None
+
+
+@pytest.mark.parametrize("text, statement", [
+    ("Assistant 2's answer was helpful but provided fewer details than Assistant 1.",
+     "The preferred response provides more details."),
+    ("Assistant 1 has a slight edge due to its better structure.", "The preferred response has better structure."),
+])
+def test_a_loser_giving_fewer_and_an_edge_due_to_something_read_as_reasons(text, statement):
+    result = describe_rationale(text, 1)
+    assert result.failure is None and result.preferences[0]["description"] == statement

@@ -30,7 +30,7 @@ from typing import Any
 from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, BaseAnnotator, Comparison
 from prefbasis.annotate.describe import EvaluativeVocabulary, describe_rationale, winner_position
 
-DESCRIBER_VERSION = "describe-v5"
+DESCRIBER_VERSION = "describe-v6"
 
 STOPWORDS = set("""a an the of to in on for and or with about from by as at is are was were be been being do does
 did can could would should will shall may might must i me my we our you your it its this that these those what

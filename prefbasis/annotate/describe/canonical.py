@@ -51,7 +51,7 @@ _LEAD = re.compile(r"^\W*(?:(?:also|additionally|furthermore|moreover|further|st
 _ANAPHOR_SUBJECT = re.compile(r"^\W*(?:this\s+(?:one|response|answer|output|reply)|the\s+(?:response|answer|output|"
                               r"reply)|the latter|the former|it|this|that|they)(?:'s|’s)?\b\s*", re.I)
 _CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|is|was|necessary|needed|required|requested|asked))|compared\s+(?:to|with)|in\s+comparison|relative\s+to|unlike|as\s+opposed\s+to)\b"
-                  r"|,?\s+(?:which|who|where|because|since|as(?=\s+(?:it|they|this|these|the|a|an|per|requested|"
+                  r"|,?\s+(?:which|who|where|because|since|due\s+to|thanks\s+to|as(?=\s+(?:it|they|this|these|the|a|an|per|requested|"
                   r"instructed|expected|asked|required|mentioned|stated|well|if|though|shown|described))|"
                   r"so\s+that|such\s+as|including|e\.g\.|i\.e\.|"
                   r"for\s+example|for\s+instance|especially|particularly|like|thereby|making|thus|so)\b"
@@ -61,9 +61,10 @@ _CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|i
                   r"|\s+(?:found|provided|given|offered|seen|shown)\s+(?:in|by)\b"
                   r"|,?\s+(?:when\s+it\s+comes\s+to|with\s+regards?\s+to|with\s+respect\s+to|regarding|concerning|"
                   r"about|in\s+the\s+context\s+of|on\s+the\s+(?:topic|subject)\s+of)\b)", re.I)
-_REASON = re.compile(r"\b(?:because|since|as)\s+(?:it|they|this)\s+|\bby\s+(?=\w+ing\b)|,?\s+which\s+(?=is|are|was|"
+_REASON = re.compile(r"\b(?:because|since|as)\s+(?:it|they|this)\s+|\b(?:due|thanks)\s+to\s+(?:its|their)\s+|\bby\s+(?=\w+ing\b)|,?\s+which\s+(?=is|are|was|"
                      r"were|makes?|made|shows?|gives?)", re.I)
-_GENERIC_VERDICT = re.compile(r"^(?:(?:is|was|seems|appears|as)\s+)?(?:\w+ly\s+)?(?:the\s+)?(?:better|superior|"
+_GENERIC_VERDICT = re.compile(r"^(?:has|had)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:edge|advantage)(?:\s+over\s+the\s+other\s+\w+)?$|"
+                              r"(?:(?:is|was|seems|appears|as)\s+)?(?:\w+ly\s+)?(?:the\s+)?(?:better|superior|"
                               r"preferred|preferable|stronger|best|good|great|higher|more\s+appropriate)(?:\s+(?:response|"
                               r"answer|output|choice|one|option))?(?:\s+(?:to|over)\s+(?:the\s+)?other\s+\w+)?$", re.I)
 LIGHT_VERBS = frozenset(root(w) for w in """be is are was were am been being have has had provide provides provided
@@ -138,6 +139,8 @@ def _cut(pred: str) -> tuple[str, str | None]:
     m = _REASON.search(pred)
     if m:
         reason = pred[m.end():].strip()
+        if m.group(0).lower().startswith(("due", "thanks")):   # "due to its better structure": what it has
+            reason = "has " + reason
         m2 = _CUT.search(reason)
         reason = reason[: m2.start()] if m2 else reason
     m = _CUT.search(pred)
@@ -284,6 +287,8 @@ def turn_around(pred: str) -> str | None:
     flipped = _flip_adjective(toks[0])
     if flipped and toks[0].lower().endswith("ly") and len(toks) > 1:
         return _join([flipped] + toks[1:])
+    if _is_verb(low[0]) and len(low) > 1 and low[1] in ("fewer", "less"):   # "provided fewer details"
+        return _join([_inflect(toks[0], "VBZ"), "more"] + toks[2:])
     if _is_verb(low[0]) and "not" not in low:
         return _join(["does", "not", _lemma(toks[0])] + toks[1:])
     return None
