@@ -68,8 +68,6 @@ def _remove_if_new_and_empty(path: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from prefbasis.store import resolve_db_path
-
     parser = build_parser()
     args = parser.parse_args(argv)
     vars(args).update(dataclasses.asdict(from_args(GlobalOptions, args)))
@@ -78,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from prefbasis.store import resolve_db_path   # here: `--help` loads no duckdb
+
     db = resolve_db_path(args.db)
     new_store = db != ":memory:" and not Path(db).exists()
     code = 1
