@@ -101,7 +101,7 @@ class RealBasis:
     basis_id: str
     dataset: str
     annotated: int
-    comparisons: int
+    comparisons: int                # comparisons with a review (a rationale), ties left out
     k: int
     target_reached: bool | None
     coverage: float
@@ -160,7 +160,8 @@ def _real_example(store: "Store", cfg: DemoConfig, out: Path) -> RealBasis:
     cats = categories(store, res.basis_id, "preference").sort_values(["share", "category_id"],
                                                                      ascending=[False, True])
     report = build_report(store, ReportConfig(basis=res.basis_id, out=out / "report-real.html")).path
-    n = store.scalar("select count(*) from comparisons where dataset_id = ?", [dataset_id])
+    n = store.scalar("select count(*) from comparisons where dataset_id = ? and winner <> 'tie' "
+                     "and nullif(trim(rationale), '') is not null", [dataset_id])
     return RealBasis(basis_id=res.basis_id, dataset="prd-vicuna80 (GPT-4 reviews, bundled)",
                      annotated=rep.annotated + rep.cache_hits, comparisons=int(n), k=res.k,
                      target_reached=res.target_reached, coverage=res.coverage, leakage=_leakage_of(store, res.basis_id),
@@ -306,8 +307,8 @@ def format_summary(r: DemoResult) -> str:
         b = r.real
         reached = "" if b.target_reached is None else (" (target reached)" if b.target_reached else
                                                          " (target NOT reached: the largest k tried)")
-        lines += [f"real data, {b.dataset}: {b.annotated} of {b.comparisons} comparisons annotated from the "
-                  f"reviews; basis {b.basis_id}: k = {b.k}{reached}, coverage {pct(b.coverage)}",
+        lines += [f"real data, {b.dataset}: {b.annotated} of its {b.comparisons} reviewed comparisons annotated "
+                  f"from the reviews; basis {b.basis_id}: k = {b.k}{reached}, coverage {pct(b.coverage)}",
                   _leakage_line(b.leakage), "  categories (share):"]
         lines += [f"  {s:6.1%}  {n}" for n, s in zip(b.categories["name"], b.categories["share"])]
         if b.report:
