@@ -72,27 +72,30 @@ def _clean(text: str, exclude: set[str]) -> bool:
     return not (content_stems(text) & exclude)
 
 
-def head_phrases(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None, k: int,
-                 medoids: Sequence[str], fallback_words: int = 6, exclude: set[str] | None = None) -> list[str]:
-    """Per category, the most-used phrase among its members (ties: shorter, then alphabetical),
-    skipping phrases that hold an `exclude`d word (roots of subject-matter words)."""
+def clean_phrase_counts(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None, k: int,
+                        exclude: set[str] | None = None) -> list[Counter]:
+    """Per category, {phrase: mentions} over its members, without phrases holding an `exclude`d word
+    (roots of subject-matter words); all empty when there are no phrases."""
     counts: list[Counter] = [Counter() for _ in range(k)]
     exclude = exclude or set()
     if phrases is not None:
         for i in np.flatnonzero(labels >= 0):
             counts[labels[i]].update({p: c for p, c in phrases[i].items() if p and _clean(p, exclude)})
+    return counts
+
+
+def head_phrases(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None, k: int,
+                 medoids: Sequence[str], fallback_words: int = 6, exclude: set[str] | None = None,
+                 counts: list[Counter] | None = None) -> list[str]:
+    """Per category, the most-used phrase among its members (ties: shorter, then alphabetical),
+    skipping phrases that hold an `exclude`d word (`counts`: `clean_phrase_counts`, if already made)."""
+    exclude = exclude or set()
+    counts = counts if counts is not None else clean_phrase_counts(labels, phrases, k, exclude)
     return [min(counts[c].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if counts[c]
             else fallback_name(_clean_words(medoids[c], exclude), fallback_words) for c in range(k)]
 
 
 FRAME_WORDS = ("the", "preferred", "response", "other")   # words of the canonical frame, never a name
-
-
-def _has_clean_phrase(c: int, labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | None,
-                      exclude: set[str]) -> bool:
-    if phrases is None:
-        return True
-    return any(p and _clean(p, exclude) for i in np.flatnonzero(labels == c) for p in phrases[i])
 
 
 def _clean_words(text: str, exclude: set[str]) -> str:
@@ -185,10 +188,12 @@ def name_categories(labels: np.ndarray, phrases: Sequence[Mapping[str, int]] | N
     cfg = config or NamingConfig()
     k = len(medoids)
     labels = np.asarray(labels)
-    heads = head_phrases(labels, phrases, k, medoids, cfg.fallback_words, exclude)
     banned = exclude or set()
-    if banned and texts is not None:   # no phrase of its own without subject matter: its distinctive words
-        bare = [c for c in range(k) if not _has_clean_phrase(c, labels, phrases, banned)]
+    counts = clean_phrase_counts(labels, phrases, k, banned)
+    heads = head_phrases(labels, phrases, k, medoids, cfg.fallback_words, banned, counts)
+    if banned and texts is not None and phrases is not None:
+        # no phrase of its own without subject matter: its distinctive words
+        bare = [c for c in range(k) if not counts[c]]
         if bare:
             scores, vocab = class_tfidf(texts, labels, weights, k, cfg.min_doc_count)
             for c in bare:
