@@ -111,7 +111,9 @@ class RealBasis:
 
 
 def _leakage_of(store: "Store", basis_id: str) -> dict[str, Any]:
-    """The leakage metrics stored on the basis, and how many category names are flagged."""
+    """The leakage metrics stored on the basis, how many category names are flagged, and the line
+    `prefbasis show` prints for them (`text`)."""
+    from prefbasis.basis.show import leakage_line
     from prefbasis.store.catalog import basis_row
 
     basis = basis_row(store, basis_id)
@@ -119,6 +121,7 @@ def _leakage_of(store: "Store", basis_id: str) -> dict[str, Any]:
     out = {k: (None if basis.get(k) is None else float(basis[k])) for k in keys}
     out["flagged_names"] = int(store.scalar("select count(*) from categories where basis_id = ? and kind = "
                                             "'preference' and name_flagged", [basis_id]) or 0)
+    out["text"] = leakage_line(store, basis_id, basis)
     return out
 
 
@@ -270,16 +273,6 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
                       planted_k=planted_k, leakage=_leakage_of(store, basis_id), real=real, timings=t, notes=notes)
 
 
-def _leakage_line(leak: dict[str, Any]) -> str:
-    def f(key: str, fmt: str) -> str:
-        v = leak.get(key)
-        return "—" if v is None or v != v else format(v, fmt)
-
-    return (f"  leakage: content {f('content_leakage', '.1%')}, topic AMI {f('topic_leakage', '.3f')}, "
-            f"effective categories {f('effective_categories', '.1f')}, separation {f('separation', '+.3f')}, "
-            f"flagged names {leak.get('flagged_names', 0)}  (docs/metrics.md)")
-
-
 def format_summary(r: DemoResult) -> str:
     """The short text `prefbasis demo` prints."""
     def pct(x: float | None) -> str:
@@ -289,7 +282,7 @@ def format_summary(r: DemoResult) -> str:
              f"coverage {pct(r.coverage)} · variation explained {pct(r.variation_explained)}"
              + (f" (rank-{r.k} PCA optimum {pct(r.pca_optimum)})" if r.pca_optimum is not None else "")]
     if r.leakage.get("content_leakage") is not None:
-        lines.append(_leakage_line(r.leakage))
+        lines.append("  " + r.leakage["text"] + "  (docs/metrics.md)")
     if r.ari is not None:
         lines.append(f"recovery vs planted truth: ARI {r.ari:.3f}")
     if r.spearman is not None and len(r.spearman):
@@ -309,7 +302,7 @@ def format_summary(r: DemoResult) -> str:
                                                          " (target NOT reached: the largest k tried)")
         lines += [f"real data, {b.dataset}: {b.annotated} of its {b.comparisons} reviewed comparisons annotated "
                   f"from the reviews; basis {b.basis_id}: k = {b.k}{reached}, coverage {pct(b.coverage)}",
-                  _leakage_line(b.leakage), "  categories (share):"]
+                  "  " + b.leakage["text"] + "  (docs/metrics.md)", "  categories (share):"]
         lines += [f"  {s:6.1%}  {n}" for n, s in zip(b.categories["name"], b.categories["share"])]
         if b.report:
             lines.append(f"  report: {b.report}")
