@@ -4,7 +4,7 @@ The texts are the default simulation's (21 planted categories: ~5,000 descriptio
 store is simulated with the code before embedding backends (`--before REV`, extracted with `git
 archive`); every run embeds a fresh copy of it in its own process: `before` (that code: plain
 sentence-transformers fp32), then this code with `--backend torch`, `onnx` (the default),
-`onnx-int8` and `torch-bf16`, in rotating order for `--rounds` rounds. Wall time covers the whole
+`onnx-int8`, `torch-bf16` and `auto` (the default: what it resolves to is printed), in rotating order for `--rounds` rounds. Wall time covers the whole
 process (imports, model load, store open and write); peak RSS is the child's own (wait4). The ONNX
 export is made once beforehand (its one-time cost is printed separately). Then the vectors are
 compared with torch fp32, and `extract` (k = 21 and auto) runs on each backend's vectors to show the
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _proc  # noqa: E402
 from _proc import REPO, RUN, checkout, run_process  # noqa: E402
 
-BACKENDS = ["torch", "onnx", "onnx-int8", "torch-bf16"]
+BACKENDS = ["auto", "torch", "onnx", "onnx-int8", "torch-bf16"]
 
 
 def run_cli(src: Path, db: Path, *args: str) -> tuple[float, float, str]:
@@ -80,7 +80,7 @@ def main() -> None:
     t0 = time.perf_counter()
     from prefbasis.encoders import resolve_backend
 
-    exported = {b: resolve_backend("all-MiniLM-L6-v2", b) for b in ("onnx", "onnx-int8")}
+    exported = {b: resolve_backend("all-MiniLM-L6-v2", b) for b in ("onnx", "onnx-int8", "auto", *backends)}
     print(json.dumps({"onnx_export_and_verify_s (one time, or 0 if cached)": round(time.perf_counter() - t0, 1),
                       "resolved": exported}), flush=True)
     from prefbasis.basis import ExtractConfig  # noqa: F401  (everything the analysis needs, imported now)
@@ -110,13 +110,13 @@ def main() -> None:
                "speedups_per_round": [round(b[0] / x[0], 2) for b, x in zip(runs["before"], runs[name])],
                "peak_rss_mib": round(max(p for _, p, _ in runs[name]))}
         if name != "before":
-            got_names, got = vectors(work / f"{name}-0.duckdb", name)
+            got_names, got = vectors(work / f"{name}-0.duckdb", exported[name])  # auto: what it resolved to
             assert got_names == names
             cos = (got.astype("float64") * ref).sum(axis=1)
             row |= {"cosine_to_torch_min": round(float(cos.min()), 6), "cosine_to_torch_mean": round(float(cos.mean()), 6)}
         summary[name] = row
     print(json.dumps({"summary": summary}, indent=1), flush=True)
-    quality = {b: coverage_on_simulator(work / f"{b}-0.duckdb", b) for b in backends}
+    quality = {b: coverage_on_simulator(work / f"{b}-0.duckdb", exported[b]) for b in backends}
     print(json.dumps({"extract_on_each_backend": quality}, indent=1), flush=True)
     print(f"load average at end: {os.getloadavg()}")
     shutil.rmtree(work, ignore_errors=True)

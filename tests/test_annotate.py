@@ -171,3 +171,25 @@ def test_skip_reason_names_what_is_missing(store):
                     "(select min(comparison_id) from comparisons where prompt is not null)")
     rep = annotate(store, AnnotateConfig(annotator="rationale"))
     assert rep.skipped_no_text == 1 and "skipped 1 comparisons without a rationale" in rep.summary()
+
+
+def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
+    """The description stage in 2 worker processes (`--workers 2`) gives the same annotations,
+    failures and annotation parameters as in this process, on the bundled real reviews."""
+    from prefbasis.annotate.backends.rationale import resolve_workers
+    from prefbasis.ingest import IngestConfig, ingest
+    from prefbasis.store import Store
+
+    tables = {}
+    for workers in (1, 2):
+        with Store.open(tmp_path / f"w{workers}.duckdb") as store:
+            ds = ingest(store, IngestConfig(example="prd-vicuna80")).dataset_id
+            rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, workers=workers, quiet=True))
+            assert rep.annotated > 1000
+            tables[workers] = (
+                store.execute("select comparison_id, preference, description, evidence, topic from annotations "
+                              "order by all").fetchall(),
+                store.execute("select comparison_id, error from annotation_failures order by all").fetchall(),
+                store.execute("select distinct params, model from annotations").fetchall())   # cache identity
+    assert tables[1] == tables[2]
+    assert resolve_workers(None, 10) == 1 and resolve_workers(3, 10) == 3   # few rationales: this process

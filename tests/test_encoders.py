@@ -101,3 +101,57 @@ def test_bf16_on_cpu_follows_the_cpu_flags(fresh_resolution, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert resolve_backend("m", "torch-bf16", "cpu") == "torch-bf16"
+
+
+@pytest.mark.slow
+def test_traced_bf16_reproduces_torch_and_loads_without_sentence_transformers(minilm, store, fresh_resolution):
+    import subprocess
+    import sys
+
+    torch_v = embed_texts(TEXTS, store=store, backend="torch")
+    bf16_v = embed_texts(TEXTS, store=store, backend="torch-bf16") if resolve_backend(minilm, "torch-bf16") == \
+        "torch-bf16" else None
+    from prefbasis.encoders.traced import TracedEncoder
+
+    enc = TracedEncoder.load(minilm, "cpu")
+    assert enc.probe_min_cosine >= 0.9999          # checked on load against the stored fp32 reference
+    vecs = enc.encode(TEXTS, batch_size=4)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    assert np.sum(vecs * torch_v, axis=1).min() >= 0.9999
+    if bf16_v is not None:
+        assert np.sum(bf16_v * torch_v, axis=1).min() >= 0.9999
+        rows = dict(store.execute("select backend, count(*) from embeddings group by 1").fetchall())
+        assert rows == {"torch": 6, "torch-bf16": 6}
+    code = ("import sys; from prefbasis.encoders.traced import TracedEncoder; "
+            "e = TracedEncoder.load('all-MiniLM-L6-v2', 'cpu'); e.encode(['x'], 1); "
+            "print(sorted(m for m in ('sentence_transformers', 'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_auto_is_bf16_on_bf16_hardware_else_onnx(minilm, fresh_resolution, monkeypatch):
+    from prefbasis.encoders import torch_backend
+
+    monkeypatch.setattr(torch_backend, "_BF16_FLAGS", ("fpu",))      # "this CPU has bf16"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                 # auto picks quietly
+        assert resolve_backend(minilm, "auto") == "torch-bf16"
+        assert resolve_backend(minilm) == "torch-bf16"                 # auto is the default
+    encoders._resolve.cache_clear()
+    monkeypatch.setattr(torch_backend, "_BF16_FLAGS", ("no_such_flag",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert resolve_backend(minilm, "auto") == "onnx"
+
+
+def test_auto_falls_back_to_torch_quietly_for_an_unsupported_model(tmp_path, fresh_resolution):
+    folder = tmp_path / "dense-model"
+    (folder / "1_Pooling").mkdir(parents=True)
+    (folder / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert resolve_backend(str(folder), "auto") == "torch"

@@ -34,6 +34,9 @@ class AnnotateConfig:
     limit: int | None = field(default=None, metadata={"help": "at most this many comparisons (stable order)"})
     include_ties: bool = field(default=False, metadata={"help": "annotate ties too"})
     concurrency: int = field(default=8, metadata={"help": "requests in flight"})
+    workers: int | None = field(default=None, metadata={
+        "help": "processes for the rationale backend's description stage (default: the CPU count, at most 8, "
+                "from 1,000 rationales; 1: in this process)"})
     batch_size: int = field(default=8, metadata={"help": "generation batch (transformers backend)"})
     seed: int = field(default=0, metadata={"help": "seed of the response-order randomization"})
     temperature: float = field(default=0.0, metadata={"help": "sampling temperature"})

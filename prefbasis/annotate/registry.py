@@ -41,7 +41,7 @@ def _transformers(cfg: Any) -> "Annotator":
 def _rationale(cfg: Any) -> "Annotator":
     from prefbasis.annotate.backends.rationale import RationaleAnnotator
 
-    return RationaleAnnotator()
+    return RationaleAnnotator(workers=getattr(cfg, "workers", None))
 
 
 _REGISTRY: dict[str, Factory] = {"openai": _openai, "transformers": _transformers, "rationale": _rationale}

@@ -126,22 +126,28 @@ def separation(embeddings: np.ndarray, preference_labels: Sequence[str], prompt_
     pid = np.unique(np.asarray(prompt_ids, dtype=object), return_inverse=True)[1]
 
     def mean_cos(group: np.ndarray, other: np.ndarray, same_other: bool) -> float | None:
-        # pairs inside the same `group` whose `other` differs (or agrees, when same_other)
+        # pairs inside the same `group` whose `other` differs (or agrees, when same_other); groups
+        # drawn in proportion to their number of pairs, then two distinct members of each (vectorized)
         order = np.argsort(group, kind="stable")
         bounds = np.flatnonzero(np.diff(group[order])) + 1
-        members = [m for m in np.split(order, bounds) if len(m) > 1]
-        if not members:
+        starts, ends = np.r_[0, bounds], np.r_[bounds, len(order)]
+        lengths = ends - starts
+        keep = lengths > 1
+        if not keep.any():
             return None
-        sizes = np.array([len(m) * (len(m) - 1) / 2 for m in members], np.float64)
-        picks = rng.choice(len(members), size=max_pairs * 4, p=sizes / sizes.sum())
-        sims = []
-        for g in picks:
-            i, j = rng.choice(members[g], size=2, replace=False)
-            if (other[i] == other[j]) == same_other:
-                sims.append(float(x[i] @ x[j]))
-            if len(sims) == max_pairs:
-                break
-        return float(np.mean(sims)) if sims else None
+        starts, lengths = starts[keep], lengths[keep]
+        sizes = lengths * (lengths - 1) / 2.0
+        picks = rng.choice(len(starts), size=max_pairs * 4, p=sizes / sizes.sum())
+        n = lengths[picks]
+        a = np.floor(rng.random(len(picks)) * n).astype(np.int64)
+        b = np.floor(rng.random(len(picks)) * (n - 1)).astype(np.int64)
+        b += b >= a                                    # a second member, never the first one
+        i, j = order[starts[picks] + a], order[starts[picks] + b]
+        ok = (other[i] == other[j]) == same_other
+        i, j = i[ok][:max_pairs], j[ok][:max_pairs]
+        if not len(i):
+            return None
+        return float(np.einsum("ij,ij->i", x[i], x[j]).mean())
 
     return mean_cos(lab, pid, False), mean_cos(pid, lab, False)
 

@@ -39,7 +39,31 @@ class GlobalOptions:
     quiet: bool = field(default=False, metadata={"aliases": ["-q"], "help": "no progress bars or chatter"})
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _verb_in(argv: Sequence[str]) -> str | None:
+    """The verb module `argv` names (global options skipped), or None (help, version, a typo).
+
+    Example:
+        >>> _verb_in(["--db", "x.duckdb", "-q", "export-dpo", "--category", "1"])
+        'export_dpo'
+    """
+    takes_value = {"--db"}
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in takes_value:
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        module = token.replace("-", "_")
+        return module if module in VERB_MODULES else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (`only`: a verb module) the parser with that one verb: a command line
+    that names its verb imports and builds nothing else (`prefbasis query` starts faster)."""
     parser = argparse.ArgumentParser(
         prog="prefbasis",
         description="Find the canonical basis of human preferences in pairwise data; "
@@ -47,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_options(parser, GlobalOptions)
     parser.add_argument("--version", action="version", version=f"prefbasis {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in VERB_MODULES:  # a verb module that fails to import is an error, never a missing verb
+    for name in [only] if only else VERB_MODULES:  # a verb module that fails to import is an error
         importlib.import_module(f"prefbasis.cli.{name}").register(sub)
     return parser
 
@@ -68,7 +92,8 @@ def _remove_if_new_and_empty(path: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=_verb_in(argv))
     args = parser.parse_args(argv)
     vars(args).update(dataclasses.asdict(from_args(GlobalOptions, args)))
     if args.quiet:

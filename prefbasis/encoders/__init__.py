@@ -1,10 +1,12 @@
-"""Sentence-embedding backends: `torch` (sentence-transformers), `torch-bf16`, `onnx`, `onnx-int8`.
+"""Sentence-embedding backends: `auto` (the default), `torch` (sentence-transformers), `torch-bf16`, `onnx`, `onnx-int8`.
 
 `resolve_backend` turns the requested backend into the one that will really run (the *effective*
-backend, which keys the embedding cache): `onnx` is used only where its export of the model is
-verified against torch (cosine >= 0.9999 on a fixed probe set), else torch with a warning;
-`torch-bf16` only where the device supports bfloat16. `load_encoder` returns a callable
-texts -> unit vectors for an effective backend.
+backend, which keys the embedding cache). `auto` is the fastest backend that reproduces torch fp32
+here (cosine >= 0.9999 on a fixed probe set): `torch-bf16` where the device has bfloat16 in
+hardware (AMX / AVX512-BF16 CPUs, most GPUs) and its traced model passes that check, else `onnx`
+where its export is verified, else `torch`. Asked for by name, `onnx` is used only where verified
+(else torch with a warning), `torch-bf16` only where the device supports bfloat16.
+`load_encoder` returns a callable texts -> unit vectors for an effective backend.
 
 Example:
     >>> EmbeddingBackend("onnx-int8").is_onnx
@@ -30,9 +32,10 @@ _DEVICE = re.compile(r"^(cpu|cuda(:\d+)?|mps)$")
 class EmbeddingBackend(str, Enum):
     """How sentence embeddings are computed (`--backend`)."""
 
+    AUTO = "auto"              # the fastest of torch-bf16 / onnx / torch that reproduces torch fp32 here
     TORCH = "torch"            # sentence-transformers, fp32 (the reference)
     TORCH_BF16 = "torch-bf16"  # the same under torch.autocast(bfloat16), where the device supports it
-    ONNX = "onnx"              # ONNX Runtime, fp32, fused graph; verified against torch (the default)
+    ONNX = "onnx"              # ONNX Runtime, fp32, fused graph; verified against torch
     ONNX_INT8 = "onnx-int8"    # ONNX Runtime, int8 dynamic quantization (fastest, approximate)
 
     @property
@@ -40,7 +43,7 @@ class EmbeddingBackend(str, Enum):
         return self in (EmbeddingBackend.ONNX, EmbeddingBackend.ONNX_INT8)
 
 
-DEFAULT_BACKEND = EmbeddingBackend.ONNX
+DEFAULT_BACKEND = EmbeddingBackend.AUTO
 DEFAULT_DEVICE = "cpu"
 
 
@@ -49,8 +52,10 @@ class EmbeddingOptions:
     """`--backend` and `--device`, declared once: the configs of embed, extract and demo inherit them."""
 
     backend: EmbeddingBackend = field(default=DEFAULT_BACKEND, metadata={
-        "help": "embedding backend: onnx (default; verified against torch, else torch with a warning), "
-                "torch, torch-bf16 (bf16 autocast where the CPU/GPU supports it), onnx-int8 (fastest, approximate)",
+        "help": "embedding backend: auto (default: the fastest that reproduces torch fp32 here, cosine >= 0.9999: "
+                "torch-bf16 on bf16 hardware, else onnx, else torch), onnx (verified against torch, else torch "
+                "with a warning), torch, torch-bf16 (bf16 autocast where the CPU/GPU supports it), "
+                "onnx-int8 (fast, approximate)",
         "choices": [b.value for b in EmbeddingBackend]})
     device: str = field(default=DEFAULT_DEVICE, metadata={"help": "embedding device: cpu (default), cuda, cuda:N"})
 
@@ -104,6 +109,8 @@ def resolve_backend(model: str, backend: str | EmbeddingBackend | None = None, d
 @lru_cache(maxsize=16)
 def _resolve(model: str, backend: str, device: str) -> str:
     wanted = EmbeddingBackend(backend)
+    if wanted is EmbeddingBackend.AUTO:
+        return _auto(model, device)
     if wanted is EmbeddingBackend.TORCH:
         return backend
     if wanted is EmbeddingBackend.TORCH_BF16:
@@ -117,6 +124,18 @@ def _resolve(model: str, backend: str, device: str) -> str:
     if ok:
         return backend
     return fall_back(backend, "torch", why)
+
+
+def _auto(model: str, device: str) -> str:
+    """torch-bf16 where bf16 is in hardware and verified at 0.9999, else onnx where verified, else torch."""
+    from prefbasis.encoders.onnx_backend import onnx_status
+    from prefbasis.encoders.traced import traced_status
+
+    if traced_status(model, device)[0]:
+        return EmbeddingBackend.TORCH_BF16.value
+    if onnx_status(model, EmbeddingBackend.ONNX, device)[0]:
+        return EmbeddingBackend.ONNX.value
+    return EmbeddingBackend.TORCH.value
 
 
 def load_encoder(model: str, backend: str, device: str | None = None) -> Encoder:
@@ -140,6 +159,15 @@ def _load(model: str, backend: str, device: str) -> Encoder:
             _resolve.cache_clear()
             fall_back(backend, "torch", str(exc))
             return _load(model, EmbeddingBackend.TORCH.value, device)
+    if wanted is EmbeddingBackend.AUTO:
+        return _load(model, _auto(model, device), device)
+    if wanted is EmbeddingBackend.TORCH_BF16:
+        from prefbasis.encoders.traced import TracedEncoder, TracedUnavailable
+
+        try:
+            return TracedEncoder.load(model, device)
+        except TracedUnavailable:  # no export for this model: the same autocast through sentence-transformers
+            pass
     from prefbasis.encoders.torch_backend import TorchEncoder
 
     return TorchEncoder(model, device, bf16=wanted is EmbeddingBackend.TORCH_BF16)

@@ -65,10 +65,11 @@ def _record(folder: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _save_record(folder: Path, ort_version: str, backend: EmbeddingBackend, min_cos: float | None, ok: bool,
+def _save_record(folder: Path, ort_version: str, backend: EmbeddingBackend | str, min_cos: float | None, ok: bool,
                  why: str) -> None:
     rec = _record(folder)
-    rec.setdefault(ort_version, {})[backend.value] = {"min_cosine": min_cos, "ok": ok, "why": why}
+    key = backend.value if isinstance(backend, EmbeddingBackend) else backend
+    rec.setdefault(ort_version, {})[key] = {"min_cosine": min_cos, "ok": ok, "why": why}
     tmp = folder / f"verified.json.tmp-{os.getpid()}"
     tmp.write_text(json.dumps(rec, indent=1), encoding="utf-8")
     tmp.replace(folder / "verified.json")

@@ -23,6 +23,8 @@ Example:
 """
 from __future__ import annotations
 
+import asyncio
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -51,8 +53,48 @@ def derive_topic(prompt: str | None, max_words: int = 4) -> str:
     return " ".join(picked)
 
 
+PARALLEL_FROM = 1_000   # rationales: below this, starting worker processes costs more than it saves
+MAX_AUTO_WORKERS = 8
+
+
+def resolve_workers(workers: int | None, n_rationales: int) -> int:
+    """Processes for the description stage: `workers` if given, else the CPU count (at most
+    `MAX_AUTO_WORKERS`) when there are at least `PARALLEL_FROM` rationales, else 1 (this process).
+
+    Example:
+        >>> resolve_workers(1, 10**6), resolve_workers(None, 10)
+        (1, 1)
+    """
+    if workers is not None:
+        return max(1, int(workers))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cpus, MAX_AUTO_WORKERS) if n_rationales >= PARALLEL_FROM else 1
+
+
+_WORKER_STATE: dict[str, Any] = {}
+
+
+def _init_worker(vocabulary: EvaluativeVocabulary, limit: int) -> None:
+    _WORKER_STATE.update(vocabulary=vocabulary, limit=limit)
+
+
+def _describe_many(items: list[tuple]) -> list[tuple]:
+    """In a worker process: (rationale, position, context) -> (failure, detail, preferences)."""
+    vocabulary, limit = _WORKER_STATE["vocabulary"], _WORKER_STATE["limit"]
+    out = []
+    for rationale, position, context in items:
+        r = describe_rationale(rationale, position, context, vocabulary, limit=limit)
+        out.append((r.failure, r.detail, r.preferences))
+    return out
+
+
 class RationaleAnnotator(BaseAnnotator):
-    """No-LLM backend over `comparisons.rationale` (needs no prompt/response text, costs nothing)."""
+    """No-LLM backend over `comparisons.rationale` (needs no prompt/response text, costs nothing).
+
+    The description stage is pure Python and CPU-bound: with many rationales it runs in `workers`
+    processes (`resolve_workers`); each comparison's result does not depend on which process
+    described it, so the annotations are the same as in one process.
+    """
 
     name = "rationale"
     model = "rationale-describe-v2"
@@ -60,27 +102,60 @@ class RationaleAnnotator(BaseAnnotator):
     batch_size = 256
     max_preferences = 3
 
-    def __init__(self, vocabulary: EvaluativeVocabulary | None = None) -> None:
+    def __init__(self, vocabulary: EvaluativeVocabulary | None = None, workers: int | None = None) -> None:
         self.vocabulary = vocabulary or EvaluativeVocabulary()
+        self.workers, self.n_workers_ = workers, 1
+        self._pool = None
 
     def prepare(self, corpus: Sequence[Comparison]) -> None:
         """Learn which words are evaluative from every rationale of the datasets annotated."""
         with_text = [c for c in corpus if c.rationale]
         self.vocabulary = EvaluativeVocabulary().fit(
             [c.rationale for c in with_text], [c.prompt or c.comparison_id for c in with_text],
-            [" ".join(t for t in (c.prompt, c.response_a, c.response_b) if t) for c in with_text])
+            [(c.prompt, c.response_a, c.response_b) for c in with_text])
+        self.n_workers_ = resolve_workers(self.workers, len(with_text))
 
     def params(self) -> dict[str, Any]:
         return {"max_preferences": self.max_preferences, "describer": DESCRIBER_VERSION,
                 "vocabulary": self.vocabulary.fingerprint()}
 
-    def annotate_one(self, request: AnnotationRequest) -> AnnotationOutcome:
+    @staticmethod
+    def _item(request: AnnotationRequest) -> tuple:
         c = request.comparison
-        position = winner_position(c.winner, c.presented_order)
-        result = describe_rationale(c.rationale, position, (c.prompt, c.response_a, c.response_b),
-                                    self.vocabulary, limit=self.max_preferences)
-        if result.failure:
-            reason = result.failure + (f": {result.detail}" if result.detail else "")
+        return c.rationale, winner_position(c.winner, c.presented_order), (c.prompt, c.response_a, c.response_b)
+
+    @staticmethod
+    def _outcome(request: AnnotationRequest, failure: str | None, detail: str | None,
+                 preferences: list) -> AnnotationOutcome:
+        c = request.comparison
+        if failure:
+            reason = failure + (f": {detail}" if detail else "")
             return AnnotationOutcome(request, raw=c.rationale or "", invalid=reason)
-        return AnnotationOutcome(request, raw=None,
-                                 parsed={"topic": derive_topic(c.prompt), "preferences": result.preferences})
+        return AnnotationOutcome(request, raw=None, parsed={"topic": derive_topic(c.prompt), "preferences": preferences})
+
+    def annotate_one(self, request: AnnotationRequest) -> AnnotationOutcome:
+        rationale, position, context = self._item(request)
+        r = describe_rationale(rationale, position, context, self.vocabulary, limit=self.max_preferences)
+        return self._outcome(request, r.failure, r.detail, r.preferences)
+
+    def _worker_pool(self):
+        if self._pool is None:
+            # loky (joblib's process pool, a dependency of scikit-learn): its workers never re-run the
+            # caller's __main__ (multiprocessing's spawn/forkserver do, so an unguarded script or a
+            # notebook would run again), and none is forked from this process, which may hold
+            # DuckDB's and the encoders' threads
+            from joblib.externals.loky import get_reusable_executor
+
+            self._pool = get_reusable_executor(max_workers=self.n_workers_, initializer=_init_worker,
+                                               initargs=(self.vocabulary, self.max_preferences))
+        return self._pool
+
+    async def annotate_batch(self, requests: list[AnnotationRequest]) -> list[AnnotationOutcome]:
+        if self.n_workers_ <= 1:
+            return [self.annotate_one(r) for r in requests]
+        loop = asyncio.get_running_loop()
+        results = await loop.run_in_executor(self._worker_pool(), _describe_many, [self._item(r) for r in requests])
+        return [self._outcome(r, *res) for r, res in zip(requests, results)]
+
+    async def aclose(self) -> None:
+        self._pool = None  # the reusable executor keeps its workers for the next run, then retires them

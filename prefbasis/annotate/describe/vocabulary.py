@@ -70,14 +70,17 @@ class EvaluativeVocabulary:
     max_prompts_: int = 3
 
     def fit(self, rationales: Sequence[str | None], prompt_ids: Sequence[str],
-            contexts: Sequence[str | None] | None = None, max_prompts: int | None = None) -> "EvaluativeVocabulary":
+            contexts: Sequence[str | Sequence[str | None] | None] | None = None,
+            max_prompts: int | None = None) -> "EvaluativeVocabulary":
         """Learn each stem's free spread: the distinct prompts whose rationales use it while their
-        `contexts` (prompt and responses, one text per rationale) do not."""
+        `contexts` (prompt and responses: one text, or a tuple of texts, per rationale) do not.
+        A tuple's parts are stemmed one by one, so a prompt or response that recurs across
+        comparisons is read once."""
         from prefbasis.basis.leakage import prompt_specific_limit
 
         seen: dict[str, set] = defaultdict(set)
         for i, (text, pid) in enumerate(zip(rationales, prompt_ids)):
-            own = content_stems(contexts[i]) if contexts is not None else set()
+            own = _stems_of(contexts[i]) if contexts is not None else set()
             for s in content_stems(text) - own:
                 seen[s].add(pid)
         self.spread_ = {s: len(p) for s, p in seen.items()}
@@ -94,6 +97,12 @@ class EvaluativeVocabulary:
         """A hash of what the vocabulary decides (enters the annotate cache key)."""
         learned = sorted(s for s, n in self.spread_.items() if n > self.max_prompts_ and s not in SEED_WORDS)
         return content_hash("evaluative-vocabulary", self.max_prompts_, sorted(SEED_WORDS), learned)
+
+
+def _stems_of(context: str | Sequence[str | None] | None) -> frozenset[str]:
+    if context is None or isinstance(context, str):
+        return content_stems(context)
+    return frozenset().union(*(content_stems(t) for t in context if t))
 
 
 def masked_stems(prompt: str | None, responses: Iterable[str | None],
