@@ -16,7 +16,7 @@ No LLM calls (the simulated judges' stated reasons are the annotations). With se
 the per-stage growth exponent between the two largest sizes projects each stage to 1M
 comparisons; embedding from the largest run's throughput and the growth of distinct descriptions.
 
-Run: .venv/bin/python benchmarks/arena_scale.py [--sizes 35000,70000,140000] [--backend onnx]
+Run: .venv/bin/python benchmarks/arena_scale.py [--sizes 35000,70000,140000] [--backend auto]
 """
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def project(results: list[dict], target: int = 1_000_000) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="35000,70000,140000")
-    ap.add_argument("--backend", default="onnx")
+    ap.add_argument("--backend", default="auto", help="embedding backend (default: the product default, auto)")
     ap.add_argument("--variants", type=int, default=12, help="qualifiers per paraphrase (0..12)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", default=None, help="folder for the stores (default: a temporary one)")

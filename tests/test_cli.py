@@ -123,3 +123,21 @@ def test_train_help_is_short_and_lists_own_options_first(capsys):
 
     names = {f.name for f in dataclasses.fields(TrainConfig)}
     assert set(COMMON_OPTIONS) <= names   # the short list names real DPOConfig / LoraConfig fields
+
+
+def test_a_command_line_that_names_its_verb_builds_only_that_verb(tmp_path):
+    """`prefbasis query ...` imports no other verb module (a faster start); help and typos still
+    see every verb."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from prefbasis.cli import main; "
+            f"main(['--db', {str(tmp_path / 'none.duckdb')!r}, '-q', 'query', 'select 1']); "
+            "print(sorted(m for m in sys.modules if m.startswith('prefbasis.cli.') and m not in "
+            "('prefbasis.cli.options', 'prefbasis.cli._common')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['prefbasis.cli.query']"
+    from prefbasis.cli import _verb_in
+
+    assert _verb_in(["--db", "x", "--quiet", "export-dpo", "--category", "1"]) == "export_dpo"
+    assert _verb_in(["--help"]) is None and _verb_in(["quer"]) is None and _verb_in(["--db", "query"]) is None
