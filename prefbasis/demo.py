@@ -134,21 +134,6 @@ def _step(timings: dict[str, float], name: str, say, fn, *args, **kwargs) -> Any
     return value
 
 
-def _warm_up(cfg: DemoConfig) -> None:
-    """Load the encoder and import the fitting libraries (torch or ONNX Runtime, scikit-learn) while
-    the description stage runs in its worker processes; the embed and extract steps then find them
-    ready (both are cached per process). Any error is left for those steps to raise."""
-    try:
-        from prefbasis.encoders import load_encoder, resolve_backend
-        from prefbasis.models import DEFAULT_EMBEDDING_MODEL
-
-        model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
-        load_encoder(model, resolve_backend(model, cfg.backend, cfg.device), cfg.device)
-        import prefbasis.basis.pipeline  # noqa: F401  (scikit-learn, scipy)
-    except Exception:  # noqa: BLE001
-        pass
-
-
 def _simulate(store: "Store", cfg: DemoConfig) -> str:
     """Simulated judges write rationales (several reference styles, some naming the prompt's
     subject); the rationale backend turns them into descriptions, as it does for real judges."""
@@ -248,16 +233,11 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     t: dict[str, float] = {}
-    import threading
-
-    warm = threading.Thread(target=_warm_up, args=(cfg,), name="prefbasis-demo-warm-up", daemon=True)
-    warm.start()
     if cfg.data:
         dataset_id = _step(t, "ingest + annotate", say, _ingest_and_annotate, store, cfg)
     else:
         dataset_id = _step(t, "simulate (judges' rationales) + annotate (rationale backend)", say,
                            _simulate, store, cfg)
-    warm.join()
     _step(t, "embed", say, embed_texts, _descriptions(store, dataset_id, None if cfg.data else "rationale"), store=store,
           model=cfg.embedding_model, backend=cfg.backend, device=cfg.device, quiet=quiet)
     basis_id = _step(t, "extract", say, _extract, store, cfg, dataset_id)
