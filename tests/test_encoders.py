@@ -70,13 +70,19 @@ def test_a_failed_check_on_load_falls_back_to_torch_with_a_warning(minilm, tmp_p
         assert resolve_backend(minilm, "onnx") == "torch"
 
 
-def test_unsupported_model_layout_falls_back(tmp_path, fresh_resolution):
+def _dense_model(tmp_path):
+    """A sentence-transformers folder with a Dense layer (a layout the exporter does not handle)."""
     folder = tmp_path / "dense-model"
     (folder / "1_Pooling").mkdir(parents=True)
     (folder / "modules.json").write_text(json.dumps([
         {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
         {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
         {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]))
+    return folder
+
+
+def test_unsupported_model_layout_falls_back(tmp_path, fresh_resolution):
+    folder = _dense_model(tmp_path)
     with pytest.warns(EmbeddingBackendWarning, match="Dense"):
         assert resolve_backend(str(folder), "onnx-int8") == "torch"
 
@@ -146,12 +152,7 @@ def test_auto_is_bf16_on_bf16_hardware_else_onnx(minilm, fresh_resolution, monke
 
 
 def test_auto_falls_back_to_torch_quietly_for_an_unsupported_model(tmp_path, fresh_resolution):
-    folder = tmp_path / "dense-model"
-    (folder / "1_Pooling").mkdir(parents=True)
-    (folder / "modules.json").write_text(json.dumps([
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}]))
+    folder = _dense_model(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert resolve_backend(str(folder), "auto") == "torch"
