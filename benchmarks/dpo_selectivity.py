@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=float, default=3.0,
                     help="epochs over the SMALLER train split; both adapters get those steps")
     ap.add_argument("--max-steps", type=int, default=-1, help="steps per adapter (default: from --epochs)")
-    ap.add_argument("--train-minutes", type=float, default=45.0, help="wall-clock budget per adapter")
+    ap.add_argument("--train-minutes", type=float, default=120.0,
+                    help="wall-clock safety limit per adapter; a run it cuts short stops the benchmark (unequal budgets)")
     ap.add_argument("--save-every", type=int, default=10, help="trainer checkpoint every N steps")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-4)
@@ -310,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
         adapters[name] = str(work / f"adapter-{name}")
         trained[name] = train_adapter(a, str(exports[name].out), model, Path(adapters[name]), steps)
         t_train[name] = round(time.perf_counter() - t1, 1)
+    short = {n: t["steps"] for n, t in trained.items() if t.get("steps") != steps}
+    if short:  # --train-minutes cut a run short: the adapters did not get the same budget
+        raise SystemExit(f"adapter(s) stopped before {steps} steps by --train-minutes: {short}; the comparison "
+                         f"needs the same budget for both. Rerun with a larger --train-minutes (the run resumes "
+                         f"from the last checkpoint after removing {work}/adapter-X/training_card.json)")
 
     data = {"A": str(exports["A"].out), "B": str(exports["B"].out), "harmless": str(exports["harmless"].out)}
     pkl = work / "evaluation.pkl"
