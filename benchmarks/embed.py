@@ -3,8 +3,9 @@
 The texts are the default simulation's (21 planted categories: ~5,000 descriptions + topics). One
 store is simulated with the code before embedding backends (`--before REV`, extracted with `git
 archive`); every run embeds a fresh copy of it in its own process: `before` (that code: plain
-sentence-transformers fp32), then this code with `--backend torch`, `onnx` (the default),
-`onnx-int8`, `torch-bf16` and `auto` (the default: what it resolves to is printed), in rotating order for `--rounds` rounds. Wall time covers the whole
+sentence-transformers fp32), then this code with `--backend torch`, `onnx`,
+`onnx-int8`, `torch-bf16` and `auto` (the default; what it resolves to is printed), in rotating
+order for `--rounds` rounds. Wall time covers the whole
 process (imports, model load, store open and write); peak RSS is the child's own (wait4). The ONNX
 export is made once beforehand (its one-time cost is printed separately). Then the vectors are
 compared with torch fp32, and `extract` (k = 21 and auto) runs on each backend's vectors to show the

@@ -169,7 +169,7 @@ def embed_texts(texts: Sequence[str], *, store: "Store | None" = None, model: st
     """Unit-norm embeddings (len(texts) × dim, float32) of the normalized texts, in input order.
 
     With a store, cached vectors are reused and new ones written to the cache (one transaction).
-    `backend`: torch | torch-bf16 | onnx (default, where verified) | onnx-int8; `device`: cpu | cuda.
+    `backend`: auto (default: see `prefbasis.encoders`) | torch | torch-bf16 | onnx | onnx-int8; `device`: cpu | cuda.
 
     Example:
         >>> embed_texts(["shorter answer"], model="all-MiniLM-L6-v2").shape  # doctest: +SKIP

@@ -28,7 +28,7 @@ class SentenceEmbedder:
     def __init__(self, model: str | None = None, batch_size: int = 64, backend: str | None = None) -> None:
         self.model = model
         self.batch_size = batch_size
-        self.backend = backend  # torch | torch-bf16 | onnx | onnx-int8 (None: the default, onnx where verified)
+        self.backend = backend  # auto | torch | torch-bf16 | onnx | onnx-int8 (None: the default, auto)
 
     def __call__(self, texts: Sequence[str]) -> "np.ndarray":
         from prefbasis.embed import embed_texts

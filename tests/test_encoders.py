@@ -38,7 +38,7 @@ def fresh_resolution():
 @pytest.mark.slow
 def test_onnx_reproduces_torch_and_int8_is_close(minilm, store):
     torch_v = embed_texts(TEXTS, store=store, backend="torch")
-    assert resolve_backend(minilm, "onnx") == "onnx"  # the default is verified on this machine
+    assert resolve_backend(minilm, "onnx") == "onnx"  # verified on this machine
     onnx_v = embed_texts(TEXTS, store=store, backend="onnx")
     int8_v = embed_texts(TEXTS, store=store, backend="onnx-int8")
     cos = np.sum(onnx_v * torch_v, axis=1)
