@@ -81,9 +81,9 @@ def main() -> None:
     t0 = time.perf_counter()
     from prefbasis.encoders import resolve_backend
 
-    exported = {b: resolve_backend("all-MiniLM-L6-v2", b) for b in ("onnx", "onnx-int8", "auto", *backends)}
+    resolved = {b: resolve_backend("all-MiniLM-L6-v2", b) for b in ("onnx", "onnx-int8", "auto", *backends)}
     print(json.dumps({"onnx_export_and_verify_s (one time, or 0 if cached)": round(time.perf_counter() - t0, 1),
-                      "resolved": exported}), flush=True)
+                      "resolved": resolved}), flush=True)
     from prefbasis.basis import ExtractConfig  # noqa: F401  (everything the analysis needs, imported now)
     from prefbasis.simulate.recovery import recovery_ari  # noqa: F401
     runs: dict[str, list[tuple[float, float, float]]] = {"before": [], **{b: [] for b in backends}}
@@ -111,13 +111,13 @@ def main() -> None:
                "speedups_per_round": [round(b[0] / x[0], 2) for b, x in zip(runs["before"], runs[name])],
                "peak_rss_mib": round(max(p for _, p, _ in runs[name]))}
         if name != "before":
-            got_names, got = vectors(work / f"{name}-0.duckdb", exported[name])  # auto: what it resolved to
+            got_names, got = vectors(work / f"{name}-0.duckdb", resolved[name])  # auto: what it resolved to
             assert got_names == names
             cos = (got.astype("float64") * ref).sum(axis=1)
             row |= {"cosine_to_torch_min": round(float(cos.min()), 6), "cosine_to_torch_mean": round(float(cos.mean()), 6)}
         summary[name] = row
     print(json.dumps({"summary": summary}, indent=1), flush=True)
-    quality = {b: coverage_on_simulator(work / f"{b}-0.duckdb", exported[b]) for b in backends}
+    quality = {b: coverage_on_simulator(work / f"{b}-0.duckdb", resolved[b]) for b in backends}
     print(json.dumps({"extract_on_each_backend": quality}, indent=1), flush=True)
     print(f"load average at end: {os.getloadavg()}")
     shutil.rmtree(work, ignore_errors=True)

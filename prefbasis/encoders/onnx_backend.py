@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from prefbasis.encoders import EmbeddingBackend
-from prefbasis.encoders.onnx_export import (FP32, INT8, PROBE, UnsupportedModel, export_dir, export_model,
-                                            model_folder, read_layout)
+from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta
+from prefbasis.encoders.onnx_export import (FP32, INT8, UnsupportedModel, export_dir, export_model, model_folder,
+                                            read_layout)
 
 # onnx must reproduce torch (the issue's bar); int8 is approximate by design, this only catches a
 # broken quantization (measured on MiniLM: minimum 0.986, mean 0.992 over the probe texts).
@@ -92,23 +93,17 @@ def onnx_status(model: str, backend: EmbeddingBackend, device: str) -> tuple[boo
 
 
 class OnnxEncoder:
-    """Tokenize with `tokenizers`, run the ORT session, sort by length to pad little."""
+    """Tokenize with the export's tokenizer (length-sorted batches), run the ORT session."""
 
     def __init__(self, folder: Path, backend: EmbeddingBackend, device: str = "cpu") -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         self.folder, self.backend = folder, backend.value
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        meta = read_meta(folder)
         file = folder / (INT8 if backend is EmbeddingBackend.ONNX_INT8 else FP32)
         if not file.exists():
             raise OnnxUnverified(f"no {file.name} in {folder} (int8 quantization failed at export)")
-        layout = meta["layout"]
-        self.max_len, self.lower = int(layout["max_seq_length"]), bool(layout["do_lower_case"])
-        self.input_names = list(meta["input_names"])
-        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tok.enable_truncation(max_length=self.max_len)
-        self.tok.enable_padding(pad_id=meta["pad_id"], pad_token=meta["pad_token"])
+        self.tokens = ExportTokens(folder, meta)
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # no busy-waiting between ops: on a shared 2-core machine spinning threads steal the tokenizer's core
@@ -122,10 +117,7 @@ class OnnxEncoder:
         return cls(_export_for(model), backend, device)
 
     def _verify(self, folder: Path, backend: EmbeddingBackend, ort_version: str) -> None:
-        ref = np.load(folder / "reference.npy")
-        got = self.encode(PROBE, batch_size=len(PROBE))
-        got /= np.linalg.norm(got, axis=1, keepdims=True)
-        min_cos = float(np.min(np.sum(got.astype(np.float64) * ref, axis=1)))
+        min_cos = probe_min_cosine(self.encode, folder)
         ok = min_cos >= THRESHOLDS[backend]
         why = "" if ok else (f"its embeddings of the probe texts reach cosine {min_cos:.6f} to torch, "
                              f"below {THRESHOLDS[backend]}")
@@ -135,14 +127,7 @@ class OnnxEncoder:
             raise OnnxUnverified(why)
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
-        texts = [t.strip().lower() if self.lower else t.strip() for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), batch_size):
-            idx = order[start:start + batch_size]
-            enc = self.tok.encode_batch([texts[i] for i in idx])
-            feeds = {"input_ids": np.array([e.ids for e in enc], dtype=np.int64),
-                     "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
-                     "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
-            out[idx] = self.session.run(None, {n: feeds[n] for n in self.input_names})[0]
+        for idx, arrays in self.tokens.batches(texts, batch_size):
+            out[idx] = self.session.run(None, dict(zip(self.tokens.input_names, arrays)))[0]
         return out

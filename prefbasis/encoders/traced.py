@@ -19,7 +19,6 @@ Example:
 """
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from collections.abc import Sequence
@@ -27,11 +26,19 @@ from pathlib import Path
 
 import numpy as np
 
-from prefbasis.encoders.onnx_export import PROBE, ModelLayout, _Pooled
+from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta
+from prefbasis.encoders.onnx_export import ModelLayout, _Pooled
 
 TRACED = "model.pt"
 BF16_THRESHOLD = 0.9999   # what `auto` requires of bf16 (the same bar as onnx)
 RECORD_KEY = "torch-bf16-traced"
+
+
+def _record_version(device: str) -> str:
+    """The key of this torch and device's checks in `verified.json`."""
+    import torch
+
+    return f"torch-{torch.__version__}-{device}"
 
 
 class TracedUnavailable(Exception):
@@ -49,7 +56,7 @@ def trace_model(folder: Path) -> Path:
     from prefbasis.progress import hush_library_bars
 
     hush_library_bars()
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta = read_meta(folder)
     layout = ModelLayout(**meta["layout"])
     names = list(meta["input_names"])
     tok = AutoTokenizer.from_pretrained(layout.transformer_dir)
@@ -72,16 +79,13 @@ class TracedEncoder:
 
     def __init__(self, folder: Path, device: str = "cpu") -> None:
         import torch
-        from tokenizers import Tokenizer
 
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        layout = meta["layout"]
+        meta = read_meta(folder)
         self.folder, self.device = folder, device
-        self.lower = bool(layout["do_lower_case"])
-        self.input_names = list(meta["input_names"])
-        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tok.enable_truncation(max_length=int(layout["max_seq_length"]))
-        self.tok.enable_padding(pad_id=meta["pad_id"], pad_token=meta["pad_token"])
+        self.dim = int(meta.get("hidden_size") or 0)   # mean or CLS pooling: the hidden size
+        if not self.dim:
+            raise TracedUnavailable(f"no hidden size in {folder / 'meta.json'}")
+        self.tokens = ExportTokens(folder, meta)
         try:
             with warnings.catch_warnings():
                 # torch 2.13 deprecates TorchScript in favour of torch.export, whose load takes ~4 s here
@@ -90,7 +94,6 @@ class TracedEncoder:
                 self.module = torch.jit.load(str(trace_model(folder)), map_location=device).eval()
         except Exception as exc:  # noqa: BLE001 - a model the tracer cannot handle: sentence-transformers runs
             raise TracedUnavailable(f"cannot trace the model: {type(exc).__name__}: {exc}") from None
-        self.dim = int(meta.get("hidden_size") or 0)
         self.probe_min_cosine = self.verify()
 
     @classmethod
@@ -104,38 +107,22 @@ class TracedEncoder:
 
     def verify(self) -> float:
         """Minimum cosine to torch fp32 over the probe texts; recorded in `verified.json`."""
-        import torch
-
         from prefbasis.encoders.onnx_backend import _save_record
 
-        ref = np.load(self.folder / "reference.npy")
-        got = self.encode(PROBE, batch_size=len(PROBE))
-        got /= np.linalg.norm(got, axis=1, keepdims=True)
-        min_cos = float(np.min(np.sum(got.astype(np.float64) * ref, axis=1)))
+        min_cos = probe_min_cosine(self.encode, self.folder)
         ok = min_cos >= BF16_THRESHOLD
         why = "" if ok else f"bf16 embeddings of the probe texts reach cosine {min_cos:.6f} to fp32, below {BF16_THRESHOLD}"
-        _save_record(self.folder, f"torch-{torch.__version__}-{self.device}", RECORD_KEY, min_cos, ok, why)
+        _save_record(self.folder, _record_version(self.device), RECORD_KEY, min_cos, ok, why)
         return min_cos
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         import torch
 
-        texts = [t.strip().lower() if self.lower else t.strip() for t in texts]
-        dim = self.dim or None
-        out: np.ndarray | None = np.zeros((len(texts), dim), dtype=np.float32) if dim else None
-        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         with torch.inference_mode(), torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16):
-            for start in range(0, len(texts), batch_size):
-                idx = order[start:start + batch_size]
-                enc = self.tok.encode_batch([texts[i] for i in idx])
-                feeds = {"input_ids": [e.ids for e in enc], "attention_mask": [e.attention_mask for e in enc],
-                         "token_type_ids": [e.type_ids for e in enc]}
-                inputs = [torch.tensor(feeds[n], dtype=torch.long, device=self.device) for n in self.input_names]
-                vectors = self.module(*inputs).float().cpu().numpy()
-                if out is None:
-                    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-                out[idx] = vectors
-        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+            for idx, arrays in self.tokens.batches(texts, batch_size):
+                out[idx] = self.module(*(torch.from_numpy(a).to(self.device) for a in arrays)).float().cpu().numpy()
+        return out
 
 
 def traced_status(model: str, device: str) -> tuple[bool, str]:
@@ -147,16 +134,13 @@ def traced_status(model: str, device: str) -> tuple[bool, str]:
     if not ok:
         return False, why
     try:
-        import torch
-
         from prefbasis.encoders.onnx_backend import _export_for
 
         folder = _export_for(model)
-        entry = _record(folder).get(f"torch-{torch.__version__}-{device}", {}).get(RECORD_KEY)
-        if entry is None:
-            enc = TracedEncoder(folder, device)
-            return enc.probe_min_cosine >= BF16_THRESHOLD, "" if enc.probe_min_cosine >= BF16_THRESHOLD else \
-                f"bf16 reaches cosine {enc.probe_min_cosine:.6f} to fp32 on the probe texts"
+        key = _record_version(device)
+        if RECORD_KEY not in _record(folder).get(key, {}):
+            TracedEncoder(folder, device)  # verifies and records
+        entry = _record(folder)[key][RECORD_KEY]
         return bool(entry["ok"]), entry.get("why", "")
     except Exception as exc:  # noqa: BLE001 - anything in the way means: not bf16 by default
         return False, str(exc)

@@ -1,0 +1,57 @@
+"""What the encoders of an exported model share (`onnx`, `onnx-int8`, the traced `torch-bf16`): the
+export folder's tokenizer, token ids in length-sorted batches, and the check against the probe texts.
+
+Example:
+    >>> tokens = ExportTokens(folder, read_meta(folder))  # doctest: +SKIP
+    >>> [(idx.tolist(), [a.shape for a in arrays]) for idx, arrays in tokens.batches(["b", "a a"], 8)]  # doctest: +SKIP
+    [([0, 1], [(2, 5), (2, 5), (2, 5)])]
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from prefbasis.encoders.onnx_export import PROBE
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    """The export folder's `meta.json` (input names, padding, layout, sizes)."""
+    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+
+
+class ExportTokens:
+    """The export's fast tokenizer, truncating at the model's max_seq_length and padding per batch."""
+
+    def __init__(self, folder: Path, meta: dict[str, Any]) -> None:
+        from tokenizers import Tokenizer
+
+        layout = meta["layout"]
+        self.lower = bool(layout["do_lower_case"])
+        self.input_names = list(meta["input_names"])
+        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tok.enable_truncation(max_length=int(layout["max_seq_length"]))
+        self.tok.enable_padding(pad_id=meta["pad_id"], pad_token=meta["pad_token"])
+
+    def batches(self, texts: Sequence[str], batch_size: int) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
+        """(positions in `texts`, int64 arrays in `input_names` order) per batch, shortest texts
+        first so that a batch pads little."""
+        texts = [t.strip().lower() if self.lower else t.strip() for t in texts]
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), batch_size):
+            idx = order[start:start + batch_size]
+            enc = self.tok.encode_batch([texts[i] for i in idx])
+            fields = {"input_ids": [e.ids for e in enc], "attention_mask": [e.attention_mask for e in enc],
+                      "token_type_ids": [e.type_ids for e in enc]}
+            yield idx, [np.array(fields[n], dtype=np.int64) for n in self.input_names]
+
+
+def probe_min_cosine(encode: Callable[[Sequence[str], int], np.ndarray], folder: Path) -> float:
+    """Minimum cosine, over the probe texts, between `encode`'s vectors and torch fp32's stored ones."""
+    ref = np.load(folder / "reference.npy")
+    got = encode(PROBE, len(PROBE))
+    got /= np.linalg.norm(got, axis=1, keepdims=True)
+    return float(np.min(np.sum(got.astype(np.float64) * ref, axis=1)))
