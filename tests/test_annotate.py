@@ -117,6 +117,8 @@ def test_bad_options_change_nothing(store):
     before = store.table_counts()
     with pytest.raises(ConfigError, match="no dataset"):
         annotate(store, AnnotateConfig(annotator="rationale", dataset="nope"))
+    with pytest.raises(ConfigError, match="--workers"):
+        annotate(store, AnnotateConfig(annotator="rationale", workers=0))
     with pytest.raises(ConfigError, match="unknown annotator"):
         annotate(store, AnnotateConfig(annotator="nope"))
     from prefbasis.errors import QueryError

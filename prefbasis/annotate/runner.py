@@ -309,6 +309,8 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
     cfg = config or AnnotateConfig()
     if cfg.concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
+    if cfg.workers is not None and cfg.workers < 1:
+        raise ConfigError("--workers must be at least 1")
     if cfg.budget_usd is not None and cfg.budget_usd < 0:
         raise ConfigError("--budget-usd must be >= 0")
     ann = annotator or create_annotator(cfg.annotator, cfg)

@@ -66,7 +66,7 @@ def resolve_workers(workers: int | None, n_rationales: int) -> int:
         (1, 1)
     """
     if workers is not None:
-        return max(1, int(workers))
+        return int(workers)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(cpus, MAX_AUTO_WORKERS) if n_rationales >= PARALLEL_FROM else 1
 
