@@ -55,22 +55,28 @@ LLMBAR = DATA / "llmbar" / "llmbar_cot.jsonl.gz"
 
 def build_store(db: Path, k: int, seed: int):
     """LLMBar (raw rationales) -> rationale annotations -> a k-category basis; plus hh-rlhf harmless.
-    Reuses a store that already has the basis (a resumed run)."""
+    Reuses a store that already has the annotations (a resumed run, or another --k: only the
+    extract step runs again) and a basis of this k."""
     from prefbasis.cli import main as cli
     from prefbasis.store import Store
 
+    extract = ["extract", "--k", str(k), "--name", BASIS, "--seed", str(seed), "--no-topics"]
     if db.exists():
         store = Store.open(db)
-        if store.scalar("select count(*) from bases where name = ?", [BASIS]) and \
-                store.scalar("select count(*) from bases where basis_id = 'bench'"):
+        ready = store.scalar("select count(*) from bases where basis_id = 'bench'") and \
+            store.scalar("select count(*) from annotations where annotator = 'rationale'")
+        if ready and store.scalar("select count(*) from bases where name = ? and k = ?", [BASIS, k]):
             return store
         store.close()
+        if ready:
+            if cli(["--db", str(db), "--quiet", *extract]):
+                raise SystemExit(f"extract failed: {extract}")
+            return Store.open(db)
         for p in (db, Path(str(db) + ".wal")):
             p.unlink(missing_ok=True)
     steps = [["ingest", str(LLMBAR), "--format", "table", "--name", "llmbar",
               "--map", "rationale=rationale_raw,presented_order=presented_order"],
-             ["annotate", "--annotator", "rationale"],
-             ["extract", "--k", str(k), "--name", BASIS, "--seed", str(seed), "--no-topics"]]
+             ["annotate", "--annotator", "rationale"], extract]
     for args in steps:
         rc = cli(["--db", str(db), "--quiet", *args])
         if rc:
@@ -258,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
     store = build_store(work / "store.duckdb", a.k, a.seed)
-    basis_id = store.scalar("select basis_id from bases where name = ? order by created_at desc limit 1", [BASIS])
+    basis_id = store.scalar("select basis_id from bases where name = ? and k = ? order by created_at desc limit 1",
+                            [BASIS, a.k])
     pairs = category_pairs(store, basis_id)
     table = category_table(pairs, a.test_size, a.seed)
     if a.categories:

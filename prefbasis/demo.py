@@ -138,9 +138,13 @@ def _simulate(store: "Store", cfg: DemoConfig) -> str:
     """Simulated judges write rationales (several reference styles, some naming the prompt's
     subject); the rationale backend turns them into descriptions, as it does for real judges."""
     from prefbasis.annotate import AnnotateConfig, annotate
+    from prefbasis.annotate.backends.rationale import warm_workers
     from prefbasis.simulate import SimulationConfig, simulate
 
     options = {"seed": cfg.seed, "n_categories": 21, **DEMO_SIMULATION, **cfg.simulation}
+    # the description stage's workers start and load their word tables while this process
+    # simulates (one core would otherwise sit idle); the real example reuses them
+    warm_workers(options["n_comparisons"])
     dataset_id = simulate(store, SimulationConfig(**options)).dataset_id
     annotate(store, AnnotateConfig(annotator="rationale", dataset=dataset_id, quiet=True))
     return dataset_id

@@ -20,6 +20,7 @@ from typing import Any
 
 REDACTED = "[REDACTED]"
 _BEARER = re.compile(r"(?i)\b(bearer)\s+(?!\[REDACTED\])[A-Za-z0-9._~+/=-]+")
+_HAS_BEARER = re.compile(r"(?i)bearer").search  # the cheap test before the full pattern
 _MIN_SECRET = 4  # shorter values (a placeholder like "x") would redact ordinary text
 
 
@@ -29,7 +30,7 @@ def redact(text: str | None, secrets: Iterable[str] = ()) -> str | None:
         return text
     for secret in sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
-    return _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    return _BEARER.sub(_redact_bearer, text)
 
 
 @dataclass
@@ -41,9 +42,16 @@ class Redactor:
 
     def __post_init__(self) -> None:
         self.secrets = [v for v in (os.environ.get(n) for n in self.env_vars if n) if v] + list(self.secrets)
+        self._longest_first = sorted({s for s in self.secrets if len(s) >= _MIN_SECRET}, key=len, reverse=True)
 
     def text(self, value: str | None) -> str | None:
-        return redact(value, self.secrets)
+        """`redact(value, self.secrets)`, the secrets sorted once (this runs on every stored string)."""
+        if not value:
+            return value
+        for secret in self._longest_first:
+            if secret in value:
+                value = value.replace(secret, REDACTED)
+        return _BEARER.sub(_redact_bearer, value) if _HAS_BEARER(value) else value
 
     def value(self, value: Any) -> Any:
         """Every string inside `value` (dicts, lists) redacted; other values unchanged."""
@@ -54,3 +62,7 @@ class Redactor:
         if isinstance(value, list):
             return [self.value(v) for v in value]
         return value
+
+
+def _redact_bearer(m: re.Match) -> str:
+    return f"{m.group(1)} {REDACTED}"

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -39,7 +40,8 @@ def words(text: str | None) -> list[str]:
     """The lowercased words of `text`, in order (digits and punctuation dropped)."""
     if not text:
         return []
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    found = _WORD.findall(text.lower())
+    return [w.replace("’", "'") for w in found] if "’" in text else found
 
 
 def stem(word: str) -> str:
@@ -82,4 +84,18 @@ def is_function_word(word: str) -> bool:
 @lru_cache(maxsize=50_000)  # the same prompts and responses recur across a dataset's comparisons
 def content_stems(text: str | None) -> frozenset[str]:
     """Roots (`root`) of the words of `text` that are not function words."""
-    return frozenset(root(w) for w in words(text) if not is_function_word(w))
+    return frozenset(map(root, {w for w in words(text) if len(w) > 2 and w not in FUNCTION_WORDS}))
+
+
+def content_stems_of(parts: "str | Iterable[str | None] | None") -> frozenset[str]:
+    """`content_stems` of several texts at once (a prompt and its responses): the same set as
+    the stems of the texts joined by spaces, but each text is read once however often it recurs
+    (`content_stems` caches per text).
+
+    Example:
+        >>> content_stems_of(["Two balloons", None, "a red balloon"]) == content_stems("Two balloons a red balloon")
+        True
+    """
+    if parts is None or isinstance(parts, str):
+        return content_stems(parts)
+    return frozenset().union(*(content_stems(t) for t in parts if t))

@@ -177,21 +177,30 @@ def test_skip_reason_names_what_is_missing(store):
 
 def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
     """The description stage in 2 worker processes (`--workers 2`) gives the same annotations,
-    failures and annotation parameters as in this process, on the bundled real reviews."""
-    from prefbasis.annotate.backends.rationale import resolve_workers
+    failures and annotation parameters as in this process, on the bundled real reviews and then,
+    through the same pool of workers, on a simulated dataset with another vocabulary."""
+    from prefbasis.annotate.backends.rationale import resolve_workers, warm_workers, worker_pool
     from prefbasis.ingest import IngestConfig, ingest
+    from prefbasis.simulate import SimulationConfig, simulate
     from prefbasis.store import Store
 
+    assert warm_workers(5000, workers=2) == 2 and worker_pool(2) is worker_pool(2)   # one pool per size
+    pool = worker_pool(2)
     tables = {}
     for workers in (1, 2):
         with Store.open(tmp_path / f"w{workers}.duckdb") as store:
             ds = ingest(store, IngestConfig(example="prd-vicuna80")).dataset_id
             rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, workers=workers, quiet=True))
             assert rep.annotated > 1000
+            sim = simulate(store, SimulationConfig(n_comparisons=400, n_distinct=200, n_judges=10, seed=3)).dataset_id
+            rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=sim, workers=workers, quiet=True))
+            assert rep.annotated > 300
             tables[workers] = (
                 store.execute("select comparison_id, preference, description, evidence, topic from annotations "
                               "order by all").fetchall(),
                 store.execute("select comparison_id, error from annotation_failures order by all").fetchall(),
                 store.execute("select distinct params, model from annotations").fetchall())   # cache identity
     assert tables[1] == tables[2]
+    assert len({p for p, _ in tables[2][2] if p}) == 2   # two vocabularies (fingerprints in the params)
+    assert worker_pool(2) is pool   # both datasets were described by the pool warmed above
     assert resolve_workers(None, 10) == 1 and resolve_workers(3, 10) == 3   # few rationales: this process

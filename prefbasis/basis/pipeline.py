@@ -221,10 +221,10 @@ def _leakage(store: "Store", dataset_id: str, mentions, pb: PreferenceBasis, tex
     """The leakage metrics (basis/leakage.py) of the fitted preference basis over the mentions."""
     from prefbasis.basis import leakage
     from prefbasis.basis import store_adapter as sa
-    from prefbasis.words import content_stems
+    from prefbasis.words import content_stems_of
 
     ctx = sa.read_contexts(store, dataset_id)
-    context_of = {cid: content_stems(" ".join(t for t in (p, a, b) if t))
+    context_of = {cid: content_stems_of((p, a, b))
                   for cid, p, a, b in ctx.itertuples(index=False, name=None)}
     prompt_of = {cid: p if p is not None else cid for cid, p, _, _ in ctx.itertuples(index=False, name=None)}
     index = {t: i for i, t in enumerate(texts)}

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -64,15 +65,18 @@ def prompt_subject(prompt: str) -> str:
         >>> prompt_subject("How do I make a simple tomato pasta sauce?")
         'the tomato pasta sauce'
     """
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", prompt)
+             if w.lower() not in _STOP and len(w) > 2 and _noun_like(w.lower())]
+    return "the " + " ".join(words[:3]) if words else "this topic"
+
+
+@lru_cache(maxsize=100_000)  # a simulated dataset repeats its prompts' words thousands of times
+def _noun_like(word: str) -> bool:
+    """A noun, proper noun or adjective to lemminflect (an unknown word is taken as a name)."""
     from lemminflect import getAllLemmas
 
-    def noun_like(word: str) -> bool:
-        pos = set(getAllLemmas(word.lower())) or {"NOUN"}   # unknown words are names
-        return bool(pos & {"NOUN", "PROPN", "ADJ"}) and not word.lower().endswith("ly")
-
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", prompt)
-             if w.lower() not in _STOP and len(w) > 2 and noun_like(w)]
-    return "the " + " ".join(words[:3]) if words else "this topic"
+    pos = set(getAllLemmas(word)) or {"NOUN"}
+    return bool(pos & {"NOUN", "PROPN", "ADJ"}) and not word.endswith("ly")
 
 
 def with_subject(description: str, subject: str, form: int) -> str:

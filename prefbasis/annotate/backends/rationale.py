@@ -71,21 +71,54 @@ def resolve_workers(workers: int | None, n_rationales: int) -> int:
     return min(cpus, MAX_AUTO_WORKERS) if n_rationales >= PARALLEL_FROM else 1
 
 
-_WORKER_STATE: dict[str, Any] = {}
-
-
-def _init_worker(vocabulary: EvaluativeVocabulary, limit: int) -> None:
-    _WORKER_STATE.update(vocabulary=vocabulary, limit=limit)
-
-
-def _describe_many(items: list[tuple]) -> list[tuple]:
-    """In a worker process: (rationale, position, context) -> (failure, detail, preferences)."""
-    vocabulary, limit = _WORKER_STATE["vocabulary"], _WORKER_STATE["limit"]
+def _describe_many(vocabulary: EvaluativeVocabulary, limit: int, items: list[tuple]) -> list[tuple]:
+    """In a worker process: (rationale, position, context) -> (failure, detail, preferences).
+    The vocabulary travels with each batch (a few milliseconds to pickle), so one pool of workers
+    serves every dataset and run in this process instead of restarting per vocabulary."""
     out = []
     for rationale, position, context in items:
         r = describe_rationale(rationale, position, context, vocabulary, limit=limit)
         out.append((r.failure, r.detail, r.preferences))
     return out
+
+
+_WARM_RATIONALE = ("Assistant 1 gave a more detailed and accurate answer with concrete examples, while "
+                   "Assistant 2 was vague and missed the question.")
+
+
+def _warm(_: int) -> bool:
+    """In a worker: import the description stage and load its word tables (lemminflect's take
+    about a second), so that the first real batch does not wait for them."""
+    describe_rationale(_WARM_RATIONALE, 0, ("How do I learn to cook?", "x", "y"), EvaluativeVocabulary(), limit=3)
+    return True
+
+
+def worker_pool(n_workers: int):
+    """The description stage's reusable process pool of `n_workers` (one per process: the same
+    arguments give the same pool). loky (joblib's process pool, a dependency of scikit-learn): its
+    workers never re-run the caller's __main__ (multiprocessing's spawn/forkserver do, so an
+    unguarded script or a notebook would run again), and none is forked from this process, which
+    may hold DuckDB's and the encoders' threads."""
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=n_workers)
+
+
+def warm_workers(n_rationales: int, workers: int | None = None) -> int:
+    """Start the pool that annotating `n_rationales` will use and load the description stage in
+    each worker, without waiting (the caller goes on; `prefbasis demo` simulates meanwhile).
+    Returns the pool's size (1: no pool, nothing started).
+
+    Example:
+        >>> warm_workers(10)   # below PARALLEL_FROM: described in this process, nothing to start
+        1
+    """
+    n = resolve_workers(workers, n_rationales)
+    if n > 1:
+        pool = worker_pool(n)
+        for i in range(n):
+            pool.submit(_warm, i)
+    return n
 
 
 class RationaleAnnotator(BaseAnnotator):
@@ -140,21 +173,15 @@ class RationaleAnnotator(BaseAnnotator):
 
     def _worker_pool(self):
         if self._pool is None:
-            # loky (joblib's process pool, a dependency of scikit-learn): its workers never re-run the
-            # caller's __main__ (multiprocessing's spawn/forkserver do, so an unguarded script or a
-            # notebook would run again), and none is forked from this process, which may hold
-            # DuckDB's and the encoders' threads
-            from joblib.externals.loky import get_reusable_executor
-
-            self._pool = get_reusable_executor(max_workers=self.n_workers_, initializer=_init_worker,
-                                               initargs=(self.vocabulary, self.max_preferences))
+            self._pool = worker_pool(self.n_workers_)
         return self._pool
 
     async def annotate_batch(self, requests: list[AnnotationRequest]) -> list[AnnotationOutcome]:
         if self.n_workers_ <= 1:
             return [self.annotate_one(r) for r in requests]
         loop = asyncio.get_running_loop()
-        results = await loop.run_in_executor(self._worker_pool(), _describe_many, [self._item(r) for r in requests])
+        results = await loop.run_in_executor(self._worker_pool(), _describe_many, self.vocabulary,
+                                             self.max_preferences, [self._item(r) for r in requests])
         return [self._outcome(r, *res) for r, res in zip(requests, results)]
 
     async def aclose(self) -> None:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from prefbasis.hashing import content_hash
-from prefbasis.words import content_stems, root
+from prefbasis.words import content_stems, content_stems_of, root
 
 # How answers are judged, not what they are about (roots, see prefbasis.words.root).
 SEED_WORDS = frozenset(root(w) for w in """
@@ -80,7 +80,7 @@ class EvaluativeVocabulary:
 
         seen: dict[str, set] = defaultdict(set)
         for i, (text, pid) in enumerate(zip(rationales, prompt_ids)):
-            own = _stems_of(contexts[i]) if contexts is not None else set()
+            own = content_stems_of(contexts[i]) if contexts is not None else set()
             for s in content_stems(text) - own:
                 seen[s].add(pid)
         self.spread_ = {s: len(p) for s, p in seen.items()}
@@ -99,10 +99,6 @@ class EvaluativeVocabulary:
         return content_hash("evaluative-vocabulary", self.max_prompts_, sorted(SEED_WORDS), learned)
 
 
-def _stems_of(context: str | Sequence[str | None] | None) -> frozenset[str]:
-    if context is None or isinstance(context, str):
-        return content_stems(context)
-    return frozenset().union(*(content_stems(t) for t in context if t))
 
 
 def masked_stems(prompt: str | None, responses: Iterable[str | None],
