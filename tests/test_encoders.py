@@ -156,3 +156,28 @@ def test_auto_falls_back_to_torch_quietly_for_an_unsupported_model(tmp_path, fre
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert resolve_backend(str(folder), "auto") == "torch"
+
+
+@pytest.mark.slow
+def test_auto_loads_and_checks_the_traced_model_once_on_a_new_machine(minilm, tmp_path, monkeypatch,
+                                                                     fresh_resolution):
+    """No record yet (a fresh cache): `auto` loads the traced model to check it, and the encoder
+    that then embeds is that same one, not a second load and check."""
+    from prefbasis.encoders import torch_backend, traced
+    from prefbasis.encoders.onnx_export import export_dir, model_folder, read_layout
+
+    real = export_dir(read_layout(model_folder(minilm)))
+    encoders.resolve_backend(minilm, "onnx")  # make sure the real export exists
+    encoders._resolve.cache_clear()
+    monkeypatch.setenv("PREFBASIS_CACHE", str(tmp_path))
+    fake = export_dir(read_layout(model_folder(minilm)))
+    shutil.copytree(real, fake)
+    (fake / "verified.json").unlink(missing_ok=True)   # this "machine" has checked nothing yet
+    monkeypatch.setattr(torch_backend, "_BF16_FLAGS", ("fpu",))
+    checks = []
+    verify = traced.TracedEncoder.verify
+    monkeypatch.setattr(traced.TracedEncoder, "verify", lambda self: checks.append(1) or verify(self))
+    assert resolve_backend(minilm, "auto") == "torch-bf16"
+    enc = encoders.load_encoder(minilm, "torch-bf16")
+    assert enc.backend == "torch-bf16" and len(checks) == 1
+    assert not traced._CHECKED                           # handed over, not kept twice

@@ -101,7 +101,8 @@ class TracedEncoder:
         from prefbasis.encoders.onnx_backend import OnnxUnverified, _export_for
 
         try:
-            return cls(_export_for(model), device)
+            folder = _export_for(model)
+            return _CHECKED.pop((str(folder), device), None) or cls(folder, device)
         except OnnxUnverified as exc:  # the export folder (tokenizer, reference) could not be made
             raise TracedUnavailable(str(exc)) from None
 
@@ -125,6 +126,9 @@ class TracedEncoder:
         return out
 
 
+_CHECKED: dict[tuple[str, str], TracedEncoder] = {}   # encoders `traced_status` loaded to decide
+
+
 def traced_status(model: str, device: str) -> tuple[bool, str]:
     """(usable for `auto`, why not): bf16 in hardware, and the traced model verified at 0.9999."""
     from prefbasis.encoders.onnx_backend import _record
@@ -139,7 +143,8 @@ def traced_status(model: str, device: str) -> tuple[bool, str]:
         folder = _export_for(model)
         key = _record_version(device)
         if RECORD_KEY not in _record(folder).get(key, {}):
-            TracedEncoder(folder, device)  # verifies and records
+            # verifies and records; kept for the `load` that follows, which would load and check again
+            _CHECKED[(str(folder), device)] = TracedEncoder(folder, device)
         entry = _record(folder)[key][RECORD_KEY]
         return bool(entry["ok"]), entry.get("why", "")
     except Exception as exc:  # noqa: BLE001 - anything in the way means: not bf16 by default
