@@ -28,6 +28,8 @@ its trainer checkpoints every `--save-every` steps), and the evaluation (`evalua
 
 Run (not in CI; the full run trains two SmolLM2-135M-Instruct adapters, ~1 h on the 2-core VM):
     .venv/bin/python benchmarks/dpo_selectivity.py --bf16 --threads 2 --epochs 3 --lr 3e-4 --eval-limit 200
+Which pair the rule picks at several k (pair counts only, no training):
+    .venv/bin/python benchmarks/dpo_selectivity.py --compare-k 8 10 12 14 21 --work /tmp/sel-k12
 Smoke (tiny random model built in code, minutes):
     .venv/bin/python benchmarks/dpo_selectivity.py --tiny --max-steps 2 --eval-limit 16 --work /tmp/sel-smoke
 """
@@ -160,6 +162,23 @@ def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float
     return best | {"rule": rule, "qualifying_pairs": len(ok), "top_candidates": top}
 
 
+def compare_k(db: Path, a) -> int:
+    """The pair the rule picks on a basis of each k (the same annotations), with its counts: how the
+    third run chose k 12 (benchmarks/RESULTS.md, dpo_selectivity) before any training."""
+    print("| k | coverage | qualifying pairs | A (train / test) | B (train / test) | length gap |\n"
+          "| --- | --- | --- | --- | --- | --- |")
+    for k in a.compare_k:
+        store = build_store(db, k, a.seed)
+        basis_id, coverage = store.execute("select basis_id, coverage from bases where name = ? and k = ? "
+                                           "order by created_at desc limit 1", [BASIS, k]).fetchone()
+        pairs = category_pairs(store, basis_id)
+        c = choose_pair(pairs, category_table(pairs, a.test_size, a.seed), a.min_train, a.test_size, a.seed)
+        store.close()
+        print(f"| {k} | {coverage:.3f} | {c['qualifying_pairs']} | {c['a']} ({c['train_a']} / {c['test_a']}) | "
+              f"{c['b']} ({c['train_b']} / {c['test_b']}) | {c['gap']:.3f} |", flush=True)
+    return 0
+
+
 def train_adapter(a, data: str, model: str, out: Path, steps: int) -> dict:
     """Train (or resume, or reuse a finished) adapter; its training card."""
     from prefbasis.train.config import load_train_config
@@ -247,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tiny", action="store_true", help="a tiny random model built in code (smoke test)")
+    ap.add_argument("--compare-k", type=int, nargs="+", metavar="K",
+                    help="only print the pair the rule picks on a basis of each K (pair counts, no training)")
     a = ap.parse_args(argv)
     if not LLMBAR.exists():
         print(f"needs the real data at {DATA} (LLMBar, hh-rlhf)", file=sys.stderr)
@@ -263,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.fresh:
         shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
+    if a.compare_k:
+        return compare_k(work / "store.duckdb", a)
     store = build_store(work / "store.duckdb", a.k, a.seed)
     basis_id = store.scalar("select basis_id from bases where name = ? and k = ? order by created_at desc limit 1",
                             [BASIS, a.k])
