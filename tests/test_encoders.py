@@ -48,17 +48,24 @@ def test_onnx_reproduces_torch_and_int8_is_close(minilm, store):
     assert rows == {"torch": 6, "onnx": 6, "onnx-int8": 6}
 
 
-@pytest.mark.slow
-def test_a_failed_check_on_load_falls_back_to_torch_with_a_warning(minilm, tmp_path, monkeypatch, fresh_resolution):
+def _unchecked_export(model: str, cache, monkeypatch):
+    """A copy of the model's export folder in a fresh cache (`cache`), without its records of
+    checks: a machine that has checked nothing yet. Returns the copy's folder."""
     from prefbasis.encoders.onnx_export import export_dir, model_folder, read_layout
 
-    real = export_dir(read_layout(model_folder(minilm)))
-    encoders.resolve_backend(minilm, "onnx")  # make sure the real export exists
+    real = export_dir(read_layout(model_folder(model)))
+    encoders.resolve_backend(model, "onnx")  # make sure the real export exists
     encoders._resolve.cache_clear()
-    monkeypatch.setenv("PREFBASIS_CACHE", str(tmp_path))
-    fake = export_dir(read_layout(model_folder(minilm)))
+    monkeypatch.setenv("PREFBASIS_CACHE", str(cache))
+    fake = export_dir(read_layout(model_folder(model)))
     shutil.copytree(real, fake)
     (fake / "verified.json").unlink(missing_ok=True)
+    return fake
+
+
+@pytest.mark.slow
+def test_a_failed_check_on_load_falls_back_to_torch_with_a_warning(minilm, tmp_path, monkeypatch, fresh_resolution):
+    fake = _unchecked_export(minilm, tmp_path, monkeypatch)
     ref = np.load(fake / "reference.npy")
     np.save(fake / "reference.npy", -ref)  # a reference the session cannot match
     with pytest.warns(EmbeddingBackendWarning, match="cosine"):
@@ -164,15 +171,8 @@ def test_auto_loads_and_checks_the_traced_model_once_on_a_new_machine(minilm, tm
     """No record yet (a fresh cache): `auto` loads the traced model to check it, and the encoder
     that then embeds is that same one, not a second load and check."""
     from prefbasis.encoders import torch_backend, traced
-    from prefbasis.encoders.onnx_export import export_dir, model_folder, read_layout
 
-    real = export_dir(read_layout(model_folder(minilm)))
-    encoders.resolve_backend(minilm, "onnx")  # make sure the real export exists
-    encoders._resolve.cache_clear()
-    monkeypatch.setenv("PREFBASIS_CACHE", str(tmp_path))
-    fake = export_dir(read_layout(model_folder(minilm)))
-    shutil.copytree(real, fake)
-    (fake / "verified.json").unlink(missing_ok=True)   # this "machine" has checked nothing yet
+    _unchecked_export(minilm, tmp_path, monkeypatch)   # this "machine" has checked nothing yet
     monkeypatch.setattr(torch_backend, "_BF16_FLAGS", ("fpu",))
     checks = []
     verify = traced.TracedEncoder.verify
