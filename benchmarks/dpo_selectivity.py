@@ -241,6 +241,47 @@ def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str,
     return "\n".join(lines) + "\n", sel_rows
 
 
+def _text(value) -> str:
+    """A response's text: plain, or the contents of a conversational message list."""
+    if isinstance(value, list):
+        return "".join(str(m.get("content", "")) if isinstance(m, dict) else str(m) for m in value)
+    return str(value)
+
+
+def length_table(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str, str],
+                 n_bootstrap: int, seed: int) -> tuple[str, list[dict]]:
+    """Each adapter's margin delta on each held-out set, split by whether the chosen response is the
+    shorter one (characters): what part of an effect follows response length. A pair bootstrap
+    (percentile CI) per cell; a diagnostic beside the main table, not its test."""
+    import numpy as np
+
+    from prefbasis.train.export import load_export_splits
+
+    rng = np.random.default_rng(seed)
+    lines = ["| adapter trained on | held-out set | margin delta, chosen shorter | margin delta, chosen longer |",
+             "|---|---|---|---|"]
+    rows = []
+    for c, path in data.items():
+        test = load_export_splits(path)["test"]
+        shorter = np.array([len(_text(ch)) < len(_text(rj)) for ch, rj in zip(test["chosen"], test["rejected"])])
+        for name, adapter in adapters.items():
+            pairs = ev.pairs[(adapter, path)]["preference_margin"]
+            delta = np.asarray(pairs["tuned"], dtype=float) - np.asarray(pairs["base"], dtype=float)
+            cells = []
+            for part, mask in (("chosen shorter", shorter[:len(delta)]), ("chosen longer", ~shorter[:len(delta)])):
+                x = delta[mask]
+                if not len(x):
+                    cells.append("n=0")
+                    continue
+                boot = x[rng.integers(0, len(x), size=(n_bootstrap, len(x)))].mean(axis=1)
+                lo, hi = np.percentile(boot, [2.5, 97.5])
+                rows.append({"adapter": name, "data": c, "part": part, "n": int(len(x)), "delta": float(x.mean()),
+                             "ci_low": float(lo), "ci_high": float(hi)})
+                cells.append(f"n={len(x)}: **{x.mean():+.3f}** {_ci(lo, hi)}")
+            lines.append(f"| {labels[name]} | {labels[c]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n", rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", default="/tmp/prefbasis-dpo-selectivity", help="checkpointed work folder")
@@ -371,10 +412,13 @@ def main(argv: list[str] | None = None) -> int:
     t_eval = time.perf_counter() - t1
     labels = {"A": f"A: {choice['a']}", "B": f"B: {choice['b']}", "harmless": "hh-rlhf harmless"}
     md, sel_rows = report(ev, {"A": adapters["A"], "B": adapters["B"]}, data, labels)
+    by_length_md, by_length = length_table(ev, {"A": adapters["A"], "B": adapters["B"]}, data, labels,
+                                           a.n_bootstrap, a.seed)
+    md += "\nBy response length (margin, nats/token; pair bootstrap):\n\n" + by_length_md
     print(md)
     summary = {"args": vars(a), "choice": choice, "categories": table,
                "exports": {k: v.to_dict() for k, v in exports.items()}, "steps": steps,
-               "training": trained, "selectivity": sel_rows, "prep_s": round(t_prep, 1), "train_s": t_train,
+               "training": trained, "selectivity": sel_rows, "by_length": by_length, "prep_s": round(t_prep, 1), "train_s": t_train,
                "eval_s": round(t_eval, 1), "total_s": round(time.perf_counter() - t0, 1),
                "rows": ev.frame.drop(columns=["evaluation_id"]).to_dict(orient="records")}
     (work / "summary.json").write_text(json.dumps(summary, default=str, indent=2))
