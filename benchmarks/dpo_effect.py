@@ -152,7 +152,8 @@ def train_argv(a: argparse.Namespace, data: str, model: str, output_dir: str, ma
             "--max_length", str(a.max_length), "--lora_r", "16", "--lora_alpha", "32",
             "--lora_target_modules", "all-linear", "--gradient_checkpointing", "false",
             "--logging_steps", "1", "--final_eval", "false", "--seed", str(a.seed), "--report_to", "none",
-            "--bf16", "true" if a.bf16 else "false", *saving]
+            "--bf16", "true" if a.bf16 else "false", *saving,
+            *(["--ld_alpha", str(a.ld_alpha)] if getattr(a, "ld_alpha", None) is not None else [])]
 
 
 def _mean(xs: list[float]) -> float:

@@ -299,6 +299,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--beta", type=float, default=0.1)
+    ap.add_argument("--ld-alpha", type=float, default=None,
+                    help="length-desensitized DPO (TRL's DPOConfig.ld_alpha, passed as `prefbasis train --ld_alpha`): "
+                         "below 1, the part of a response's log-probability past the shorter response's length "
+                         "counts less, so an adapter learns less of its category's length preference")
+
     ap.add_argument("--bf16", action="store_true", help="train in bf16 (CPUs with AMX / AVX512-BF16)")
     ap.add_argument("--max-length", type=int, default=192)
     ap.add_argument("--eval-max-length", type=int, default=192)
