@@ -162,6 +162,12 @@ def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float
     return best | {"rule": rule, "qualifying_pairs": len(ok), "top_candidates": top}
 
 
+def basis_of(store, k: int) -> tuple[str, float]:
+    """(basis_id, coverage) of the newest basis of `k` categories this benchmark extracted."""
+    return store.execute("select basis_id, coverage from bases where name = ? and k = ? "
+                         "order by created_at desc limit 1", [BASIS, k]).fetchone()
+
+
 def compare_k(db: Path, a) -> int:
     """The pair the rule picks on a basis of each k (the same annotations), with its counts: how the
     third run chose k 12 (benchmarks/RESULTS.md, dpo_selectivity) before any training."""
@@ -169,8 +175,7 @@ def compare_k(db: Path, a) -> int:
           "| --- | --- | --- | --- | --- | --- |")
     for k in a.compare_k:
         store = build_store(db, k, a.seed)
-        basis_id, coverage = store.execute("select basis_id, coverage from bases where name = ? and k = ? "
-                                           "order by created_at desc limit 1", [BASIS, k]).fetchone()
+        basis_id, coverage = basis_of(store, k)
         pairs = category_pairs(store, basis_id)
         c = choose_pair(pairs, category_table(pairs, a.test_size, a.seed), a.min_train, a.test_size, a.seed)
         store.close()
@@ -241,13 +246,6 @@ def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str,
     return "\n".join(lines) + "\n", sel_rows
 
 
-def _text(value) -> str:
-    """A response's text: plain, or the contents of a conversational message list."""
-    if isinstance(value, list):
-        return "".join(str(m.get("content", "")) if isinstance(m, dict) else str(m) for m in value)
-    return str(value)
-
-
 def length_table(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str, str],
                  n_bootstrap: int, seed: int) -> tuple[str, list[dict]]:
     """Each adapter's margin delta on each held-out set, split by whether the chosen response is the
@@ -255,6 +253,7 @@ def length_table(ev, adapters: dict[str, str], data: dict[str, str], labels: dic
     (percentile CI) per cell; a diagnostic beside the main table, not its test."""
     import numpy as np
 
+    from prefbasis.train.evaluation import _text   # a response's text, plain or conversational (as scored)
     from prefbasis.train.export import load_export_splits
 
     rng = np.random.default_rng(seed)
@@ -303,7 +302,6 @@ def main(argv: list[str] | None = None) -> int:
                     help="length-desensitized DPO (TRL's DPOConfig.ld_alpha, passed as `prefbasis train --ld_alpha`): "
                          "below 1, the part of a response's log-probability past the shorter response's length "
                          "counts less, so an adapter learns less of its category's length preference")
-
     ap.add_argument("--bf16", action="store_true", help="train in bf16 (CPUs with AMX / AVX512-BF16)")
     ap.add_argument("--max-length", type=int, default=192)
     ap.add_argument("--eval-max-length", type=int, default=192)
@@ -333,8 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.compare_k:
         return compare_k(work / "store.duckdb", a)
     store = build_store(work / "store.duckdb", a.k, a.seed)
-    basis_id = store.scalar("select basis_id from bases where name = ? and k = ? order by created_at desc limit 1",
-                            [BASIS, a.k])
+    basis_id, _ = basis_of(store, a.k)
     pairs = category_pairs(store, basis_id)
     table = category_table(pairs, a.test_size, a.seed)
     if a.categories:
@@ -423,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     print(md)
     summary = {"args": vars(a), "choice": choice, "categories": table,
                "exports": {k: v.to_dict() for k, v in exports.items()}, "steps": steps,
-               "training": trained, "selectivity": sel_rows, "by_length": by_length, "prep_s": round(t_prep, 1), "train_s": t_train,
+               "training": trained, "selectivity": sel_rows, "by_length": by_length,
+               "prep_s": round(t_prep, 1), "train_s": t_train,
                "eval_s": round(t_eval, 1), "total_s": round(time.perf_counter() - t0, 1),
                "rows": ev.frame.drop(columns=["evaluation_id"]).to_dict(orient="records")}
     (work / "summary.json").write_text(json.dumps(summary, default=str, indent=2))
