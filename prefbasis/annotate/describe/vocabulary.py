@@ -99,6 +99,8 @@ class EvaluativeVocabulary:
         return content_hash("evaluative-vocabulary", self.max_prompts_, sorted(SEED_WORDS), learned)
 
 
+
+
 def masked_stems(prompt: str | None, responses: Iterable[str | None],
                  vocabulary: EvaluativeVocabulary) -> tuple[set[str], set[str]]:
     """(stems of the prompt, stems only in the responses) that a description must not carry."""
