@@ -135,10 +135,17 @@ def category_table(pairs: dict, test_size: float, seed: int) -> list[dict]:
     return sorted(rows, key=lambda r: r["shorter_chosen"])
 
 
-def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float, seed: int) -> dict:
-    """The two categories whose length preferences differ most, each with >= min_train train pairs;
-    both measured on what the adapters get (deduplicated, each without the other's pairs). If no
-    pair qualifies: the pair with the largest smaller train split."""
+def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float, seed: int,
+                rule: str = "length-gap", max_gap: float = 0.05) -> dict:
+    """Two categories, each with >= min_train train pairs, both measured on what the adapters get
+    (deduplicated, each without the other's pairs). `rule`:
+
+    - ``length-gap``: the two whose length preferences differ most (runs 1-4);
+    - ``same-length``: among pairs whose length preferences differ by <= `max_gap`, the one with the
+      most held-out pairs in its smaller test split (statistical power), so that a selective effect
+      cannot be the two categories' different length preferences (run 5).
+
+    If no pair qualifies: the pair with the largest smaller train split."""
     big = [r["category"] for r in table if r["train"] >= min_train]
     candidates = []
     for a, b in itertools.combinations(big if len(big) >= 2 else list(pairs), 2):
@@ -150,15 +157,20 @@ def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float
                            "shorter_b": round(shorter_share(kb), 3),
                            "gap": round(shorter_share(kb) - shorter_share(ka), 3),
                            "train_a": ta, "test_a": sa, "train_b": tb, "test_b": sb})
-    ok = [c for c in candidates if min(c["train_a"], c["train_b"]) >= min_train]
-    if ok:
+    same = rule == "same-length"
+    ok = [c for c in candidates if min(c["train_a"], c["train_b"]) >= min_train and (not same or c["gap"] <= max_gap)]
+    if ok and same:
+        best = max(ok, key=lambda c: (min(c["test_a"], c["test_b"]), -c["gap"]))
+        rule = (f"length preferences within {max_gap} of each other, >= {min_train} train pairs each: "
+                "the most held-out pairs in the smaller test split")
+    elif ok:
         best = max(ok, key=lambda c: (c["gap"], min(c["train_a"], c["train_b"])))
         rule = f"largest length-preference gap with >= {min_train} train pairs each"
     else:
         best = max(candidates, key=lambda c: (min(c["train_a"], c["train_b"]), c["gap"]))
         rule = (f"NO pair of categories has >= {min_train} train pairs each after deduplication and mutual "
                 "exclusion: the pair with the largest smaller train split is used")
-    top = sorted(candidates, key=lambda c: -c["gap"])[:8]
+    top = sorted(candidates, key=lambda c: c["gap"] if same else -c["gap"])[:8]
     return best | {"rule": rule, "qualifying_pairs": len(ok), "top_candidates": top}
 
 
@@ -177,7 +189,8 @@ def compare_k(db: Path, a) -> int:
         store = build_store(db, k, a.seed)
         basis_id, coverage = basis_of(store, k)
         pairs = category_pairs(store, basis_id)
-        c = choose_pair(pairs, category_table(pairs, a.test_size, a.seed), a.min_train, a.test_size, a.seed)
+        c = choose_pair(pairs, category_table(pairs, a.test_size, a.seed), a.min_train, a.test_size, a.seed,
+                        a.pair_rule, a.max_gap)
         store.close()
         print(f"| {k} | {coverage:.3f} | {c['qualifying_pairs']} | {c['a']} ({c['train_a']} / {c['test_a']}) | "
               f"{c['b']} ({c['train_b']} / {c['test_b']}) | {c['gap']:.3f} |", flush=True)
@@ -288,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--k", type=int, default=21)
     ap.add_argument("--categories", nargs=2, metavar=("A", "B"), help="the two categories (default: the rule)")
     ap.add_argument("--min-train", type=int, default=100, help="train pairs each category needs")
+    ap.add_argument("--pair-rule", choices=["length-gap", "same-length"], default="length-gap",
+                    help="length-gap: the pair whose length preferences differ most; same-length: a pair whose "
+                         "length preferences differ by at most --max-gap (most held-out pairs), so that "
+                         "selectivity cannot come from length")
+    ap.add_argument("--max-gap", type=float, default=0.05, help="--pair-rule same-length: largest length gap")
     ap.add_argument("--test-size", type=float, default=0.3, help="share of prompts held out")
     ap.add_argument("--epochs", type=float, default=3.0,
                     help="epochs over the SMALLER train split; both adapters get those steps")
@@ -341,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"unknown categories {missing}; the basis has {sorted(pairs)}")
         choice = {"a": names[a.categories[0].lower()], "b": names[a.categories[1].lower()], "rule": "--categories"}
     else:
-        choice = choose_pair(pairs, table, a.min_train, a.test_size, a.seed)
+        choice = choose_pair(pairs, table, a.min_train, a.test_size, a.seed, a.pair_rule, a.max_gap)
     print("| category | rows | pairs (deduplicated) | train | test | chosen shorter |\n|---|---|---|---|---|---|",
           file=sys.stderr)
     for r in table:

@@ -26,11 +26,21 @@ _MIN_SECRET = 4  # shorter values (a placeholder like "x") would redact ordinary
 
 def redact(text: str | None, secrets: Iterable[str] = ()) -> str | None:
     """`text` with each secret value and every `Bearer <token>` replaced by `[REDACTED]`."""
+    return _redacted(text, _longest_first(secrets))
+
+
+def _longest_first(secrets: Iterable[str]) -> list[str]:
+    """The secrets worth redacting, longest first (a key that contains another is replaced whole)."""
+    return sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len, reverse=True)
+
+
+def _redacted(text: str | None, longest_first: list[str]) -> str | None:
     if not text:
         return text
-    for secret in sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return _BEARER.sub(_redact_bearer, text)
+    for secret in longest_first:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return _BEARER.sub(_redact_bearer, text) if _HAS_BEARER(text) else text
 
 
 @dataclass
@@ -42,16 +52,11 @@ class Redactor:
 
     def __post_init__(self) -> None:
         self.secrets = [v for v in (os.environ.get(n) for n in self.env_vars if n) if v] + list(self.secrets)
-        self._longest_first = sorted({s for s in self.secrets if len(s) >= _MIN_SECRET}, key=len, reverse=True)
+        self._longest_first = _longest_first(self.secrets)
 
     def text(self, value: str | None) -> str | None:
         """`redact(value, self.secrets)`, the secrets sorted once (this runs on every stored string)."""
-        if not value:
-            return value
-        for secret in self._longest_first:
-            if secret in value:
-                value = value.replace(secret, REDACTED)
-        return _BEARER.sub(_redact_bearer, value) if _HAS_BEARER(value) else value
+        return _redacted(value, self._longest_first)
 
     def value(self, value: Any) -> Any:
         """Every string inside `value` (dicts, lists) redacted; other values unchanged."""

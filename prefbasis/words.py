@@ -84,7 +84,7 @@ def is_function_word(word: str) -> bool:
 @lru_cache(maxsize=50_000)  # the same prompts and responses recur across a dataset's comparisons
 def content_stems(text: str | None) -> frozenset[str]:
     """Roots (`root`) of the words of `text` that are not function words."""
-    return frozenset(map(root, {w for w in words(text) if len(w) > 2 and w not in FUNCTION_WORDS}))
+    return frozenset(map(root, {w for w in words(text) if not is_function_word(w)}))
 
 
 def content_stems_of(parts: "str | Iterable[str | None] | None") -> frozenset[str]:

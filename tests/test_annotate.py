@@ -199,7 +199,7 @@ def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
                 store.execute("select comparison_id, preference, description, evidence, topic from annotations "
                               "order by all").fetchall(),
                 store.execute("select comparison_id, error from annotation_failures order by all").fetchall(),
-                store.execute("select distinct params, model from annotations").fetchall())   # cache identity
+                store.execute("select distinct params, model from annotations order by all").fetchall())   # cache identity
     assert tables[1] == tables[2]
     assert len({p for p, _ in tables[2][2] if p}) == 2   # two vocabularies (fingerprints in the params)
     assert worker_pool(2) is pool   # both datasets were described by the pool warmed above

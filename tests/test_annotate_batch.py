@@ -130,6 +130,26 @@ def test_kill_9_at_any_request_then_rerun_is_exact(tmp_path, server, event, nth)
 
 
 @pytest.mark.slow
+def _wait_for_a_committed_chunk(proc, wal, settle_s: float = 0.025) -> None:
+    """Until the first chunk of results (1,000 a transaction, ~700 KB in the WAL) is committed:
+    the WAL has grown by more than the ledger's status updates do (a few KB) and has then held its
+    size for `settle_s`. A commit's WAL can be written in pieces ~1 ms apart, and a kill between
+    two pieces loses the whole transaction (0 stored), so growth alone is not enough; commits of
+    consecutive chunks are >= 60 ms apart (each validates 1,000 results first)."""
+    def size() -> int:
+        return wal.stat().st_size if wal.exists() else 0
+
+    base = size()
+    last, since = base, time.perf_counter()
+    while proc.poll() is None:
+        now = size()
+        if now != last:
+            last, since = now, time.perf_counter()
+        elif now > base + 64 * 1024 and time.perf_counter() - since >= settle_s:
+            return
+        time.sleep(0.001)
+
+
 def test_kill_9_while_collecting_results_then_rerun_is_exact(tmp_path, server):
     db = tmp_path / "kill.duckdb"
     with Store.open(db) as store:
@@ -138,11 +158,7 @@ def test_kill_9_while_collecting_results_then_rerun_is_exact(tmp_path, server):
     wal = db.with_name(db.name + ".wal")
     while server.events["content"] == 0 and proc.poll() is None:  # until the output is downloaded
         time.sleep(0.005)
-    size = wal.stat().st_size if wal.exists() else 0
-    # until the first chunk of results (1,000 a transaction, hundreds of KB in the WAL) is committed;
-    # the ledger's status updates also grow the WAL, by a few KB only, so they cannot end the wait
-    while proc.poll() is None and (wal.stat().st_size if wal.exists() else 0) <= size + 64 * 1024:
-        time.sleep(0.005)
+    _wait_for_a_committed_chunk(proc, wal)
     proc.kill()
     proc.wait()
     with Store.open(db, read_only=True) as store:

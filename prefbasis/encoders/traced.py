@@ -142,10 +142,12 @@ def traced_status(model: str, device: str) -> tuple[bool, str]:
 
         folder = _export_for(model)
         key = _record_version(device)
-        checked = TracedEncoder(folder, device) if RECORD_KEY not in _record(folder).get(key, {}) else None
-        entry = _record(folder)[key][RECORD_KEY]   # written by the check above, or by an earlier run
-        if checked is not None and entry["ok"]:
-            _CHECKED[(str(folder), device)] = checked   # for the `load` that follows: no second load and check
+        entry = _record(folder).get(key, {}).get(RECORD_KEY)   # an earlier run's check
+        if entry is None:
+            checked = TracedEncoder(folder, device)             # checks and records
+            entry = _record(folder)[key][RECORD_KEY]
+            if entry["ok"]:
+                _CHECKED[(str(folder), device)] = checked   # for the `load` that follows: no second load and check
         return bool(entry["ok"]), entry.get("why", "")
     except Exception as exc:  # noqa: BLE001 - anything in the way means: not bf16 by default
         return False, str(exc)

@@ -278,7 +278,7 @@ def export_dpo(store: Store, cfg: ExportConfig) -> ExportResult:
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         ds.to_parquet(str(out / f"{name}.parquet"))
     sources = store.df("select distinct d.name || ' (' || d.source || ')' as s from datasets d "
-                       "where dataset_id in (select unnest(?))",
+                       "where dataset_id in (select unnest(?)) order by 1",
                        [sorted(set(df["dataset_id"]))])["s"].tolist()
     card = res.to_dict() | {"sources": sources, "store": str(store.path)}
     (out / CARD_FILE).write_text(json.dumps(card, indent=2), encoding="utf-8")

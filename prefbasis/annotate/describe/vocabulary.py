@@ -105,7 +105,5 @@ def masked_stems(prompt: str | None, responses: Iterable[str | None],
                  vocabulary: EvaluativeVocabulary) -> tuple[set[str], set[str]]:
     """(stems of the prompt, stems only in the responses) that a description must not carry."""
     from_prompt = {s for s in content_stems(prompt) if not vocabulary.is_evaluative(s)}
-    from_responses: set[str] = set()
-    for t in responses:
-        from_responses |= content_stems(t)
+    from_responses = content_stems_of(tuple(responses))
     return from_prompt, {s for s in from_responses - from_prompt if not vocabulary.is_evaluative(s)}
