@@ -17,7 +17,13 @@ preferences differ most; both counted on what the adapters get (deduplicated, ea
 without the other's same-direction pairs: a rationale that praises detail *and* concision puts
 its comparison in both, and such pairs are left out of both). If no pair
 qualifies, the pair with the largest smaller train split is used and the script says so.
-`--categories A B` overrides the rule.
+`--categories A B` overrides the rule. `--pair-rule same-length` (run 5) takes instead a pair whose
+length preferences differ by at most `--max-gap` (the one with the most held-out pairs), so that a
+selective effect cannot be the two categories' different length preferences.
+
+Besides the plain selectivity the table gives the *length-matched* one (both categories' deltas at
+one mix of "chosen shorter" / "chosen longer" pairs, and with four strata of the length ratio),
+and a split of every margin delta by whether the chosen response is the shorter one.
 
 Why LLMBar alone (not pooled with PRD): both categories then come from the same prompts and
 response pairs, often the same pair judged in opposite directions by two judges for two different
@@ -28,6 +34,9 @@ its trainer checkpoints every `--save-every` steps), and the evaluation (`evalua
 
 Run (not in CI; the full run trains two SmolLM2-135M-Instruct adapters, ~1 h on the 2-core VM):
     .venv/bin/python benchmarks/dpo_selectivity.py --bf16 --threads 2 --epochs 3 --lr 3e-4 --eval-limit 200
+Run 5 (a pair with the same length preference):
+    .venv/bin/python benchmarks/dpo_selectivity.py --bf16 --threads 2 --epochs 3 --lr 1e-4 --eval-limit 200 \
+        --k 12 --pair-rule same-length --work /tmp/sel-same
 Which pair the rule picks at several k (pair counts only, no training):
     .venv/bin/python benchmarks/dpo_selectivity.py --compare-k 8 10 12 14 21 --work /tmp/sel-k12
 Smoke (tiny random model built in code, minutes):
@@ -52,6 +61,8 @@ from dpo_effect import DATA, Budget, add_harmless_category, train_argv  # noqa: 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 BASIS = "llmbar-judges"
+# length strata by chosen/rejected characters: < 2/3, < 1, < 3/2, >= 3/2 (log scale)
+FOUR_STRATA = (math.log(2 / 3), 0.0, math.log(3 / 2))
 LLMBAR = DATA / "llmbar" / "llmbar_cot.jsonl.gz"
 
 
@@ -230,7 +241,8 @@ def _ci(lo: float, hi: float) -> str:
 
 def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str, str]) -> tuple[str, list[dict]]:
     """The 2 x 3 table (accuracy and margin deltas) and each adapter's selectivity, as markdown."""
-    from prefbasis.train.selectivity import selectivity
+    from prefbasis.errors import ConfigError
+    from prefbasis.train.selectivity import length_matched_selectivity, selectivity
 
     f = ev.frame
     cols = list(data)
@@ -246,16 +258,24 @@ def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str,
                 cells.append(f"{base.value:.3f} → {tuned.value:.3f}, **{d.value:+.3f}** {_ci(d.ci_low, d.ci_high)}")
             lines.append(f"| {labels[name]} | {title} | " + " | ".join(cells) + " |")
     sel_rows = []
-    lines += ["", "| adapter | metric | own delta | other delta | selectivity [95% CI] | prompts |",
-              "|---|---|---|---|---|---|"]
+    lines += ["", "| adapter | metric | own delta | other delta | selectivity [95% CI] | length-matched "
+                  "[95% CI] | length-matched, 4 strata [95% CI] | prompts |", "|---|---|---|---|---|---|---|---|"]
     for name, adapter in adapters.items():
         other = next(n for n in adapters if n != name)
         for metric in ("preference_accuracy", "preference_margin"):
             s = selectivity(ev, adapter, own=data[name], other=data[other], metric=metric)
-            sel_rows.append({"adapter": name, "metric": metric, **s.to_dict()})
+            m = length_matched_selectivity(ev, adapter, own=data[name], other=data[other], metric=metric)
+            try:
+                m4 = length_matched_selectivity(ev, adapter, own=data[name], other=data[other], metric=metric,
+                                                edges=FOUR_STRATA).to_dict()
+                m4_cell = f"**{m4['value']:+.3f}** {_ci(m4['ci_low'], m4['ci_high'])}"
+            except ConfigError as exc:   # a stratum without pairs in one category
+                m4, m4_cell = None, f"n/a ({exc})"
+            sel_rows.append({"adapter": name, "metric": metric, **s.to_dict(),
+                             "length_matched": m.to_dict(), "length_matched_4": m4})
             lines.append(f"| {labels[name]} | {metric} | {s.own_delta:+.3f} {_ci(*s.own_ci)} | "
                          f"{s.other_delta:+.3f} {_ci(*s.other_ci)} | **{s.value:+.3f}** {_ci(s.ci_low, s.ci_high)} | "
-                         f"{s.n_prompts} |")
+                         f"**{m.value:+.3f}** {_ci(m.ci_low, m.ci_high)} | {m4_cell} | {s.n_prompts} |")
     return "\n".join(lines) + "\n", sel_rows
 
 

@@ -144,6 +144,71 @@ def test_cluster_bootstrap_moves_shared_prompts_together():
         selectivity_from_pairs(d, units, d[:0], [], n_boot=10, confidence=0.95, seed=0)
 
 
+def test_length_matched_selectivity_standardizes_both_sets_to_one_length_mix(two_adapters):
+    from prefbasis.train.evaluation import evaluate
+    from prefbasis.train.selectivity import length_matched_selectivity, length_strata, selectivity
+
+    t = two_adapters
+    own, other = t["data"]["concise"], t["data"]["polite"]
+    res = evaluate(None, EvalConfig(adapter=[t["adapters"]["concise"]], data=[own, other], batch_size=BATCH,
+                                    n_bootstrap=200))
+    adapter = t["adapters"]["concise"]
+    strata = {d: length_strata(d) for d in (own, other)}
+    pooled = np.concatenate(list(strata.values()))
+    for metric in ("preference_accuracy", "preference_margin"):
+        m = length_matched_selectivity(res, adapter, own=own, other=other, metric=metric)
+        expect = {}
+        for d in (own, other):   # by hand: Σ_s share_s(both sets) · mean of the set's deltas in s
+            delta = res.pairs[(adapter, d)][metric]["delta"]
+            expect[d] = sum(np.mean(pooled == s) * delta[strata[d] == s].mean() for s in np.unique(pooled))
+        assert m.own_delta == pytest.approx(expect[own]) and m.other_delta == pytest.approx(expect[other])
+        assert m.value == pytest.approx(expect[own] - expect[other]) and m.ci_low <= m.value <= m.ci_high
+        assert m.n_prompts == selectivity(res, adapter, own=own, other=other, metric=metric).n_prompts
+
+
+def test_evaluate_prints_each_adapters_selectivity_table(two_adapters, capsys):
+    from prefbasis.train.evaluation import evaluate
+    from prefbasis.train.selectivity import selectivity, selectivity_table
+
+    t = two_adapters
+    data = [t["data"]["concise"], t["data"]["polite"]]
+    adapters = [t["adapters"]["concise"], t["adapters"]["polite"]]
+    res = evaluate(None, EvalConfig(adapter=adapters, data=data, batch_size=BATCH, n_bootstrap=200))
+    table = selectivity_table(res)
+    assert len(table) == 4 and set(table["adapter"]) == set(adapters)   # 2 adapters x 1 other x 2 metrics
+    row = table[(table.adapter == adapters[1]) & (table.metric == "preference_margin")].iloc[0]
+    assert (row.own, row.other) == (data[1], data[0])   # the polite adapter's own category is its export
+    s = selectivity(res, adapters[1], own=data[1], other=data[0], metric="preference_margin")
+    assert row.selectivity == pytest.approx(s.value) and (row.ci_low, row.ci_high) == pytest.approx((s.ci_low, s.ci_high))
+    capsys.readouterr()
+    assert cli(["--db", t["db"], "-q", "evaluate", "--adapter", adapters[0], "--adapter", adapters[1],
+                "--data", data[0], "--data", data[1], "--batch-size", str(BATCH), "--n-bootstrap", "200"]) == 0
+    out = capsys.readouterr().out
+    printed = out[out.index("selectivity = delta on its own category"):]
+    assert "length_matched" in printed and sum(a in line for line in printed.splitlines() for a in adapters) == 4
+
+
+def test_matched_selectivity_equals_raw_when_the_mixes_agree_and_needs_every_stratum():
+    from prefbasis.train.selectivity import matched_selectivity_from_pairs, selectivity_from_pairs
+
+    rng = np.random.default_rng(3)
+    own, other = rng.normal(size=40), rng.normal(size=40)
+    strata = np.repeat([0, 1], 20)
+    units = [f"p{i}" for i in range(40)]
+    raw = selectivity_from_pairs(own, units, other, units, n_boot=100, confidence=0.95, seed=0)
+    m = matched_selectivity_from_pairs(own, units, strata, other, units, strata, n_boot=100, confidence=0.95, seed=0)
+    assert m.value == pytest.approx(raw.value)
+    # other mixes 30 / 10 instead of 20 / 20: each set is re-weighted to the pooled shares 50/80, 30/80
+    o_strata = np.repeat([0, 1], [30, 10])
+    m = matched_selectivity_from_pairs(own, units, strata, other, units, o_strata, n_boot=100, confidence=0.95, seed=0)
+    w0, w1 = 50 / 80, 30 / 80
+    assert m.own_delta == pytest.approx(w0 * own[:20].mean() + w1 * own[20:].mean())
+    assert m.other_delta == pytest.approx(w0 * other[:30].mean() + w1 * other[30:].mean())
+    with pytest.raises(ConfigError, match="no held-out pair in stratum 1"):
+        matched_selectivity_from_pairs(own, units, np.zeros(40), other, units, strata, n_boot=10,
+                                       confidence=0.95, seed=0)
+
+
 def test_adapters_on_different_bases_are_refused(two_adapters, tmp_path):
     import shutil
 

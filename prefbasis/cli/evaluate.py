@@ -5,7 +5,7 @@ import argparse
 
 from prefbasis.cli._common import open_store, print_frame, say
 from prefbasis.cli.options import add_verb, from_args
-from prefbasis.tables import TableOutput
+from prefbasis.tables import TableFormat, TableOutput
 from prefbasis.train.config import EvalConfig
 
 COLUMNS = ["data", "role", "category", "metric", "variant", "value", "ci_low", "ci_high", "n"]
@@ -31,4 +31,12 @@ def run(args: argparse.Namespace) -> int:
     out = from_args(TableOutput, args)
     columns = (["adapter"] if len(cfg.adapter) > 1 else []) + COLUMNS
     print_frame(res.frame[columns], out.format, out.out)
+    if out.format == TableFormat.table and out.out is None and len(cfg.data) > 1:
+        from prefbasis.train.selectivity import selectivity_table
+
+        table = selectivity_table(res)
+        if len(table):
+            print("\nselectivity = delta on its own category - delta on the other; length-matched: both at one "
+                  "length mix (docs/metrics.md, \"Selectivity\")")
+            print_frame(table, out.format, None)
     return 0
