@@ -78,7 +78,7 @@ def build_store(db: Path, k: int, seed: int):
         store = Store.open(db)
         ready = store.scalar("select count(*) from bases where basis_id = 'bench'") and \
             store.scalar("select count(*) from annotations where annotator = 'rationale'")
-        if ready and store.scalar("select count(*) from bases where name = ? and k = ?", [BASIS, k]):
+        if ready and basis_of(store, k, seed) is not None:
             return store
         store.close()
         if ready:
@@ -185,10 +185,11 @@ def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float
     return best | {"rule": rule, "qualifying_pairs": len(ok), "top_candidates": top}
 
 
-def basis_of(store, k: int) -> tuple[str, float]:
-    """(basis_id, coverage) of the newest basis of `k` categories this benchmark extracted."""
-    return store.execute("select basis_id, coverage from bases where name = ? and k = ? "
-                         "order by created_at desc limit 1", [BASIS, k]).fetchone()
+def basis_of(store, k: int, seed: int) -> tuple[str, float] | None:
+    """(basis_id, coverage) of the newest basis of `k` categories this benchmark extracted with `seed`."""
+    return store.execute("select basis_id, coverage from bases where name = ? and k = ? and "
+                         "json_extract(params, '$.seed')::integer = ? order by created_at desc limit 1",
+                         [BASIS, k, seed]).fetchone()
 
 
 def compare_k(db: Path, a) -> int:
@@ -198,7 +199,7 @@ def compare_k(db: Path, a) -> int:
           "| --- | --- | --- | --- | --- | --- |")
     for k in a.compare_k:
         store = build_store(db, k, a.seed)
-        basis_id, coverage = basis_of(store, k)
+        basis_id, coverage = basis_of(store, k, a.seed)
         pairs = category_pairs(store, basis_id)
         c = choose_pair(pairs, category_table(pairs, a.test_size, a.seed), a.min_train, a.test_size, a.seed,
                         a.pair_rule, a.max_gap)
@@ -369,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.compare_k:
         return compare_k(work / "store.duckdb", a)
     store = build_store(work / "store.duckdb", a.k, a.seed)
-    basis_id, _ = basis_of(store, a.k)
+    basis_id, _ = basis_of(store, a.k, a.seed)
     pairs = category_pairs(store, basis_id)
     table = category_table(pairs, a.test_size, a.seed)
     if a.categories:
