@@ -349,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tiny", action="store_true", help="a tiny random model built in code (smoke test)")
+    ap.add_argument("--model", default=None,
+                    help="base model to tune (a local folder or a hub id; default: the offline SmolLM2-135M-Instruct). "
+                         "A larger model on a GPU is the test this machine cannot run (RESULTS.md, fifth run)")
     ap.add_argument("--compare-k", type=int, nargs="+", metavar="K",
                     help="only print the pair the rule picks on a basis of each K (pair counts, no training)")
     a = ap.parse_args(argv)
@@ -410,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         from prefbasis.train.tiny import build_tiny_model
 
         model = str(build_tiny_model(work / "tiny-lm", seed=0))
+    elif a.model:
+        model = a.model
     else:
         from prefbasis.models import smollm2_checkpoint
 
