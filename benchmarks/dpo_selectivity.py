@@ -177,6 +177,13 @@ def choose_pair(pairs: dict, table: list[dict], min_train: int, test_size: float
     elif ok:
         best = max(ok, key=lambda c: (c["gap"], min(c["train_a"], c["train_b"])))
         rule = f"largest length-preference gap with >= {min_train} train pairs each"
+    elif same:
+        near = min((c for c in candidates if min(c["train_a"], c["train_b"]) >= min_train),
+                   key=lambda c: c["gap"], default=None)
+        raise SystemExit(f"--pair-rule same-length: no pair of categories with >= {min_train} train pairs each has "
+                         f"length preferences within {max_gap} of each other"
+                         + (f"; the nearest is {near['a']!r} / {near['b']!r} (gap {near['gap']})" if near else "")
+                         + ". Raise --max-gap, lower --min-train, or try another --k")
     else:
         best = max(candidates, key=lambda c: (min(c["train_a"], c["train_b"]), c["gap"]))
         rule = (f"NO pair of categories has >= {min_train} train pairs each after deduplication and mutual "
@@ -201,9 +208,14 @@ def compare_k(db: Path, a) -> int:
         store = build_store(db, k, a.seed)
         basis_id, coverage = basis_of(store, k, a.seed)
         pairs = category_pairs(store, basis_id)
-        c = choose_pair(pairs, category_table(pairs, a.test_size, a.seed), a.min_train, a.test_size, a.seed,
-                        a.pair_rule, a.max_gap)
-        store.close()
+        try:
+            c = choose_pair(pairs, category_table(pairs, a.test_size, a.seed), a.min_train, a.test_size, a.seed,
+                            a.pair_rule, a.max_gap)
+        except SystemExit as none:   # --pair-rule same-length found no pair at this k
+            print(f"| {k} | {coverage:.3f} | 0 | {none} | | |", flush=True)
+            continue
+        finally:
+            store.close()
         print(f"| {k} | {coverage:.3f} | {c['qualifying_pairs']} | {c['a']} ({c['train_a']} / {c['test_a']}) | "
               f"{c['b']} ({c['train_b']} / {c['test_b']}) | {c['gap']:.3f} |", flush=True)
     return 0
@@ -265,18 +277,23 @@ def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str,
         other = next(n for n in adapters if n != name)
         for metric in ("preference_accuracy", "preference_margin"):
             s = selectivity(ev, adapter, own=data[name], other=data[other], metric=metric)
-            m = length_matched_selectivity(ev, adapter, own=data[name], other=data[other], metric=metric)
-            try:
-                m4 = length_matched_selectivity(ev, adapter, own=data[name], other=data[other], metric=metric,
-                                                edges=FOUR_STRATA).to_dict()
-                m4_cell = f"**{m4['value']:+.3f}** {_ci(m4['ci_low'], m4['ci_high'])}"
-            except ConfigError as exc:   # a stratum without pairs in one category
-                m4, m4_cell = None, f"n/a ({exc})"
-            sel_rows.append({"adapter": name, "metric": metric, **s.to_dict(),
-                             "length_matched": m.to_dict(), "length_matched_4": m4})
+            matched, cells = {}, []
+            for key, edges in (("length_matched", (0.0,)), ("length_matched_4", FOUR_STRATA)):
+                try:   # a stratum without pairs in one category has no matched value
+                    m = length_matched_selectivity(ev, adapter, own=data[name], other=data[other], metric=metric,
+                                                   edges=edges).to_dict()
+                except ConfigError as exc:
+                    matched[key] = None
+                    cells.append(f"n/a ({exc})")
+                    continue
+                matched[key] = m
+                dropped = m["n_boot_used"] < 0.95 * ev.config.n_bootstrap   # cells too small for the bootstrap
+                cells.append(f"**{m['value']:+.3f}** {_ci(m['ci_low'], m['ci_high'])}"
+                             + (f" ({m['n_boot_used']} of {ev.config.n_bootstrap} resamples)" if dropped else ""))
+            sel_rows.append({"adapter": name, "metric": metric, **s.to_dict(), **matched})
             lines.append(f"| {labels[name]} | {metric} | {s.own_delta:+.3f} {_ci(*s.own_ci)} | "
                          f"{s.other_delta:+.3f} {_ci(*s.other_ci)} | **{s.value:+.3f}** {_ci(s.ci_low, s.ci_high)} | "
-                         f"**{m.value:+.3f}** {_ci(m.ci_low, m.ci_high)} | {m4_cell} | {s.n_prompts} |")
+                         f"{cells[0]} | {cells[1]} | {s.n_prompts} |")
     return "\n".join(lines) + "\n", sel_rows
 
 

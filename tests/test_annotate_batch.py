@@ -129,7 +129,6 @@ def test_kill_9_at_any_request_then_rerun_is_exact(tmp_path, server, event, nth)
     assert max(server.answered.values()) == 1 and len(server.answered) == 100  # no request answered twice
 
 
-@pytest.mark.slow
 def _wait_for_a_committed_chunk(proc, wal, settle_s: float = 0.025) -> None:
     """Until the first chunk of results (1,000 a transaction, ~700 KB in the WAL) is committed:
     the WAL has grown by more than the ledger's status updates do (a few KB) and has then held its
@@ -150,6 +149,7 @@ def _wait_for_a_committed_chunk(proc, wal, settle_s: float = 0.025) -> None:
         time.sleep(0.001)
 
 
+@pytest.mark.slow
 def test_kill_9_while_collecting_results_then_rerun_is_exact(tmp_path, server):
     db = tmp_path / "kill.duckdb"
     with Store.open(db) as store:

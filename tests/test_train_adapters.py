@@ -204,6 +204,11 @@ def test_matched_selectivity_equals_raw_when_the_mixes_agree_and_needs_every_str
     w0, w1 = 50 / 80, 30 / 80
     assert m.own_delta == pytest.approx(w0 * own[:20].mean() + w1 * own[20:].mean())
     assert m.other_delta == pytest.approx(w0 * other[:30].mean() + w1 * other[30:].mean())
+    assert m.n_boot_used == 100   # every resample draws a prompt in every cell
+    # a one-pair cell: resamples that miss its prompt have no value and are counted out of the CI
+    lone = matched_selectivity_from_pairs(own, units, np.repeat([0, 1], [39, 1]), other, [f"q{i}" for i in range(40)],
+                                          strata, n_boot=200, confidence=0.95, seed=0)
+    assert 0 < lone.n_boot_used < 200
     with pytest.raises(ConfigError, match="no held-out pair in stratum 1"):
         matched_selectivity_from_pairs(own, units, np.zeros(40), other, units, strata, n_boot=10,
                                        confidence=0.95, seed=0)

@@ -48,6 +48,7 @@ class Selectivity:
     n_own: int
     n_other: int
     n_prompts: int
+    n_boot_used: int | None = None   # resamples with every set (cell) drawn; the others are left out of the CI
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -83,12 +84,14 @@ def selectivity_from_pairs(own: np.ndarray, own_units: Sequence[str], other: np.
     if len(own) == 0 or len(other) == 0:
         raise ConfigError("selectivity needs held-out pairs in both categories")
     m_own, m_other = cluster_bootstrap_means([(own, own_units), (other, other_units)], n_boot, seed)
+    used = int(np.sum(np.isfinite(m_own - m_other)))
     return Selectivity(value=float(np.mean(own) - np.mean(other)),
                        ci_low=percentile_ci(m_own - m_other, confidence)[0],
                        ci_high=percentile_ci(m_own - m_other, confidence)[1],
                        own_delta=float(np.mean(own)), own_ci=percentile_ci(m_own, confidence),
                        other_delta=float(np.mean(other)), other_ci=percentile_ci(m_other, confidence),
-                       n_own=len(own), n_other=len(other), n_prompts=len(set(own_units) | set(other_units)))
+                       n_own=len(own), n_other=len(other), n_prompts=len(set(own_units) | set(other_units)),
+                       n_boot_used=used)
 
 
 def matched_selectivity_from_pairs(own: np.ndarray, own_units: Sequence[str], own_strata: Sequence[int],
@@ -101,8 +104,8 @@ def matched_selectivity_from_pairs(own: np.ndarray, own_units: Sequence[str], ow
     Example: an adapter that only learned "longer wins" (+1 where the chosen answer is longer, -1
     where it is shorter) is selective on raw deltas when its own category picks the longer answer
     more often, and not at all once the mixes are matched:
-        >>> own_s, other_s = np.array([0, 0, 0, 1]), np.array([0, 1, 1, 1])   # 1: chosen shorter
-        >>> own, other = 1. - 2 * own_s, 1. - 2 * other_s
+        >>> own_s, other_s = np.array([1, 1, 1, 0]), np.array([1, 0, 0, 0])   # 0: chosen shorter (length_strata)
+        >>> own, other = 2. * own_s - 1, 2. * other_s - 1
         >>> raw = selectivity_from_pairs(own, list("abcd"), other, list("efgh"), n_boot=50, confidence=.95, seed=0)
         >>> m = matched_selectivity_from_pairs(own, list("abcd"), own_s, other, list("efgh"), other_s,
         ...                                    n_boot=50, confidence=.95, seed=0)
@@ -136,7 +139,8 @@ def matched_selectivity_from_pairs(own: np.ndarray, own_units: Sequence[str], ow
     return Selectivity(value=float(d_own - d_other), ci_low=low, ci_high=high,
                        own_delta=float(d_own), own_ci=percentile_ci(m_own, confidence),
                        other_delta=float(d_other), other_ci=percentile_ci(m_other, confidence),
-                       n_own=len(own), n_other=len(other), n_prompts=len(set(own_units) | set(other_units)))
+                       n_own=len(own), n_other=len(other), n_prompts=len(set(own_units) | set(other_units)),
+                       n_boot_used=int(np.sum(np.isfinite(m_own - m_other))))
 
 
 def length_strata(data: str, split: str = "test", limit: int | None = None,
@@ -152,16 +156,21 @@ def length_strata(data: str, split: str = "test", limit: int | None = None,
 
 
 def length_matched_selectivity(result: EvalResult, adapter: str, own: str, other: str,
-                               metric: str = "preference_accuracy",
-                               edges: Sequence[float] = (0.0,)) -> Selectivity:
+                               metric: str = "preference_accuracy", edges: Sequence[float] = (0.0,),
+                               strata: dict[str, np.ndarray] | None = None) -> Selectivity:
     """`selectivity` with both categories' deltas standardized to their pooled mix of length strata
     (`length_strata`; by default "chosen shorter" / "chosen not shorter"), per
-    `matched_selectivity_from_pairs`."""
+    `matched_selectivity_from_pairs`. `strata`: each data folder's strata, when already computed."""
     cfg = result.config
     d_own, d_other = _deltas(result, adapter, own, other, metric)
+    found = {}
+    for data, deltas in ((str(own), d_own), (str(other), d_other)):
+        found[data] = strata[data] if strata and data in strata else length_strata(data, cfg.split, cfg.limit, edges)
+        if len(found[data]) != len(deltas):
+            raise ConfigError(f"length-matched selectivity: {data} has {len(found[data])} pairs now and "
+                              f"{len(deltas)} when it was evaluated (the export changed since)")
     return matched_selectivity_from_pairs(
-        d_own, result.units[str(own)], length_strata(own, cfg.split, cfg.limit, edges)[:len(d_own)],
-        d_other, result.units[str(other)], length_strata(other, cfg.split, cfg.limit, edges)[:len(d_other)],
+        d_own, result.units[str(own)], found[str(own)], d_other, result.units[str(other)], found[str(other)],
         n_boot=cfg.n_bootstrap, confidence=cfg.confidence, seed=cfg.seed)
 
 
@@ -206,6 +215,8 @@ def selectivity_table(result: EvalResult) -> Any:
 
     f = result.frame
     f = f[f["metric"].isin(SELECTIVITY_METRICS)]
+    cfg = result.config
+    strata = {d: length_strata(d, cfg.split, cfg.limit) for d in dict.fromkeys(f["data"])}
     rows = []
     for adapter in dict.fromkeys(f["adapter"]):
         mine = f[f["adapter"] == adapter]
@@ -215,7 +226,8 @@ def selectivity_table(result: EvalResult) -> Any:
             for metric in SELECTIVITY_METRICS:
                 s = selectivity(result, adapter, own=own[0], other=other, metric=metric)
                 try:
-                    m = length_matched_selectivity(result, adapter, own=own[0], other=other, metric=metric)
+                    m = length_matched_selectivity(result, adapter, own=own[0], other=other, metric=metric,
+                                                   strata=strata)
                     matched = (m.value, m.ci_low, m.ci_high)
                 except ConfigError:
                     matched = (float("nan"),) * 3
