@@ -255,10 +255,12 @@ def _ci(lo: float, hi: float) -> str:
 def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str, str]) -> tuple[str, list[dict]]:
     """The 2 x 3 table (accuracy and margin deltas) and each adapter's selectivity, as markdown."""
     from prefbasis.errors import ConfigError
-    from prefbasis.train.selectivity import length_matched_selectivity, selectivity
+    from prefbasis.train.selectivity import length_matched_selectivity, length_strata, selectivity
 
     f = ev.frame
     cols = list(data)
+    strata = {edges: {p: length_strata(p, ev.config.split, ev.config.limit, edges) for p in data.values()}
+              for edges in ((0.0,), FOUR_STRATA)}   # each export read once per set of edges
     lines = ["| adapter trained on | metric | " + " | ".join(f"{labels[c]} (n={int(f[f.data == data[c]].n.iloc[0])})"
                                                             for c in cols) + " |",
              "|---|---|" + "---|" * len(cols)]
@@ -281,7 +283,7 @@ def report(ev, adapters: dict[str, str], data: dict[str, str], labels: dict[str,
             for key, edges in (("length_matched", (0.0,)), ("length_matched_4", FOUR_STRATA)):
                 try:   # a stratum without pairs in one category has no matched value
                     m = length_matched_selectivity(ev, adapter, own=data[name], other=data[other], metric=metric,
-                                                   edges=edges).to_dict()
+                                                   edges=edges, strata=strata[edges]).to_dict()
                 except ConfigError as exc:
                     matched[key] = None
                     cells.append(f"n/a ({exc})")
@@ -304,21 +306,18 @@ def length_table(ev, adapters: dict[str, str], data: dict[str, str], labels: dic
     (percentile CI) per cell; a diagnostic beside the main table, not its test."""
     import numpy as np
 
-    from prefbasis.train.evaluation import _text   # a response's text, plain or conversational (as scored)
-    from prefbasis.train.export import load_export_splits
+    from prefbasis.train.selectivity import length_strata
 
     rng = np.random.default_rng(seed)
     lines = ["| adapter trained on | held-out set | margin delta, chosen shorter | margin delta, chosen longer |",
              "|---|---|---|---|"]
     rows = []
     for c, path in data.items():
-        test = load_export_splits(path)["test"]
-        shorter = np.array([len(_text(ch)) < len(_text(rj)) for ch, rj in zip(test["chosen"], test["rejected"])])
+        shorter = length_strata(path, ev.config.split, ev.config.limit) == 0   # the pairs evaluate scored
         for name, adapter in adapters.items():
-            pairs = ev.pairs[(adapter, path)]["preference_margin"]
-            delta = np.asarray(pairs["tuned"], dtype=float) - np.asarray(pairs["base"], dtype=float)
+            delta = np.asarray(ev.pairs[(adapter, path)]["preference_margin"]["delta"], dtype=float)
             cells = []
-            for part, mask in (("chosen shorter", shorter[:len(delta)]), ("chosen longer", ~shorter[:len(delta)])):
+            for part, mask in (("chosen shorter", shorter), ("chosen longer", ~shorter)):
                 x = delta[mask]
                 if not len(x):
                     cells.append("n=0")

@@ -80,18 +80,10 @@ def cluster_bootstrap_means(sets: Sequence[tuple[np.ndarray, Sequence[str]]], n_
 def selectivity_from_pairs(own: np.ndarray, own_units: Sequence[str], other: np.ndarray,
                            other_units: Sequence[str], *, n_boot: int, confidence: float,
                            seed: int) -> Selectivity:
-    """Selectivity from per-pair deltas of the two sets and each pair's prompt."""
-    if len(own) == 0 or len(other) == 0:
-        raise ConfigError("selectivity needs held-out pairs in both categories")
-    m_own, m_other = cluster_bootstrap_means([(own, own_units), (other, other_units)], n_boot, seed)
-    used = int(np.sum(np.isfinite(m_own - m_other)))
-    return Selectivity(value=float(np.mean(own) - np.mean(other)),
-                       ci_low=percentile_ci(m_own - m_other, confidence)[0],
-                       ci_high=percentile_ci(m_own - m_other, confidence)[1],
-                       own_delta=float(np.mean(own)), own_ci=percentile_ci(m_own, confidence),
-                       other_delta=float(np.mean(other)), other_ci=percentile_ci(m_other, confidence),
-                       n_own=len(own), n_other=len(other), n_prompts=len(set(own_units) | set(other_units)),
-                       n_boot_used=used)
+    """Selectivity from per-pair deltas of the two sets and each pair's prompt: the matched
+    selectivity with every pair in one stratum (so the same bootstrap, values and checks)."""
+    return matched_selectivity_from_pairs(own, own_units, np.zeros(len(own), int), other, other_units,
+                                          np.zeros(len(other), int), n_boot=n_boot, confidence=confidence, seed=seed)
 
 
 def matched_selectivity_from_pairs(own: np.ndarray, own_units: Sequence[str], own_strata: Sequence[int],
@@ -135,12 +127,13 @@ def matched_selectivity_from_pairs(own: np.ndarray, own_units: Sequence[str], ow
     point = [float(np.mean(v)) for v, _ in cells]
     m_own, m_other = standardized(boot[:k]), standardized(boot[k:])
     d_own, d_other = standardized(point[:k]), standardized(point[k:])
-    low, high = percentile_ci(m_own - m_other, confidence)
+    diff = m_own - m_other
+    low, high = percentile_ci(diff, confidence)
     return Selectivity(value=float(d_own - d_other), ci_low=low, ci_high=high,
                        own_delta=float(d_own), own_ci=percentile_ci(m_own, confidence),
                        other_delta=float(d_other), other_ci=percentile_ci(m_other, confidence),
                        n_own=len(own), n_other=len(other), n_prompts=len(set(own_units) | set(other_units)),
-                       n_boot_used=int(np.sum(np.isfinite(m_own - m_other))))
+                       n_boot_used=int(np.sum(np.isfinite(diff))))
 
 
 def length_strata(data: str, split: str = "test", limit: int | None = None,
@@ -151,8 +144,10 @@ def length_strata(data: str, split: str = "test", limit: int | None = None,
     from prefbasis.train.evaluation import _load_pairs, _text
 
     ds = _load_pairs(data, split, limit)
-    ratio = [np.log(max(len(_text(c)), 1) / max(len(_text(r)), 1)) for c, r in zip(ds["chosen"], ds["rejected"])]
-    return np.digitize(np.asarray(ratio, float), np.asarray(edges, float), right=False).astype(int)
+    chars = np.array([(len(_text(c)), len(_text(r))) for c, r in zip(ds["chosen"], ds["rejected"])], float)
+    with np.errstate(divide="ignore", invalid="ignore"):   # an empty response: -inf / +inf (0 / 0: not shorter)
+        ratio = np.log(chars[:, 0] / chars[:, 1]) if len(chars) else np.zeros(0)
+    return np.digitize(ratio, np.asarray(edges, float), right=False).astype(int)
 
 
 def length_matched_selectivity(result: EvalResult, adapter: str, own: str, other: str,
