@@ -56,7 +56,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dpo_effect import DATA, Budget, add_harmless_category, train_argv  # noqa: E402
+from dpo_effect import DATA, Budget, _train_seed, add_harmless_category, train_argv  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -229,6 +229,8 @@ def train_adapter(a, data: str, model: str, out: Path, steps: int) -> dict:
 
     plan = {"category": read_export_card(data).get("category"), "steps": steps, "model": model,
             **{k: getattr(a, k) for k in ("lr", "beta", "batch", "max_length", "bf16", "seed")}}
+    if _train_seed(a) != a.seed:  # (absent otherwise, so that the adapters of earlier runs are still reused)
+        plan["train_seed"] = _train_seed(a)
     marker = out / "plan.json"
     if not (marker.exists() and json.loads(marker.read_text()) == plan):
         shutil.rmtree(out, ignore_errors=True)     # another category or budget (or nothing yet): start
@@ -363,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-limit", type=int, default=None, help="held-out pairs scored per data set (first N)")
     ap.add_argument("--n-bootstrap", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--train-seed", type=int, default=None,
+                    help="training seed only (LoRA init, batch order; default --seed): a replicate on the same "
+                         "basis, pair and splits")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tiny", action="store_true", help="a tiny random model built in code (smoke test)")
     ap.add_argument("--model", default=None,

@@ -73,11 +73,13 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return (x / scale).astype(np.float32)
 
 
-def _encode(texts: list[str], encoder: "Encoder", batch_size: int, quiet: bool | None) -> np.ndarray:
-    """Unit vectors of `texts` (in order), encoded shortest first in chunks under one progress bar."""
+def _encode(texts: list[str], encoder: "Encoder", batch_size: int | None, quiet: bool | None) -> np.ndarray:
+    """Unit vectors of `texts` (in order), encoded shortest first in chunks under one progress bar
+    (`batch_size` None: the encoder's own)."""
+    batch_size = max(batch_size or getattr(encoder, "batch_size", 64), 1)
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     order = np.argsort([len(t) for t in texts], kind="stable")  # little padding within a batch
-    chunk = max(batch_size, 1) * 16
+    chunk = max(batch_size * 16, 1024)  # the progress bar's step (each chunk ends waiting for its slowest batch)
     bar = progress(total=len(texts), desc=f"embed ({encoder.backend})", unit="text", quiet=quiet)
     for start in range(0, len(texts), chunk):
         idx = order[start:start + chunk]
@@ -126,7 +128,7 @@ class StoreEmbedder:
     """
 
     def __init__(self, store: "Store | None", model: str | None = None, *, backend: str | None = None,
-                 device: str | None = None, batch_size: int = 64, quiet: bool | None = None) -> None:
+                 device: str | None = None, batch_size: int | None = None, quiet: bool | None = None) -> None:
         from prefbasis.encoders import check_device, resolve_backend
 
         self.store, self.model = store, model or DEFAULT_EMBEDDING_MODEL
@@ -164,11 +166,12 @@ class StoreEmbedder:
 
 
 def embed_texts(texts: Sequence[str], *, store: "Store | None" = None, model: str | None = None,
-                backend: str | None = None, device: str | None = None, batch_size: int = 64,
+                backend: str | None = None, device: str | None = None, batch_size: int | None = None,
                 quiet: bool | None = None) -> np.ndarray:
     """Unit-norm embeddings (len(texts) × dim, float32) of the normalized texts, in input order.
 
     With a store, cached vectors are reused and new ones written to the cache (one transaction).
+    `batch_size` None: the backend's own (64 for torch and torch-bf16, 8 for onnx and onnx-int8).
     `backend`: auto (default: see `prefbasis.encoders`) | torch | torch-bf16 | onnx | onnx-int8; `device`: cpu | cuda.
 
     Example:

@@ -29,7 +29,9 @@ class EmbedConfig(EmbeddingOptions):
         "metavar": "M", "help": f"sentence-transformers name or path (default {DEFAULT_EMBEDDING_MODEL}, offline)"})
     dataset: str | None = field(default=None, metadata={
         "metavar": "D", "help": "dataset id, id prefix or name (default: all)"})
-    batch_size: int = field(default=64, metadata={"help": "texts per encoder batch"})
+    batch_size: int | None = field(default=None, metadata={
+        "metavar": "N", "help": "texts per encoder batch (default: the backend's own: 64 for torch and torch-bf16, "
+                                "8 for onnx and onnx-int8)"})
     quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress bar"})
 
 

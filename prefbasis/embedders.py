@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 class SentenceEmbedder:
     """Unit-norm embeddings from a sentence-transformers model (None: the offline MiniLM)."""
 
-    def __init__(self, model: str | None = None, batch_size: int = 64, backend: str | None = None) -> None:
+    def __init__(self, model: str | None = None, batch_size: int | None = None, backend: str | None = None) -> None:
         self.model = model
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # None: the backend's own
         self.backend = backend  # auto | torch | torch-bf16 | onnx | onnx-int8 (None: the default, auto)
 
     def __call__(self, texts: Sequence[str]) -> "np.ndarray":

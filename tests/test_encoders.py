@@ -48,6 +48,24 @@ def test_onnx_reproduces_torch_and_int8_is_close(minilm, store):
     assert rows == {"torch": 6, "onnx": 6, "onnx-int8": 6}
 
 
+def test_onnx_sessions_side_by_side_give_the_vectors_of_one_session(minilm, monkeypatch):
+    """On the CPU the ONNX encoder runs a session per core on alternate batches; the vectors (and
+    their order) are those of a single session, to float rounding."""
+    from prefbasis.encoders import EmbeddingBackend
+    from prefbasis.encoders import onnx_backend
+    from prefbasis.encoders.onnx_backend import OnnxEncoder
+
+    texts = [f"{t} number {i}" for i in range(40) for t in TEXTS[:3]]
+    monkeypatch.setattr(onnx_backend, "_cpu_sessions", lambda: (3, 1))
+    several = OnnxEncoder.load(minilm, EmbeddingBackend.ONNX, "cpu")
+    monkeypatch.setattr(onnx_backend, "_cpu_sessions", lambda: (1, 1))
+    one = OnnxEncoder.load(minilm, EmbeddingBackend.ONNX, "cpu")
+    assert (len(several.sessions), len(one.sessions)) == (3, 1)
+    a, b = several.encode(texts, batch_size=8), one.encode(texts, batch_size=8)  # 15 batches over 3 sessions
+    assert np.abs(a - b).max() < 1e-5
+    assert np.all(np.abs(a).sum(axis=1) > 0)  # every row written
+
+
 def _unchecked_export(model: str, cache, monkeypatch):
     """A copy of the model's export folder in a fresh cache (`cache`), without its records of
     checks: a machine that has checked nothing yet. Returns the copy's folder."""

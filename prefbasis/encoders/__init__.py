@@ -65,10 +65,12 @@ class EmbeddingBackendWarning(UserWarning):
 
 
 class Encoder(Protocol):
-    """texts -> (n, dim) float32 vectors (not necessarily unit norm); `backend` is what ran."""
+    """texts -> (n, dim) float32 vectors (not necessarily unit norm); `backend` is what ran;
+    `batch_size` the texts per batch it runs fastest with, used when the caller gives none."""
 
     backend: str
     dim: int
+    batch_size: int
 
     def encode(self, texts: Sequence[str], batch_size: int) -> "object": ...
 

@@ -52,6 +52,8 @@ def load_sentence_transformer(model: str | None, device: str = "cpu"):
 class TorchEncoder:
     """sentence-transformers `encode`, optionally inside `torch.autocast(bfloat16)`."""
 
+    batch_size = 64
+
     def __init__(self, model: str, device: str = "cpu", *, bf16: bool = False) -> None:
         self.st = load_sentence_transformer(model, device)
         self.device, self.bf16 = device, bf16
