@@ -367,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--train-seed", type=int, default=None,
                     help="training seed only (LoRA init, batch order; default --seed): a replicate on the same "
-                         "basis, pair and splits")
+                         "basis, pair and splits. Give it its own --work (copy the store.duckdb in): a different "
+                         "training seed retrains the adapters found there")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tiny", action="store_true", help="a tiny random model built in code (smoke test)")
     ap.add_argument("--model", default=None,
@@ -460,7 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     t1 = time.perf_counter()
     cards = {n: json.loads((Path(p) / "training_card.json").read_text()) for n, p in adapters.items()}
     key = json.dumps({"cards": cards, "data": data, "limit": a.eval_limit, "max_length": a.eval_max_length,
-                      "n_bootstrap": a.n_bootstrap, "seed": a.seed}, sort_keys=True, default=str)
+                      "n_bootstrap": a.n_bootstrap, "seed": a.seed,
+                      **({"train_seed": _train_seed(a)} if _train_seed(a) != a.seed else {})},
+                     sort_keys=True, default=str)
     saved = pickle.loads(pkl.read_bytes()) if pkl.exists() else {}
     saved = saved if isinstance(saved, dict) else {}
     if saved.get("key") == key:

@@ -171,7 +171,7 @@ def embed_texts(texts: Sequence[str], *, store: "Store | None" = None, model: st
     """Unit-norm embeddings (len(texts) × dim, float32) of the normalized texts, in input order.
 
     With a store, cached vectors are reused and new ones written to the cache (one transaction).
-    `batch_size` None: the backend's own (64 for torch and torch-bf16, 8 for onnx and onnx-int8).
+    `batch_size` None: the backend's own (64 for torch and torch-bf16, 8 for onnx and onnx-int8 on the CPU).
     `backend`: auto (default: see `prefbasis.encoders`) | torch | torch-bf16 | onnx | onnx-int8; `device`: cpu | cuda.
 
     Example:

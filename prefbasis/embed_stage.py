@@ -31,7 +31,7 @@ class EmbedConfig(EmbeddingOptions):
         "metavar": "D", "help": "dataset id, id prefix or name (default: all)"})
     batch_size: int | None = field(default=None, metadata={
         "metavar": "N", "help": "texts per encoder batch (default: the backend's own: 64 for torch and torch-bf16, "
-                                "8 for onnx and onnx-int8)"})
+                                "8 for onnx and onnx-int8 on the CPU)"})
     quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress bar"})
 
 

@@ -47,7 +47,8 @@ class StoreCacheEmbedder(SentenceEmbedder):
     """Cached vectors from the store file `db` (read-only; a store this process already holds open
     is used as it is), the missing ones computed with `model` and not written anywhere."""
 
-    def __init__(self, db: str, model: str | None = None, batch_size: int = 64, backend: str | None = None) -> None:
+    def __init__(self, db: str, model: str | None = None, batch_size: int | None = None,
+                 backend: str | None = None) -> None:
         super().__init__(model, batch_size, backend)
         self.db = str(db)
 

@@ -56,13 +56,16 @@ def test_onnx_sessions_side_by_side_give_the_vectors_of_one_session(minilm, monk
     from prefbasis.encoders.onnx_backend import OnnxEncoder
 
     texts = [f"{t} number {i}" for i in range(40) for t in TEXTS[:3]]
-    monkeypatch.setattr(onnx_backend, "_cpu_sessions", lambda: (3, 1))
+    sessions_for_cores = onnx_backend._cpu_sessions
+    monkeypatch.setattr(onnx_backend, "_cpu_sessions", lambda: [1, 1, 1])
     several = OnnxEncoder.load(minilm, EmbeddingBackend.ONNX, "cpu")
-    monkeypatch.setattr(onnx_backend, "_cpu_sessions", lambda: (1, 1))
+    monkeypatch.setattr(onnx_backend, "_cpu_sessions", lambda: [1])
     one = OnnxEncoder.load(minilm, EmbeddingBackend.ONNX, "cpu")
     assert (len(several.sessions), len(one.sessions)) == (3, 1)
     a, b = several.encode(texts, batch_size=8), one.encode(texts, batch_size=8)  # 15 batches over 3 sessions
     assert np.abs(a - b).max() < 1e-5
+    monkeypatch.setattr(onnx_backend.os, "sched_getaffinity", lambda pid: set(range(6)), raising=False)
+    assert sessions_for_cores() == [2, 2, 1, 1]  # every core used, at most 4 sessions
     assert np.all(np.abs(a).sum(axis=1) > 0)  # every row written
 
 

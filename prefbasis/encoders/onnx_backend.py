@@ -92,12 +92,12 @@ def onnx_status(model: str, backend: EmbeddingBackend, device: str) -> tuple[boo
         return False, str(exc)
 
 
-def _cpu_sessions() -> tuple[int, int]:
-    """(sessions, threads each) on the CPU: a session per core this process may use, at most 4
-    (each holds its own copy of the model); more cores are shared out as threads."""
+def _cpu_sessions() -> list[int]:
+    """Threads of each session on the CPU: a session per core this process may use, at most 4
+    (each holds its own copy of the model); more cores are shared out among them as threads."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     n = max(1, min(cores, 4))
-    return n, max(1, cores // n)
+    return [cores // n + (1 if i < cores % n else 0) for i in range(n)]
 
 
 def _session_options(ort, threads: int = 0):
@@ -125,12 +125,12 @@ class OnnxEncoder:
         # On the CPU: one single-threaded session per core, each running whole batches (alternate ones),
         # instead of one session splitting every op across the cores. Short texts make small ops,
         # whose per-op thread hand-offs cost more than they share out (measured on 2 cores: 1.1-1.25x).
-        n, threads = _cpu_sessions() if device == "cpu" else (1, 0)
+        threads = _cpu_sessions() if device == "cpu" else [0]
         # small batches keep a layer's activations in the core's cache: 8 per batch embedded the
         # simulator's 5,126 texts 1.17x faster than 64 (whole `embed --backend onnx-int8`, 2 cores)
         self.batch_size = 8 if device == "cpu" else 64
-        self.sessions = [ort.InferenceSession(str(file), _session_options(ort, threads), providers=providers)
-                         for _ in range(n)]
+        self.sessions = [ort.InferenceSession(str(file), _session_options(ort, t), providers=providers)
+                         for t in threads]
         self.session = self.sessions[0]
         self.dim = int(self.session.get_outputs()[0].shape[-1] or 0)
         self._verify(folder, backend, ort.__version__)
