@@ -115,6 +115,11 @@ class Store:
     # -- schema --------------------------------------------------------------------------------
     def schema_version(self) -> int:
         """Highest migration applied to this store (0 for an empty file)."""
+        if not self._depth:  # outside a transaction (an error there would abort it): ask the table itself,
+            try:             # ≈ 10 ms less at each start than the information_schema lookup below
+                return int(self.con.execute("select coalesce(max(version), 0) from main.schema_migrations").fetchone()[0])
+            except duckdb.CatalogException:
+                return 0
         exists = self.con.execute(
             "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
         ).fetchone()[0]
