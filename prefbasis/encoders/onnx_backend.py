@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from prefbasis.cpus import usable_cores
 from prefbasis.encoders import EmbeddingBackend
 from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta
 from prefbasis.encoders.onnx_export import (FP32, INT8, UnsupportedModel, export_dir, export_model, model_folder,
@@ -95,8 +96,8 @@ def onnx_status(model: str, backend: EmbeddingBackend, device: str) -> tuple[boo
 def _cpu_sessions() -> list[int]:
     """Threads of each session on the CPU: a session per core this process may use, at most 4
     (each holds its own copy of the model); more cores are shared out among them as threads."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    n = max(1, min(cores, 4))
+    cores = usable_cores()
+    n = min(cores, 4)
     return [cores // n + (1 if i < cores % n else 0) for i in range(n)]
 
 

@@ -24,13 +24,13 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, BaseAnnotator, Comparison
 from prefbasis.annotate.describe import EvaluativeVocabulary, describe_rationale, winner_position
+from prefbasis.cpus import usable_cores
 
 DESCRIBER_VERSION = "describe-v6"
 
@@ -67,8 +67,7 @@ def resolve_workers(workers: int | None, n_rationales: int) -> int:
     """
     if workers is not None:
         return int(workers)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cpus, MAX_AUTO_WORKERS) if n_rationales >= PARALLEL_FROM else 1
+    return min(usable_cores(), MAX_AUTO_WORKERS) if n_rationales >= PARALLEL_FROM else 1
 
 
 def _describe_many(vocabulary: EvaluativeVocabulary, limit: int, items: list[tuple]) -> list[tuple]:
