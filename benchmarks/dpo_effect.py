@@ -151,12 +151,12 @@ def train_argv(a: argparse.Namespace, data: str, model: str, output_dir: str, ma
             "--lr_scheduler_type", "constant_with_warmup", "--warmup_steps", "2",
             "--max_length", str(a.max_length), "--lora_r", "16", "--lora_alpha", "32",
             "--lora_target_modules", "all-linear", "--gradient_checkpointing", "false",
-            "--logging_steps", "1", "--final_eval", "false", "--seed", str(_train_seed(a)), "--report_to", "none",
+            "--logging_steps", "1", "--final_eval", "false", "--seed", str(train_seed(a)), "--report_to", "none",
             "--bf16", "true" if a.bf16 else "false", *saving,
             *(["--ld_alpha", str(a.ld_alpha)] if getattr(a, "ld_alpha", None) is not None else [])]
 
 
-def _train_seed(a) -> int:
+def train_seed(a) -> int:
     """The training seed (LoRA init, batch order): `--train-seed` where a script has it, else `--seed`."""
     seed = getattr(a, "train_seed", None)
     return a.seed if seed is None else seed

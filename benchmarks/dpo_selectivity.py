@@ -56,7 +56,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dpo_effect import DATA, Budget, _train_seed, add_harmless_category, train_argv  # noqa: E402
+from dpo_effect import DATA, Budget, add_harmless_category, train_argv, train_seed  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -221,6 +221,12 @@ def compare_k(db: Path, a) -> int:
     return 0
 
 
+def replicate_seed(a) -> dict:
+    """{"train_seed": N} when `--train-seed` differs from `--seed`, else {}: absent, the plans and
+    evaluation keys of runs made before the option still match, so their adapters are reused."""
+    return {"train_seed": train_seed(a)} if train_seed(a) != a.seed else {}
+
+
 def train_adapter(a, data: str, model: str, out: Path, steps: int) -> dict:
     """Train (or resume, or reuse a finished) adapter; its training card."""
     from prefbasis.train.config import load_train_config
@@ -229,8 +235,7 @@ def train_adapter(a, data: str, model: str, out: Path, steps: int) -> dict:
 
     plan = {"category": read_export_card(data).get("category"), "steps": steps, "model": model,
             **{k: getattr(a, k) for k in ("lr", "beta", "batch", "max_length", "bf16", "seed")}}
-    if _train_seed(a) != a.seed:  # (absent otherwise, so that the adapters of earlier runs are still reused)
-        plan["train_seed"] = _train_seed(a)
+    plan |= replicate_seed(a)
     marker = out / "plan.json"
     if not (marker.exists() and json.loads(marker.read_text()) == plan):
         shutil.rmtree(out, ignore_errors=True)     # another category or budget (or nothing yet): start
@@ -462,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     cards = {n: json.loads((Path(p) / "training_card.json").read_text()) for n, p in adapters.items()}
     key = json.dumps({"cards": cards, "data": data, "limit": a.eval_limit, "max_length": a.eval_max_length,
                       "n_bootstrap": a.n_bootstrap, "seed": a.seed,
-                      **({"train_seed": _train_seed(a)} if _train_seed(a) != a.seed else {})},
+                      **replicate_seed(a)},
                      sort_keys=True, default=str)
     saved = pickle.loads(pkl.read_bytes()) if pkl.exists() else {}
     saved = saved if isinstance(saved, dict) else {}
