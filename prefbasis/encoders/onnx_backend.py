@@ -150,9 +150,9 @@ class OnnxEncoder:
         if not ok:
             raise OnnxUnverified(why)
 
-    def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        texts, plan = self.tokens.plan(texts, batch_size or self.batch_size)
+        texts, plan = self.tokens.plan(texts, batch_size)
         names = self.tokens.input_names
 
         def run(session, mine) -> None:  # tokenizers and ONNX Runtime both release the GIL
