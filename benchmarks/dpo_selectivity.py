@@ -64,12 +64,25 @@ BASIS = "llmbar-judges"
 # length strata by chosen/rejected characters: < 2/3, < 1, < 3/2, >= 3/2 (log scale)
 FOUR_STRATA = (math.log(2 / 3), 0.0, math.log(3 / 2))
 LLMBAR = DATA / "llmbar" / "llmbar_cot.jsonl.gz"
+PANDALM = DATA / "pandalm" / "pandalm_testset.jsonl.gz"
 
 
-def build_store(db: Path, k: int, seed: int):
-    """LLMBar (raw rationales) -> rationale annotations -> a k-category basis; plus hh-rlhf harmless.
-    Reuses a store that already has the annotations (a resumed run, or another --k: only the
-    extract step runs again) and a basis of this k."""
+def source_steps(with_pandalm: bool) -> list[list[str]]:
+    """The ingest commands of the judges' data: LLMBar's six judges, and with `with_pandalm` also
+    PandaLM's two (their one-line reasons as written; ties are kept and never exported; the
+    rows with an empty response are skipped, and listed in `rejected_rows`)."""
+    steps = [["ingest", str(LLMBAR), "--format", "table", "--name", "llmbar",
+              "--map", "rationale=rationale_raw,presented_order=presented_order"]]
+    if with_pandalm:
+        steps.append(["ingest", str(PANDALM), "--format", "table", "--name", "pandalm",
+                      "--map", "rationale=rationale_raw", "--on-bad-rows", "skip"])  # 103 empty responses
+    return steps
+
+
+def build_store(db: Path, k: int, seed: int, with_pandalm: bool = False):
+    """LLMBar (raw rationales; with `with_pandalm` PandaLM's too) -> rationale annotations -> a
+    k-category basis; plus hh-rlhf harmless. Reuses a store that already has the annotations (a
+    resumed run, or another --k: only the extract step runs again) and a basis of this k."""
     from prefbasis.cli import main as cli
     from prefbasis.store import Store
 
@@ -87,9 +100,7 @@ def build_store(db: Path, k: int, seed: int):
             return Store.open(db)
         for p in (db, Path(str(db) + ".wal")):
             p.unlink(missing_ok=True)
-    steps = [["ingest", str(LLMBAR), "--format", "table", "--name", "llmbar",
-              "--map", "rationale=rationale_raw,presented_order=presented_order"],
-             ["annotate", "--annotator", "rationale"], extract]
+    steps = [*source_steps(with_pandalm), ["annotate", "--annotator", "rationale"], extract]
     for args in steps:
         rc = cli(["--db", str(db), "--quiet", *args])
         if rc:
@@ -205,7 +216,7 @@ def compare_k(db: Path, a) -> int:
     print("| k | coverage | qualifying pairs | A (train / test) | B (train / test) | length gap |\n"
           "| --- | --- | --- | --- | --- | --- |")
     for k in a.compare_k:
-        store = build_store(db, k, a.seed)
+        store = build_store(db, k, a.seed, a.with_pandalm)
         basis_id, coverage = basis_of(store, k, a.seed)
         pairs = category_pairs(store, basis_id)
         try:
@@ -379,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None,
                     help="base model to tune (a local folder or a hub id; default: the offline SmolLM2-135M-Instruct). "
                          "A larger model on a GPU is the test this machine cannot run (RESULTS.md, fifth run)")
+    ap.add_argument("--with-pandalm", action="store_true",
+                    help="pool PandaLM's two judges with LLMBar's six (more pairs per category; a new --work: "
+                         "a store built without them is reused as it is)")
     ap.add_argument("--compare-k", type=int, nargs="+", metavar="K",
                     help="only print the pair the rule picks on a basis of each K (pair counts, no training)")
     a = ap.parse_args(argv)
@@ -399,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     if a.compare_k:
         return compare_k(work / "store.duckdb", a)
-    store = build_store(work / "store.duckdb", a.k, a.seed)
+    store = build_store(work / "store.duckdb", a.k, a.seed, a.with_pandalm)
     basis_id, _ = basis_of(store, a.k, a.seed)
     pairs = category_pairs(store, basis_id)
     table = category_table(pairs, a.test_size, a.seed)
