@@ -25,9 +25,11 @@ Besides the plain selectivity the table gives the *length-matched* one (both cat
 one mix of "chosen shorter" / "chosen longer" pairs, and with four strata of the length ratio),
 and a split of every margin delta by whether the chosen response is the shorter one.
 
-Why LLMBar alone (not pooled with PRD): both categories then come from the same prompts and
+Why LLMBar (not pooled with PRD): both categories then come from the same prompts and
 response pairs, often the same pair judged in opposite directions by two judges for two different
-reasons, so a selective effect cannot be a difference of prompt domain.
+reasons, so a selective effect cannot be a difference of prompt domain. `--with-pandalm` (run 9)
+adds PandaLM's two judges, whose prompts are instructions of the same kind, as one dataset with
+LLMBar's (`extract` fits one dataset): about twice the pairs per category.
 
 Checkpointed in `--work` (a killed run resumes): the store and basis, each finished adapter (and
 its trainer checkpoints every `--save-every` steps), and the evaluation (`evaluation.pkl`).
@@ -37,6 +39,9 @@ Run (not in CI; the full run trains two SmolLM2-135M-Instruct adapters, ~1 h on 
 Run 5 (a pair with the same length preference):
     .venv/bin/python benchmarks/dpo_selectivity.py --bf16 --threads 2 --epochs 3 --lr 1e-4 --eval-limit 200 \
         --k 12 --pair-rule same-length --work /tmp/sel-same
+Run 9 (LLMBar and PandaLM pooled, a same-length pair, run 6's step budget):
+    .venv/bin/python benchmarks/dpo_selectivity.py --with-pandalm --bf16 --threads 2 --max-steps 48 --lr 3e-4 \
+        --eval-limit 200 --k 12 --pair-rule same-length --work /tmp/sel-pool
 Which pair the rule picks at several k (pair counts only, no training):
     .venv/bin/python benchmarks/dpo_selectivity.py --compare-k 8 10 12 14 21 --work /tmp/sel-k12
 Smoke (tiny random model built in code, minutes):
@@ -67,16 +72,31 @@ LLMBAR = DATA / "llmbar" / "llmbar_cot.jsonl.gz"
 PANDALM = DATA / "pandalm" / "pandalm_testset.jsonl.gz"
 
 
-def source_steps(with_pandalm: bool) -> list[list[str]]:
-    """The ingest commands of the judges' data: LLMBar's six judges, and with `with_pandalm` also
-    PandaLM's two (their one-line reasons as written; ties are kept and never exported; the
-    rows with an empty response are skipped, and listed in `rejected_rows`)."""
-    steps = [["ingest", str(LLMBAR), "--format", "table", "--name", "llmbar",
-              "--map", "rationale=rationale_raw,presented_order=presented_order"]]
-    if with_pandalm:
-        steps.append(["ingest", str(PANDALM), "--format", "table", "--name", "pandalm",
-                      "--map", "rationale=rationale_raw", "--on-bad-rows", "skip"])  # 103 empty responses
-    return steps
+def pooled_judges(out: Path) -> Path:
+    """LLMBar's and PandaLM's rows in one JSONL file at `out` (one dataset, so one basis covers both:
+    `extract` fits one dataset). PandaLM's judges saw the responses in the stored order ("Response
+    1" is `response_a`), which its rows now say in `presented_order`; the ids are already distinct."""
+    import gzip
+
+    with gzip.open(out, "wt", encoding="utf-8") as dst:
+        for line in gzip.open(LLMBAR, "rt", encoding="utf-8"):
+            dst.write(line)
+        for line in gzip.open(PANDALM, "rt", encoding="utf-8"):
+            dst.write(json.dumps(json.loads(line) | {"presented_order": "a_first"}) + "\n")
+    return out
+
+
+def source_steps(db: Path, with_pandalm: bool) -> list[list[str]]:
+    """The ingest command of the judges' data: LLMBar's six judges (their rationales as written),
+    or with `with_pandalm` one dataset of LLMBar's and PandaLM's eight (`pooled_judges`; PandaLM's
+    ties are kept and never exported, its rows with an empty response are skipped and listed in
+    `rejected_rows`)."""
+    mapping = ["--map", "rationale=rationale_raw,presented_order=presented_order"]
+    if not with_pandalm:
+        return [["ingest", str(LLMBAR), "--format", "table", "--name", "llmbar", *mapping]]
+    pooled = pooled_judges(db.parent / "llmbar-pandalm.jsonl.gz")
+    return [["ingest", str(pooled), "--format", "table", "--name", "llmbar+pandalm", *mapping,
+             "--on-bad-rows", "skip"]]
 
 
 def build_store(db: Path, k: int, seed: int, with_pandalm: bool = False):
@@ -100,7 +120,7 @@ def build_store(db: Path, k: int, seed: int, with_pandalm: bool = False):
             return Store.open(db)
         for p in (db, Path(str(db) + ".wal")):
             p.unlink(missing_ok=True)
-    steps = [*source_steps(with_pandalm), ["annotate", "--annotator", "rationale"], extract]
+    steps = [*source_steps(db, with_pandalm), ["annotate", "--annotator", "rationale"], extract]
     for args in steps:
         rc = cli(["--db", str(db), "--quiet", *args])
         if rc:

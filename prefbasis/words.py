@@ -71,6 +71,10 @@ def root(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer():
+    """Snowball's English stemmer: PyStemmer's C build, which `snowballstemmer.stemmer` returns when
+    it is installed (a dependency), else snowballstemmer's pure-Python one. Both give the same
+    stems (tests/test_words.py checks it on real text); the C one is ~20x faster, which is a
+    second of the description stage's vocabulary on a 10,000-rationale dataset."""
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
