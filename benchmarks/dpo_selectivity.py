@@ -78,11 +78,10 @@ def pooled_judges(out: Path) -> Path:
     1" is `response_a`), which its rows now say in `presented_order`; the ids are already distinct."""
     import gzip
 
-    with gzip.open(out, "wt", encoding="utf-8") as dst:
-        for line in gzip.open(LLMBAR, "rt", encoding="utf-8"):
-            dst.write(line)
-        for line in gzip.open(PANDALM, "rt", encoding="utf-8"):
-            dst.write(json.dumps(json.loads(line) | {"presented_order": "a_first"}) + "\n")
+    with gzip.open(out, "wt", encoding="utf-8") as dst, gzip.open(LLMBAR, "rt", encoding="utf-8") as llmbar, \
+            gzip.open(PANDALM, "rt", encoding="utf-8") as pandalm:
+        dst.writelines(llmbar)
+        dst.writelines(json.dumps(json.loads(line) | {"presented_order": "a_first"}) + "\n" for line in pandalm)
     return out
 
 
