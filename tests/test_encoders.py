@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import warnings
 
@@ -79,9 +80,21 @@ def _unchecked_export(model: str, cache, monkeypatch):
     encoders._resolve.cache_clear()
     monkeypatch.setenv("PREFBASIS_CACHE", str(cache))
     fake = export_dir(read_layout(model_folder(model)))
-    shutil.copytree(real, fake)
+    shutil.copytree(real, fake, copy_function=_link_models_copy_the_rest)
     (fake / "verified.json").unlink(missing_ok=True)
     return fake
+
+
+def _link_models_copy_the_rest(src: str, dst: str) -> None:
+    """Hard-link the model files (≈ 200 MB, never written in place: exports are renamed into
+    place) and copy the small ones that tests rewrite, so each test's copy costs kilobytes of disk."""
+    if src.endswith((".onnx", ".pt")):
+        try:
+            os.link(src, dst)
+            return
+        except OSError:  # another filesystem: copy
+            pass
+    shutil.copy2(src, dst)
 
 
 @pytest.mark.slow
