@@ -175,6 +175,17 @@ def test_skip_reason_names_what_is_missing(store):
     assert rep.skipped_no_text == 1 and "skipped 1 comparisons without a rationale" in rep.summary()
 
 
+def _worker_pids(pool) -> set[int]:
+    """The pids of a 2-worker pool's processes (four short tasks reach both workers)."""
+    import os
+    import time
+
+    def pid() -> int:
+        time.sleep(0.3)
+        return os.getpid()
+    return {f.result() for f in [pool.submit(pid) for _ in range(4)]}
+
+
 def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
     """The description stage in 2 worker processes (`--workers 2`) gives the same annotations,
     failures and annotation parameters as in this process, on the bundled real reviews and then,
@@ -186,6 +197,7 @@ def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
 
     assert warm_workers(5000, workers=2) == 2 and worker_pool(2) is worker_pool(2)   # one pool per size
     pool = worker_pool(2)
+    started = _worker_pids(pool)
     tables = {}
     for workers in (1, 2):
         with Store.open(tmp_path / f"w{workers}.duckdb") as store:
@@ -203,4 +215,5 @@ def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
     assert tables[1] == tables[2]
     assert len({p for p, _ in tables[2][2] if p}) == 2   # two vocabularies (fingerprints in the params)
     assert worker_pool(2) is pool   # both datasets were described by the pool warmed above
+    assert _worker_pids(pool) == started   # by its first workers: idle through the 1-process pass, not retired
     assert resolve_workers(None, 10) == 1 and resolve_workers(3, 10) == 3   # few rationales: this process

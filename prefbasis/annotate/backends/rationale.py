@@ -92,15 +92,23 @@ def _warm(_: int) -> bool:
     return True
 
 
+# how long the description stage's idle worker processes wait for more work before they exit
+WORKER_IDLE_SECONDS = 120
+
+
 def worker_pool(n_workers: int):
     """The description stage's reusable process pool of `n_workers` (one per process: the same
     arguments give the same pool). loky (joblib's process pool, a dependency of scikit-learn): its
     workers never re-run the caller's __main__ (multiprocessing's spawn/forkserver do, so an
     unguarded script or a notebook would run again), and none is forked from this process, which
-    may hold DuckDB's and the encoders' threads."""
+    may hold DuckDB's and the encoders' threads.
+
+    Idle workers stay `WORKER_IDLE_SECONDS` (loky's default, 10 s, retired them while `prefbasis
+    demo` embedded and fitted the simulated data, and the real example then paid ≈ 1.5 CPU-s per
+    worker to start and load the word tables again)."""
     from joblib.externals.loky import get_reusable_executor
 
-    return get_reusable_executor(max_workers=n_workers)
+    return get_reusable_executor(max_workers=n_workers, timeout=WORKER_IDLE_SECONDS)
 
 
 def warm_workers(n_rationales: int, workers: int | None = None) -> int:
