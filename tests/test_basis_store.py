@@ -122,3 +122,24 @@ def test_cli_extract_show_profile_and_bad_input(store, db_path, capsys):
 def test_extract_without_annotations_is_an_input_error(store):
     with pytest.raises(PrefbasisError):
         extract(store, ExtractConfig(embedding_model=MODEL))
+
+
+def test_extract_says_which_dataset_it_fit_and_which_it_left_out(store, db_path, capsys):
+    """A basis is fit on one dataset: without --dataset the latest annotated, and extract names the
+    store's other annotated datasets it left out (a user who ingested two would otherwise not know)."""
+    from prefbasis.store import Store
+
+    store.close()
+    with Store.open(db_path) as s:
+        fill(s, dataset="arena-sample")
+        fill(s, seed=1, dataset="our-ab-votes")
+        res = extract(s, ExtractConfig(k=6, tau=0.5, embedding_model=MODEL, topics=False, stability=0))
+        assert (res.dataset, res.other_datasets) == ("our-ab-votes", ["arena-sample"])
+        chosen = extract(s, ExtractConfig(k=6, tau=0.5, embedding_model=MODEL, topics=False, stability=0,
+                                          dataset="arena-sample"))
+        assert (chosen.dataset, chosen.other_datasets) == ("arena-sample", [])
+    assert main(["--db", str(db_path), "extract", "--k", "6", "--tau", "0.5", "--embedding-model", MODEL,
+                 "--no-topics", "--stability", "0"]) == 0
+    err = capsys.readouterr().err
+    assert "fit on dataset 'our-ab-votes', the latest annotated; this store has 1 more, left out: 'arena-sample'" in err
+    assert "--dataset chooses which" in err

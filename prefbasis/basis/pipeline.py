@@ -46,6 +46,9 @@ class ExtractResult:
     leakage: dict = field(default_factory=dict, repr=False)
     target: float | None = None
     target_reached: bool | None = None      # --k auto only: did coverage reach the target?
+    dataset: str = ""                        # the name of the dataset the basis was fit on
+    # without --dataset: the store's other annotated datasets (names), which this basis leaves out
+    other_datasets: list[str] = field(default_factory=list)
 
 
 def _normalized(column, normalize) -> list:
@@ -100,7 +103,7 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     from prefbasis.embed import DEFAULT_EMBEDDING_MODEL, normalize_text, store_embedder
 
     model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
-    from prefbasis.store.catalog import resolve_dataset
+    from prefbasis.store.catalog import datasets_in, resolve_dataset
 
     PreferenceBasis(k=cfg.k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
                     seed=cfg.seed).check_params()   # bad options fail before any work
@@ -213,7 +216,9 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     return ExtractResult(basis_id, name, pb.k_, pb.coverage_, pb.variation_explained_, pb.pca_optimum_,
                          pb.unassigned_share_, len(texts), len(mentions), topic_info["k"] if topic_info else None,
                          metrics["stability_matched_cosine"], heldout, card, leak.as_dict(),
-                         cfg.target if cfg.k == "auto" else None, target_reached)
+                         cfg.target if cfg.k == "auto" else None, target_reached, dataset_name,
+                         [] if cfg.dataset else [d.name for d in datasets_in(store, annotated=True)
+                                                 if d.dataset_id != dataset_id])
 
 
 def _leakage(store: "Store", dataset_id: str, mentions, pb: PreferenceBasis, texts: list[str], vecs: np.ndarray,

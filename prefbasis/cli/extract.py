@@ -24,6 +24,11 @@ def run(args: argparse.Namespace) -> int:
     say(args, f"basis {res.basis_id} ({res.name}): k={res.k}, coverage {res.coverage:.3f}, "
               f"variation explained {res.variation_explained:.3f} (PCA optimum {res.pca_optimum:.3f}), "
               f"unassigned {res.unassigned_share:.3f}, {res.n_descriptions} distinct descriptions")
+    if res.other_datasets:
+        say(args, f"fit on dataset {res.dataset!r}, the latest annotated; this store has "
+                  f"{len(res.other_datasets)} more, left out: {', '.join(map(repr, res.other_datasets[:5]))}"
+                  f"{' …' if len(res.other_datasets) > 5 else ''} (a basis is fit on one dataset; --dataset "
+                  f"chooses which)")
     if res.target_reached is False:
         say(args, f"--k auto: target coverage {res.target:.2f} not reached; returned the largest k computed, "
                   f"k = {res.k} (coverage {res.coverage:.3f}). Lower --target, raise --tau, or look at the "

@@ -77,12 +77,24 @@ def _listing(rows: list[tuple], limit: int = 10) -> str:
     return shown + (f", ... ({len(rows)} in all)" if len(rows) > limit else "")
 
 
-def resolve_dataset(store: "Store", ref: str | None = None, *, annotated: bool = False) -> DatasetRef:
-    """A dataset by id, id prefix or name; None: the latest. `annotated`: only datasets with annotations."""
+def datasets_in(store: "Store", *, annotated: bool = False) -> list[DatasetRef]:
+    """The store's datasets, latest first; `annotated`: only those with annotations.
+
+    Example:
+        >>> from prefbasis.store import Store
+        >>> datasets_in(Store.open(":memory:"), annotated=True)
+        []
+    """
     where = ("where exists (select 1 from annotations a join comparisons c using (comparison_id) "
              "where c.dataset_id = d.dataset_id)" if annotated else "")
     rows = store.execute(f"select d.dataset_id, d.name from datasets d {where} "
                          "order by d.ingested_at desc, d.dataset_id").fetchall()
+    return [DatasetRef(*r) for r in rows]
+
+
+def resolve_dataset(store: "Store", ref: str | None = None, *, annotated: bool = False) -> DatasetRef:
+    """A dataset by id, id prefix or name; None: the latest. `annotated`: only datasets with annotations."""
+    rows = [(d.dataset_id, d.name) for d in datasets_in(store, annotated=annotated)]
     found = _pick(rows, ref, "dataset", "dataset")
     if found is None:
         what = "annotated dataset" if annotated else "dataset"
