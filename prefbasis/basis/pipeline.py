@@ -229,14 +229,16 @@ def _leakage(store: "Store", dataset_id: str, mentions, pb: PreferenceBasis, tex
     from prefbasis.words import content_stems_of
 
     ctx = sa.read_contexts(store, dataset_id)
-    context_of = {cid: content_stems_of((p, a, b))
-                  for cid, p, a, b in ctx.itertuples(index=False, name=None)}
-    prompt_of = {cid: p if p is not None else cid for cid, p, _, _ in ctx.itertuples(index=False, name=None)}
+    # plain lists: iterating Arrow-backed columns (itertuples) boxes every value, ≈ 0.2 s per 10k rows
+    contexts = list(zip(*(ctx[c].tolist() for c in ("comparison_id", "prompt", "response_a", "response_b"))))
+    context_of = {cid: content_stems_of((p, a, b)) for cid, p, a, b in contexts}
+    prompt_of = {cid: p if p is not None else cid for cid, p, _, _ in contexts}
     index = {t: i for i, t in enumerate(texts)}
-    rows = np.array([index[t] for t in mentions["description_norm"]])
+    described = mentions["description_norm"].tolist()
+    rows = np.array([index[t] for t in described])
     cids = mentions["comparison_id"].tolist()
     return leakage.leakage_report(
-        mentions["description_norm"].tolist(), [prompt_of.get(c, c) for c in cids],
+        described, [prompt_of.get(c, c) for c in cids],
         [context_of.get(c, set()) for c in cids], pb.labels_[rows], pb.category_names_,
         preference_labels=mentions["preference"].fillna("").tolist(), embeddings=vecs[rows], seed=seed)
 
