@@ -143,3 +143,46 @@ def test_extract_says_which_dataset_it_fit_and_which_it_left_out(store, db_path,
     err = capsys.readouterr().err
     assert "fit on dataset 'our-ab-votes', the latest annotated; this store has 1 more, left out: 'arena-sample'" in err
     assert "--dataset chooses which" in err
+
+
+def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
+    """`extract --pool A B`: one basis over both datasets' mentions; a judge is a judge of one
+    dataset (the same label in two datasets is two individuals); the pool's order does not matter;
+    profile and the report read every pooled dataset."""
+    from prefbasis.basis.profile import judge_profile
+    from prefbasis.report.data import load_report_data
+    from prefbasis.store import Store
+
+    store.close()
+    with Store.open(db_path) as s:
+        fill(s, dataset="arena-sample")
+        fill(s, seed=1, dataset="our-ab-votes")
+        one = extract(s, ExtractConfig(k=6, tau=0.5, embedding_model=MODEL, topics=False, dataset="arena-sample"))
+        res = extract(s, ExtractConfig(k=6, tau=0.5, embedding_model=MODEL, topics=False,
+                                       pool=["our-ab-votes", "arena-sample"]))
+        assert res.n_mentions == 720 and one.n_mentions == 360 and res.basis_id != one.basis_id
+        assert (res.dataset, res.other_datasets) == ("arena-sample+our-ab-votes", [])
+        assert res.card["metrics"]["n_individuals"] == 24       # 12 judge labels in each dataset
+        row = s.execute("select dataset_id, dataset_ids from bases where basis_id = ?", [res.basis_id]).fetchone()
+        assert row == (None, ["arena-sample", "our-ab-votes"])
+        assert s.execute("select dataset_ids from bases where basis_id = ?", [one.basis_id]).fetchone() == (
+            ["arena-sample"],)
+        covered = s.execute("select count(distinct c.dataset_id) from comparison_categories cc join comparisons c "
+                            "using (comparison_id) where cc.basis_id = ?", [res.basis_id]).fetchone()[0]
+        assert covered == 2
+        swapped = extract(s, ExtractConfig(k=6, tau=0.5, embedding_model=MODEL, topics=False,
+                                           pool=["arena-sample", "our-ab-votes"]))
+        assert swapped.basis_id == res.basis_id
+        assert judge_profile(s, res.basis_id, "judge-3")["mentions"].sum() == 60   # 30 in each dataset
+        assert judge_profile(s, one.basis_id, "judge-3")["mentions"].sum() == 30
+        assert load_report_data(s, res.basis_id).comparisons == 720
+        with pytest.raises(PrefbasisError, match="twice"):
+            extract(s, ExtractConfig(embedding_model=MODEL, pool=["arena-sample", "arena"]))  # a name and a prefix
+    with pytest.raises(PrefbasisError, match="exclude each other"):
+        ExtractConfig(dataset="arena-sample", pool=["our-ab-votes"])
+    db = ["--db", str(db_path)]
+    assert main(db + ["extract", "--k", "6", "--tau", "0.5", "--embedding-model", MODEL, "--no-topics",
+                      "--pool", "our-ab-votes", "arena-sample"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == res.basis_id and "left out" not in captured.err
+    assert main(db + ["extract", "--dataset", "arena-sample", "--pool", "our-ab-votes"]) == 2

@@ -79,8 +79,8 @@ def check_k(value: "int | str") -> "int | str":
 
 @dataclass
 class ExtractConfig(EmbeddingOptions):
-    """What `extract` fits: the preference basis (and the topic basis) of one dataset (`--backend`,
-    `--device` from `EmbeddingOptions`)."""
+    """What `extract` fits: the preference basis (and the topic basis) of a dataset, or of several
+    pooled (`--pool`); `--backend`, `--device` from `EmbeddingOptions`."""
 
     k: int | str = field(default="auto", metadata={
         "parse": parse_k, "help": "'auto' (smallest k reaching --target) or N"})
@@ -95,8 +95,11 @@ class ExtractConfig(EmbeddingOptions):
         "metavar": "M", "help": f"sentence-transformers name or path (default {DEFAULT_EMBEDDING_MODEL}, offline)"})
     dataset: str | None = field(default=None, metadata={
         "metavar": "D", "help": "dataset id, id prefix or name (default: the latest annotated)"})
+    pool: list[str] = field(default_factory=list, metadata={
+        "metavar": "D", "nargs": "+",
+        "help": "fit one basis on these datasets together (ids, id prefixes or names; instead of --dataset)"})
     annotator: str | None = field(default=None, metadata={
-        "help": "whose annotations (required when the dataset has several)"})
+        "help": "whose annotations (required when a dataset has several)"})
     name: str | None = field(default=None, metadata={"help": "basis name (default <dataset>-<method>-k<k>)"})
     seed: int = field(default=0, metadata={"help": "random seed"})
     stability: int = field(default=0, metadata={"metavar": "N", "help": "bootstrap replicates (0: skip)"})
@@ -108,6 +111,11 @@ class ExtractConfig(EmbeddingOptions):
 
     def __post_init__(self) -> None:
         self.k = check_k(self.k)
+        self.pool = [self.pool] if isinstance(self.pool, str) else list(self.pool or [])
+        if self.pool and self.dataset:
+            raise ConfigError("--dataset and --pool exclude each other: name every dataset in --pool")
+        if len(set(self.pool)) != len(self.pool):
+            raise ConfigError(f"--pool names a dataset twice: {self.pool}")
         try:
             self.method = Method(self.method)
         except ValueError:

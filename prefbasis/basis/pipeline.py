@@ -20,6 +20,7 @@ import numpy as np
 
 from prefbasis.basis.config import K_MAX, ExtractConfig
 from prefbasis.basis.estimator import PreferenceBasis
+from prefbasis.errors import ConfigError
 from prefbasis.hashing import content_hash
 
 if TYPE_CHECKING:
@@ -103,14 +104,16 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
     from prefbasis.embed import DEFAULT_EMBEDDING_MODEL, normalize_text, store_embedder
 
     model = cfg.embedding_model or DEFAULT_EMBEDDING_MODEL
-    from prefbasis.store.catalog import datasets_in, resolve_dataset
+    from prefbasis.store.catalog import datasets_in
 
     PreferenceBasis(k=cfg.k, target=cfg.target, method=cfg.method, tau=cfg.tau, n_atoms=cfg.n_atoms,
                     seed=cfg.seed).check_params()   # bad options fail before any work
-    dataset = resolve_dataset(store, cfg.dataset, annotated=True)
-    dataset_id, dataset_name = dataset.dataset_id, dataset.name
-    annotator = sa.resolve_annotator(store, dataset_id, cfg.annotator)
-    mentions = sa.read_mentions(store, dataset_id, annotator)
+    refs = _datasets(store, cfg)
+    dataset_ids = [d.dataset_id for d in refs]
+    dataset_name = "+".join(d.name for d in refs)
+    annotators = {d: sa.resolve_annotator(store, d, cfg.annotator) for d in dataset_ids}
+    annotator = ",".join(sorted(set(annotators.values())))
+    mentions = _pooled_mentions(store, annotators)
     mentions["description_norm"] = _normalized(mentions["description"], normalize_text)
     mentions = mentions[mentions["description_norm"].fillna("") != ""].reset_index(drop=True)
     mentions["topic_norm"] = _normalized(mentions["topic"], normalize_text)
@@ -123,7 +126,8 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
               "n_atoms": cfg.n_atoms, "embedding_model": model, "individuals": ind_col,
               "stability": cfg.stability, "annotator": annotator, "embedding_backend": embed.backend}
     fingerprint = content_hash(model, embed.backend, sorted(Counter(mentions["description_norm"]).items()))
-    basis_id = content_hash("basis", dataset_id, fingerprint, params)
+    # a single dataset's id alone (the ids of bases fit before pooling existed stay the same)
+    basis_id = content_hash("basis", dataset_ids[0] if len(dataset_ids) == 1 else dataset_ids, fingerprint, params)
     name = cfg.name or f"{dataset_name}-{cfg.method.value}-k{pb.k_}"
 
     report = stab.bootstrap(pb, cfg.stability, seed=cfg.seed) if cfg.stability > 0 else None
@@ -136,10 +140,10 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             {"k": pb.k_, "target": cfg.target, "tau": pb.tau_, "method": cfg.method, "n_atoms": cfg.n_atoms},
             norm, mentions["comparison_id"].to_numpy(), vecs[rows], seed=cfg.seed)
 
-    leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
+    leak = _leakage(store, dataset_ids, mentions, pb, texts, vecs, cfg.seed)
     if leak.flagged_names:  # a name carries subject matter: name the categories again without it
         pb.rename(leak.content_roots)
-        leak = _leakage(store, dataset_id, mentions, pb, texts, vecs, cfg.seed)
+        leak = _leakage(store, dataset_ids, mentions, pb, texts, vecs, cfg.seed)
     flagged = set(leak.flagged_names)
     categories = [{"category_id": c.category_id, "name": c.name, "kind": "preference", "share": c.share,
                    "size": c.size, "mentions": c.mentions, "medoid": c.medoid, "examples": c.examples,
@@ -194,7 +198,9 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
                "different_label_same_prompt_cosine": leak.different_label_same_prompt,
                "separation": leak.separation, "flagged_names": len(flagged),
                "k_target_reached": target_reached}
-    card = {"basis_id": basis_id, "name": name, "dataset_id": dataset_id, "k": pb.k_, "embedding_model": model,
+    single = dataset_ids[0] if len(dataset_ids) == 1 else None
+    card = {"basis_id": basis_id, "name": name, "dataset_id": single, "dataset_ids": dataset_ids, "k": pb.k_,
+            "embedding_model": model,
             "embedding_backend": embed.backend,
             "params": params, "fingerprint": fingerprint, "metrics": metrics,
             "categories": [{k: v for k, v in c.items() if k != "vector"} for c in categories if c["kind"] == "preference"],
@@ -202,7 +208,8 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
             "topics": topic_info,
             "curves": curves.drop(columns=["basis_id", "kind"]).to_dict("records")}
     row = {"name": name, "k": pb.k_, "coverage": pb.coverage_, "variation_explained": pb.variation_explained_,
-           "params": json.dumps(params), "dataset_id": dataset_id, "method": cfg.method.value, "tau": pb.tau_,
+           "params": json.dumps(params), "dataset_id": single, "dataset_ids": dataset_ids,
+           "method": cfg.method.value, "tau": pb.tau_,
            "embedding_model": model, "unassigned_share": pb.unassigned_share_, "pca_optimum": pb.pca_optimum_,
            "nmf_r2": metrics["nmf_r2"], "stability": metrics["stability_matched_cosine"],
            "stability_ari": metrics["stability_ari"], "heldout_coverage": heldout,
@@ -217,18 +224,46 @@ def extract(store: "Store", cfg: ExtractConfig) -> ExtractResult:
                          pb.unassigned_share_, len(texts), len(mentions), topic_info["k"] if topic_info else None,
                          metrics["stability_matched_cosine"], heldout, card, leak.as_dict(),
                          cfg.target if cfg.k == "auto" else None, target_reached, dataset_name,
-                         [] if cfg.dataset else [d.name for d in datasets_in(store, annotated=True)
-                                                 if d.dataset_id != dataset_id])
+                         [] if cfg.dataset or cfg.pool else [d.name for d in datasets_in(store, annotated=True)
+                                                            if d.dataset_id not in dataset_ids])
 
 
-def _leakage(store: "Store", dataset_id: str, mentions, pb: PreferenceBasis, texts: list[str], vecs: np.ndarray,
-             seed: int):
+def _datasets(store: "Store", cfg: ExtractConfig) -> list:
+    """The datasets the basis is fit on (`DatasetRef`s, by id): `--pool`'s, or the one `--dataset`
+    names (default the latest annotated)."""
+    from prefbasis.store.catalog import resolve_dataset
+
+    refs = [resolve_dataset(store, d, annotated=True) for d in cfg.pool or [cfg.dataset]]
+    if len({d.dataset_id for d in refs}) != len(refs):
+        raise ConfigError(f"--pool names one dataset twice: {cfg.pool} are "
+                          f"{[d.dataset_id[:12] for d in refs]}")
+    return sorted(refs, key=lambda d: d.dataset_id)   # the pool's order does not change the basis
+
+
+def _pooled_mentions(store: "Store", annotators: dict[str, str]):
+    """The mentions of every dataset (each by its annotator). Pooled, a judge is a judge of one
+    dataset: "human" in two datasets is two individuals, not one."""
+    import pandas as pd
+
+    from prefbasis.basis import store_adapter as sa
+
+    frames = [sa.read_mentions(store, d, a) for d, a in annotators.items()]
+    if len(frames) > 1:
+        for d, f in zip(annotators, frames):
+            f["judge"] = [None if j is None else f"{d}/{j}" for j in f["judge"].tolist()]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _leakage(store: "Store", dataset_ids: list[str], mentions, pb: PreferenceBasis, texts: list[str],
+             vecs: np.ndarray, seed: int):
     """The leakage metrics (basis/leakage.py) of the fitted preference basis over the mentions."""
+    import pandas as pd
+
     from prefbasis.basis import leakage
     from prefbasis.basis import store_adapter as sa
     from prefbasis.words import content_stems_of
 
-    ctx = sa.read_contexts(store, dataset_id)
+    ctx = pd.concat([sa.read_contexts(store, d) for d in dataset_ids], ignore_index=True)
     # plain lists: iterating Arrow-backed columns (itertuples) boxes every value, ≈ 0.2 s per 10k rows
     contexts = list(zip(*(ctx[c].tolist() for c in ("comparison_id", "prompt", "response_a", "response_b"))))
     context_of = {cid: content_stems_of((p, a, b)) for cid, p, a, b in contexts}

@@ -22,10 +22,11 @@ def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
 
     from prefbasis.embed import normalize_text
 
-    from prefbasis.store.catalog import basis_row, categories
+    from prefbasis.store.catalog import basis_datasets, basis_row, categories
 
     ann = store.df("select a.description from annotations a join comparisons c using (comparison_id) "
-                   "where c.dataset_id = ? and c.judge = ?", [basis_row(store, basis_id).get("dataset_id"), judge])
+                   "where c.dataset_id in (select unnest(?)) and c.judge = ?",
+                   [basis_datasets(basis_row(store, basis_id)), judge])
     cats = categories(store, basis_id, "preference")
     assign = store.df("select description, category_id from description_assignments where basis_id = ? "
                       "and kind = 'preference'", [basis_id])

@@ -116,6 +116,8 @@ def _argument(f: dataclasses.Field, tp: Any) -> tuple[list[str], dict[str, Any]]
     elif origin in (list, tuple) or inner in (list, tuple):
         item = _strip_optional((typing.get_args(inner) or (str,))[0])
         kwargs["action"] = "append"
+        if meta.get("nargs"):   # `--pool A B` as well as `--pool A --pool B`
+            kwargs["action"], kwargs["nargs"] = "extend", meta["nargs"]
         if _is_enum(item):
             kwargs["choices"] = [m.value for m in item]
         elif item in _SIMPLE:

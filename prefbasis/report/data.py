@@ -188,12 +188,13 @@ def _params(text: Any) -> dict[str, Any]:
     return out if isinstance(out, dict) else {}
 
 
-def _counts(store: Store, dataset_id: str | None) -> tuple[int, int]:
-    """(comparisons, annotated comparisons) of the dataset (of the whole store when unknown)."""
+def _counts(store: Store, dataset_ids: list[str]) -> tuple[int, int]:
+    """(comparisons, annotated comparisons) of the basis's datasets (of the whole store when unknown)."""
     row = store.execute("""
         select count(*), count(*) filter (where exists (
             select 1 from annotations a where a.comparison_id = c.comparison_id))
-        from comparisons c where ? is null or c.dataset_id = ?""", [dataset_id, dataset_id]).fetchone()
+        from comparisons c where len(?) = 0 or c.dataset_id in (select unnest(?))""",
+                        [dataset_ids, dataset_ids]).fetchone()
     return int(row[0]), int(row[1])
 
 
@@ -233,7 +234,7 @@ def _annotators(store: Store) -> pd.DataFrame:
 
 def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
     """Everything the report shows for one basis (the newest when `basis_id` is None)."""
-    from prefbasis.store.catalog import basis_row, resolve_basis
+    from prefbasis.store.catalog import basis_datasets, basis_row, resolve_basis
 
     tables = _tables(store)
     bid = resolve_basis(store, basis_id).basis_id
@@ -246,7 +247,7 @@ def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
     model = (basis.get("embedding_model") or basis["params"].get("embedding_model") or card.get("embedding_model")
              or (card.get("params") or {}).get("embedding_model"))
     ratings, overall_label = _ratings(store, bid, names)
-    comparisons, annotated = _counts(store, basis.get("dataset_id"))
+    comparisons, annotated = _counts(store, basis_datasets(basis))
     exports, runs, evals = _dpo(store, bid, tables)
     return ReportData(
         basis=basis, categories=cats, curves=_curves(store, basis, tables), assignments=assignments,

@@ -140,6 +140,19 @@ def basis_row(store: "Store", basis_id: str) -> dict[str, Any]:
     return row
 
 
+def basis_datasets(basis: dict[str, Any]) -> list[str]:
+    """The ids of the datasets a basis (its `basis_row`) was fit on: several for a pooled basis.
+
+    Example:
+        >>> basis_datasets({"dataset_id": None, "dataset_ids": ["d1", "d2"]}), basis_datasets({"dataset_id": "d1"})
+        (['d1', 'd2'], ['d1'])
+    """
+    ids = basis.get("dataset_ids")
+    if hasattr(ids, "__len__") and not isinstance(ids, str) and len(ids):   # a list, or numpy's from pandas
+        return [str(d) for d in ids]
+    return [basis["dataset_id"]] if basis.get("dataset_id") else []
+
+
 def basis_card(store: "Store", basis_id: str) -> tuple[dict[str, Any], str | None]:
     """(the card JSON, its Markdown) that extract wrote; ({}, None) when there is none."""
     row = store.execute("select card, markdown from basis_cards where basis_id = ?", [basis_id]).fetchall()
