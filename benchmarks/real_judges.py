@@ -12,6 +12,7 @@ descriptions, against that judge's own basis.
     .venv/bin/python benchmarks/real_judges.py --out /tmp/real_judges            # everything
     .venv/bin/python benchmarks/real_judges.py --only prd-gpt4 llmbar-gpt-4       # some
     .venv/bin/python benchmarks/real_judges.py --raw                              # LLMBar/PandaLM raw rationales
+    .venv/bin/python benchmarks/real_judges.py --only prd-gpt4 --pooled           # + all nine judges pooled
 
 Writes `<out>/table.md`, `<out>/table.json` and one store per source (`<out>/<source>.duckdb`).
 """
@@ -59,7 +60,9 @@ def sources(raw: bool) -> dict[str, dict]:
     return out
 
 
-def run_one(name: str, spec: dict, out: Path, seed: int) -> dict:
+def run_one(name: str, spec: dict, out: Path, seed: int, specs: dict | None = None) -> dict:
+    """One row of the table: `spec` is a source, or {"pool": [source names in `specs`]} (one store,
+    one dataset per source, one basis on all of them: `extract --pool`)."""
     from prefbasis.annotate import AnnotateConfig, annotate
     from prefbasis.basis import ExtractConfig, extract
     from prefbasis.errors import PrefbasisError
@@ -69,49 +72,56 @@ def run_one(name: str, spec: dict, out: Path, seed: int) -> dict:
     db = out / f"{name}.duckdb"
     for p in (db, Path(str(db) + ".wal")):
         p.unlink(missing_ok=True)
-    row: dict = {"source": name}
+    row: dict = {"source": name, "ingested": 0, "rejected": 0, "annotated": 0, "mentions": 0}
     t0 = time.perf_counter()
-    path = spec["path"]
-    if spec.get("judge") is not None or "judge" in spec:
-        path = _subset(spec["path"], spec.get("judge"), out / f"{name}.jsonl")
+    parts = [(part, specs[part]) for part in spec["pool"]] if "pool" in spec else [(name, spec)]
     with Store.open(str(db)) as store:
-        try:
-            kwargs = {"mapping": spec["mapping"]} if spec["mapping"] else {}
+        datasets = []
+        for part, pspec in parts:   # a pooled row: each source its own dataset, annotated on its own
+            path = pspec["path"]
+            if pspec.get("judge") is not None or "judge" in pspec:
+                path = _subset(pspec["path"], pspec.get("judge"), out / f"{part}.jsonl")
             try:
-                rep = ingest(store, str(path), spec["format"], name=name, on_bad_rows="skip", **kwargs)
-            except TypeError:  # a build without --on-bad-rows
-                rep = ingest(store, str(path), spec["format"], name=name, **kwargs)
-            row["ingested"] = rep.added
-            rejected = getattr(rep, "rejected", 0)
-            row["rejected"] = len(rejected) if isinstance(rejected, (list, tuple)) else int(rejected or 0)
-        except PrefbasisError as exc:
-            row["error"] = f"ingest: {exc}"
-            return row
+                kwargs = {"mapping": pspec["mapping"]} if pspec["mapping"] else {}
+                try:
+                    rep = ingest(store, str(path), pspec["format"], name=part, on_bad_rows="skip", **kwargs)
+                except TypeError:  # a build without --on-bad-rows
+                    rep = ingest(store, str(path), pspec["format"], name=part, **kwargs)
+                row["ingested"] += rep.added
+                rejected = getattr(rep, "rejected", 0)
+                row["rejected"] += len(rejected) if isinstance(rejected, (list, tuple)) else int(rejected or 0)
+            except PrefbasisError as exc:
+                row["error"] = f"ingest: {exc}"
+                return row
+            datasets.append(rep.dataset_id)
+            ann = annotate(store, AnnotateConfig(annotator="rationale", dataset=rep.dataset_id, quiet=True))
+            row["annotated"] += ann.annotated
+            row["mentions"] += ann.preferences
         with_rationale = store.scalar("select count(*) from comparisons where winner <> 'tie' and rationale is "
                                       "not null and trim(rationale) <> ''")
-        ann = annotate(store, AnnotateConfig(annotator="rationale", quiet=True))
         row["with_rationale"] = int(with_rationale)
-        row["annotated"] = ann.annotated
-        row["share_annotated"] = round(ann.annotated / max(with_rationale, 1), 3)
-        row["mentions"] = ann.preferences
+        row["share_annotated"] = round(row["annotated"] / max(with_rationale, 1), 3)
+        which = {"pool": datasets} if len(datasets) > 1 else {}
         reasons = store.df("select coalesce(regexp_extract(error, '^([a-z ]+)', 1), error) as reason, count(*) n "
                            "from annotation_failures group by 1 order by n desc")
         row["failures"] = {r.reason: int(r.n) for r in reasons.itertuples()}
         no_reason = row["failures"].get("no reason stated", 0)
         contradicts = row["failures"].get("verdict contradicts winner", 0)
-        row["share_annotated"] = round(ann.annotated / max(with_rationale - no_reason, 1), 3)
-        row["share_for_winner"] = round(ann.annotated / max(with_rationale - no_reason - contradicts, 1), 3)
-        if ann.annotated < 10:
+        row["share_annotated"] = round(row["annotated"] / max(with_rationale - no_reason, 1), 3)
+        row["share_for_winner"] = round(row["annotated"] / max(with_rationale - no_reason - contradicts, 1), 3)
+        if row["annotated"] < 10:
             row["error"] = "too few annotations for a basis"
             return row
         try:
             bauto = extract(store, ExtractConfig(k="auto", seed=seed, topics=False, heldout=False, quiet=True,
-                                                 name=f"{name}-auto"))
+                                                 name=f"{name}-auto", **which))
             try:
-                b21 = extract(store, ExtractConfig(k=21, seed=seed, topics=False, quiet=True, name=f"{name}-k21"))
+                b21 = extract(store, ExtractConfig(k=21, seed=seed, topics=False, quiet=True, name=f"{name}-k21",
+                                                   **which))
             except PrefbasisError as exc:   # fewer than 21 categories add coverage: the metrics at k auto
                 row["note"] = f"k=21 not possible ({exc}); metrics at k auto"
-                b21 = extract(store, ExtractConfig(k="auto", seed=seed, topics=False, quiet=True, name=f"{name}-k21"))
+                b21 = extract(store, ExtractConfig(k="auto", seed=seed, topics=False, quiet=True, name=f"{name}-k21",
+                                                   **which))
         except PrefbasisError as exc:
             row["error"] = f"extract: {exc}"
             return row
@@ -183,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="source names (default: all)")
     ap.add_argument("--raw", action="store_true", help="LLMBar/PandaLM: the judges' raw rationale")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pooled", action="store_true",
+                    help="also a row 'pooled-all': PRD, LLMBar and PandaLM as three datasets, one basis "
+                         "(`extract --pool`)")
     args = ap.parse_args(argv)
     if not DATA.exists():
         print(f"needs the real data at {DATA}", file=sys.stderr)
@@ -191,9 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     specs = sources(args.raw)
     names = args.only or list(specs)
+    if args.pooled:
+        specs["pooled-all"] = {"pool": ["prd-gpt4", "llmbar-all", "pandalm-all"]}
+        names.append("pooled-all")
     rows = []
     for name in names:
-        row = run_one(name, specs[name], out, args.seed)
+        row = run_one(name, specs[name], out, args.seed, specs)
         rows.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "names21"}), flush=True)
     done = {r["source"] for r in rows if "coverage21" in r}

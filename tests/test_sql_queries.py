@@ -60,10 +60,10 @@ def test_every_query_has_a_header_and_declares_its_parameters(name):
     assert used == set(declared_params(text)), name
 
 
-def test_the_eight_canned_queries_exist():
+def test_the_nine_canned_queries_exist():
     assert QUERIES == sorted(["category_shares", "categories_by_topic", "model_win_rate_by_category",
                               "judge_profile", "category_examples", "uncovered_comparisons",
-                              "annotation_cost_by_annotator", "basis_comparison"])
+                              "annotation_cost_by_annotator", "basis_comparison", "category_by_dataset"])
 
 
 def test_views(filled):
@@ -115,6 +115,25 @@ def test_judge_profile(filled):
     # j1 tagged c1 (Clarity) and c2 (Accuracy); everyone: Clarity 3, Accuracy 1
     assert df.loc["Accuracy", "judge_share"] == 0.5 and df.loc["Accuracy", "overall_share"] == 0.25
     assert df.loc["Accuracy", "lift"] == 2.0 and df.index[0] == "Accuracy"
+
+
+def test_category_by_dataset(filled):
+    """A second dataset in the basis (a pooled basis): each dataset's share of each category, 0 where
+    a dataset never uses one, and the lift against the pool."""
+    with filled.transaction() as con:
+        con.execute("insert into datasets(dataset_id, name, source, format, n_rows) values ('e', 'ours', 's', 'table', 3)")
+        for cid in ("e1", "e2", "e3"):
+            con.execute("insert into comparisons(comparison_id, dataset_id, winner, judge) values (?, 'e', 'a', 'u')", [cid])
+            con.execute("insert into comparison_categories(basis_id, kind, comparison_id, category_id, similarity) "
+                        "values ('B', 'preference', ?, 1, 0.9)", [cid])
+    df = q(filled, "category_by_dataset")
+    got = {(r.dataset, r.category): (r.tags, r.dataset_share, r.lift) for r in df.itertuples()}
+    # d: Clarity 3 of 4 tags, Accuracy 1; ours: Accuracy 3 of 3; overall Clarity 3/7, Accuracy 4/7
+    assert got == {("d", "Clarity"): (3, 0.75, 1.75), ("d", "Accuracy"): (1, 0.25, 0.438),
+                   ("ours", "Clarity"): (0, 0.0, 0.0), ("ours", "Accuracy"): (3, 1.0, 1.75)}
+    assert df["dataset"].tolist() == ["d", "d", "ours", "ours"]
+    topics = q(filled, "category_by_dataset", kind="topic")
+    assert set(topics["dataset"]) == {"d"} and topics["tags"].sum() == 5   # "ours" has no topic tags
 
 
 def test_category_examples_by_name_or_id(filled):
