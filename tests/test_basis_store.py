@@ -150,6 +150,7 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
     dataset (the same label in two datasets is two individuals); the pool's order does not matter;
     profile and the report read every pooled dataset."""
     from prefbasis.basis.profile import judge_profile
+    from prefbasis.report import ReportConfig, build_report
     from prefbasis.report.data import load_report_data
     from prefbasis.store import Store
 
@@ -175,7 +176,13 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
         assert swapped.basis_id == res.basis_id
         assert judge_profile(s, res.basis_id, "judge-3")["mentions"].sum() == 60   # 30 in each dataset
         assert judge_profile(s, one.basis_id, "judge-3")["mentions"].sum() == 30
-        assert load_report_data(s, res.basis_id).comparisons == 720
+        data = load_report_data(s, res.basis_id)
+        assert data.comparisons == 720 and set(data.sources["dataset"]) == {"arena-sample", "our-ab-votes"}
+        assert len(data.sources) == 2 * 6 and load_report_data(s, one.basis_id).sources.empty
+        pooled = build_report(s, ReportConfig(basis=res.basis_id, out=db_path.parent / "pooled.html"))
+        single = build_report(s, ReportConfig(basis=one.basis_id, out=db_path.parent / "single.html"))
+        assert "sources" in pooled.sections and "sources" not in single.sections + single.missing
+        assert "Sources: which pooled dataset uses which category" in pooled.path.read_text()
         with pytest.raises(PrefbasisError, match="twice"):
             extract(s, ExtractConfig(embedding_model=MODEL, pool=["arena-sample", "arena"]))  # a name and a prefix
     with pytest.raises(PrefbasisError, match="exclude each other"):

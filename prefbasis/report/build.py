@@ -87,7 +87,10 @@ def build_report(store: Store, config: ReportConfig | None = None) -> ReportResu
         elif name != "recovery":   # recovery exists for simulated data only: not "missing" elsewhere
             missing.append(name)
         parts[name] = html
-    body = "\n".join([_headline(d), parts["curves"], sections.category_table(d, colors), parts["map"],
+    sources, pooled = sections.sources_section(d)
+    if pooled:
+        drawn.append("sources")
+    body = "\n".join([_headline(d), parts["curves"], sections.category_table(d, colors), sources, parts["map"],
                       parts["topics"], parts["pelo"], parts["recovery"], parts["dpo"], provenance.card_section(d)])
     title = cfg.title or f"Preference basis: {b.get('name') or b['basis_id'][:12]}"
     subtitle = H.esc(f"basis {b['basis_id']} · k = {b.get('k')} · created {provenance.show(b.get('created_at'))} · "

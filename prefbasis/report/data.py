@@ -48,6 +48,9 @@ class ReportData:
     training_runs: pd.DataFrame = field(default_factory=pd.DataFrame)
     evaluations: pd.DataFrame = field(default_factory=pd.DataFrame)  # preference accuracy rows
     embedding_backend: str | None = None
+    # a basis pooled over several datasets: dataset, category_id, category, tags, dataset_share,
+    # overall_share, lift (sql/queries/category_by_dataset.sql); empty for a one-dataset basis
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def table_columns(store: Store, table: str) -> set[str]:
@@ -188,6 +191,17 @@ def _params(text: Any) -> dict[str, Any]:
     return out if isinstance(out, dict) else {}
 
 
+def _sources(store: Store, basis: dict[str, Any], dataset_ids: list[str]) -> pd.DataFrame:
+    """Which pooled dataset uses which preference category: the canned query `category_by_dataset`
+    (one definition for `prefbasis query` and the report), for a basis fit on several datasets."""
+    from prefbasis.store.sqlfiles import sql_path
+
+    if len(dataset_ids) < 2:
+        return pd.DataFrame()
+    sql = (sql_path("queries") / "category_by_dataset.sql").read_text(encoding="utf-8")
+    return store.df(sql, {"basis": basis["basis_id"], "kind": "preference"})
+
+
 def _counts(store: Store, dataset_ids: list[str]) -> tuple[int, int]:
     """(comparisons, annotated comparisons) of the basis's datasets (of the whole store when unknown)."""
     row = store.execute("""
@@ -248,6 +262,7 @@ def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
              or (card.get("params") or {}).get("embedding_model"))
     ratings, overall_label = _ratings(store, bid, names)
     comparisons, annotated = _counts(store, basis_datasets(basis))
+    sources = _sources(store, basis, basis_datasets(basis))
     exports, runs, evals = _dpo(store, bid, tables)
     return ReportData(
         basis=basis, categories=cats, curves=_curves(store, basis, tables), assignments=assignments,
@@ -257,4 +272,5 @@ def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
         card=card, stability=_basis_stability(store, basis, tables), embedding_model=model,
         comparisons=comparisons, annotated=annotated, overall_label=overall_label,
         recovery=_recovery(store, bid, tables), exports=exports, training_runs=runs, evaluations=evals,
-        embedding_backend=basis["params"].get("embedding_backend") or card.get("embedding_backend"))
+        embedding_backend=basis["params"].get("embedding_backend") or card.get("embedding_backend"),
+        sources=sources)

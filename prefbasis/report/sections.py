@@ -105,6 +105,26 @@ def topic_section(d: ReportData) -> tuple[str, bool]:
     return H.section(TOPICS, H.figure_div(fig, "topics"), note, "topics"), True
 
 
+SOURCES = "Sources: which pooled dataset uses which category"
+
+
+def sources_section(d: ReportData) -> tuple[str, bool]:
+    """For a basis pooled over several datasets (`extract --pool`): the lift of each category in
+    each dataset; ("", False) for a one-dataset basis (nothing to compare, nothing missing)."""
+    src = d.sources
+    if src.empty:
+        return "", False
+    order = [n for n in d.categories["name"] if n in set(src["category"])]
+    mat = src.pivot_table(index="dataset", columns="category", values="lift", aggfunc="first")[order]
+    fig = charts.heatmap_figure(mat, title_x="preference category", title_y="dataset", value="lift", fmt=".2f",
+                                colorscale="RdBu", zmid=1.0)
+    note = (f"The basis was fit on {len(mat)} datasets pooled. Lift: a category's share of one dataset's "
+            "tagged comparisons divided by its share over all of them (1: as often as in the pool; 0: the "
+            "dataset never uses it; 2: twice as often). Where datasets differ, their judges rewarded "
+            "different things, or were asked to. Table: <code>prefbasis query -f category_by_dataset</code>.")
+    return H.section(SOURCES, H.figure_div(fig, "sources"), note, "sources"), True
+
+
 def ratings_section(d: ReportData) -> tuple[str, bool]:
     r = d.ratings
     if r.empty or r["rating"].notna().sum() == 0:
