@@ -29,7 +29,8 @@ Why LLMBar (not pooled with PRD): both categories then come from the same prompt
 response pairs, often the same pair judged in opposite directions by two judges for two different
 reasons, so a selective effect cannot be a difference of prompt domain. `--with-pandalm` (run 9)
 adds PandaLM's two judges, whose prompts are instructions of the same kind, as one dataset with
-LLMBar's (`extract` fits one dataset): about twice the pairs per category.
+LLMBar's (runs 9 and 10 were made so, before `extract --pool` fit one basis on several datasets;
+kept so that they reproduce): about twice the pairs per category.
 
 Checkpointed in `--work` (a killed run resumes): the store and basis, each finished adapter (and
 its trainer checkpoints every `--save-every` steps), and the evaluation (`evaluation.pkl`).
@@ -73,8 +74,8 @@ PANDALM = DATA / "pandalm" / "pandalm_testset.jsonl.gz"
 
 
 def pooled_judges(out: Path) -> Path:
-    """LLMBar's and PandaLM's rows in one JSONL file at `out` (one dataset, so one basis covers both:
-    `extract` fits one dataset). PandaLM's judges saw the responses in the stored order ("Response
+    """LLMBar's and PandaLM's rows in one JSONL file at `out` (one dataset, so one basis covers both,
+    as in runs 9 and 10; `extract --pool` now does this for datasets ingested apart). PandaLM's judges saw the responses in the stored order ("Response
     1" is `response_a`), which its rows now say in `presented_order`; the ids are already distinct."""
     import gzip
 
