@@ -192,4 +192,8 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
                       "--pool", "our-ab-votes", "arena-sample"]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == res.basis_id and "left out" not in captured.err
+    assert main(db + ["show", res.basis_id]) == 0
+    assert "pooled over 2 datasets: arena-sample, our-ab-votes" in capsys.readouterr().out
+    assert main(db + ["show", one.basis_id]) == 0
+    assert "pooled" not in capsys.readouterr().out
     assert main(db + ["extract", "--dataset", "arena-sample", "--pool", "our-ab-votes"]) == 2
