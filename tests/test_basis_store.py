@@ -142,7 +142,7 @@ def test_extract_says_which_dataset_it_fit_and_which_it_left_out(store, db_path,
                  "--no-topics", "--stability", "0"]) == 0
     err = capsys.readouterr().err
     assert "fit on dataset 'our-ab-votes', the latest annotated; this store has 1 more, left out: 'arena-sample'" in err
-    assert "--dataset chooses which" in err
+    assert "--dataset chooses another; --pool A B … fits several together" in err
 
 
 def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
@@ -197,3 +197,36 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
     assert main(db + ["show", one.basis_id]) == 0
     assert "pooled" not in capsys.readouterr().out
     assert main(db + ["extract", "--dataset", "arena-sample", "--pool", "our-ab-votes"]) == 2
+
+
+def test_pool_edge_cases(store, db_path):
+    """Pooled: judges partly missing keep the individuals at comparisons (pandas reads NULL as NaN);
+    prompts partly missing do not break the leakage step; an annotator a pooled dataset lacks is
+    named with that dataset; two pooled datasets with one name stay two rows of the Sources plot."""
+    from prefbasis.report import ReportConfig, build_report
+    from prefbasis.store import Store
+
+    store.close()
+    with Store.open(db_path) as s:
+        fill(s, dataset="first")
+        fill(s, seed=1, dataset="second")
+        cfg = {"k": 6, "tau": 0.5, "embedding_model": MODEL, "topics": False, "pool": ["first", "second"]}
+        both = extract(s, ExtractConfig(**cfg))
+        assert both.card["params"]["individuals"] == "judge"
+        with s.transaction() as con:
+            con.execute("update comparisons set judge = null where dataset_id = 'second' and comparison_id < 'second-c0010'")
+            con.execute("update comparisons set prompt = 'How do I bake bread?' where dataset_id = 'first' "
+                        "and comparison_id < 'first-c0100'")
+            con.execute("update datasets set name = 'prd'")
+        partial = extract(s, ExtractConfig(**cfg))
+        assert partial.card["params"]["individuals"] == "comparison_id"   # not "second/nan" as a judge
+        assert partial.leakage["content_leakage"] is not None
+        with s.transaction() as con:
+            con.execute("insert into annotations(annotation_id, comparison_id, preference, description, topic, "
+                        "annotator) values ('extra', 'second-c0001', 'p', 'Shorter.', 't', 'other')")
+        with pytest.raises(PrefbasisError, match="no annotations by 'other' in dataset 'prd'"):
+            extract(s, ExtractConfig(**cfg, annotator="other"))
+        with pytest.raises(PrefbasisError, match="dataset 'prd' has annotations by several annotators"):
+            extract(s, ExtractConfig(**cfg))
+        page = build_report(s, ReportConfig(basis=partial.basis_id, out=db_path.parent / "r.html")).path.read_text()
+        assert "prd (first)" in page and "prd (second)" in page and "fit on 2 datasets pooled" in page

@@ -95,9 +95,6 @@ class ExtractConfig(EmbeddingOptions):
         "metavar": "M", "help": f"sentence-transformers name or path (default {DEFAULT_EMBEDDING_MODEL}, offline)"})
     dataset: str | None = field(default=None, metadata={
         "metavar": "D", "help": "dataset id, id prefix or name (default: the latest annotated)"})
-    pool: list[str] = field(default_factory=list, metadata={
-        "metavar": "D", "nargs": "+",
-        "help": "fit one basis on these datasets together (ids, id prefixes or names; instead of --dataset)"})
     annotator: str | None = field(default=None, metadata={
         "help": "whose annotations (required when a dataset has several)"})
     name: str | None = field(default=None, metadata={"help": "basis name (default <dataset>-<method>-k<k>)"})
@@ -108,6 +105,11 @@ class ExtractConfig(EmbeddingOptions):
     n_atoms: int | None = field(default=None, metadata={
         "metavar": "N", "help": "atoms (k-means clusters) the candidates come from (default ~4·sqrt(n))"})
     quiet: bool | None = field(default=None, metadata={"cli": False, "help": "no progress bars"})
+    # last: positional calls written before it existed keep their meaning
+    pool: list[str] = field(default_factory=list, metadata={
+        "metavar": "D", "nargs": "+",
+        "help": "fit one basis on these datasets together (ids, id prefixes or names; instead of --dataset); "
+                "each dataset is read by its only annotator, or --annotator's"})
 
     def __post_init__(self) -> None:
         self.k = check_k(self.k)

@@ -249,8 +249,8 @@ def _pooled_mentions(store: "Store", annotators: dict[str, str]):
 
     frames = [sa.read_mentions(store, d, a) for d, a in annotators.items()]
     if len(frames) > 1:
-        for d, f in zip(annotators, frames):
-            f["judge"] = [None if j is None else f"{d}/{j}" for j in f["judge"].tolist()]
+        for d, f in zip(annotators, frames):   # a missing judge stays missing (pandas may say NaN)
+            f["judge"] = [f"{d}/{j}" if isinstance(j, str) else None for j in f["judge"].tolist()]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
@@ -265,7 +265,8 @@ def _leakage(store: "Store", dataset_ids: list[str], mentions, pb: PreferenceBas
 
     ctx = pd.concat([sa.read_contexts(store, d) for d in dataset_ids], ignore_index=True)
     # plain lists: iterating Arrow-backed columns (itertuples) boxes every value, ≈ 0.2 s per 10k rows
-    contexts = list(zip(*(ctx[c].tolist() for c in ("comparison_id", "prompt", "response_a", "response_b"))))
+    contexts = list(zip(*([v if isinstance(v, str) else None for v in ctx[c].tolist()]   # NULL: None, not NaN
+                          for c in ("comparison_id", "prompt", "response_a", "response_b"))))
     context_of = {cid: content_stems_of((p, a, b)) for cid, p, a, b in contexts}
     prompt_of = {cid: p if p is not None else cid for cid, p, _, _ in contexts}
     index = {t: i for i, t in enumerate(texts)}

@@ -34,16 +34,21 @@ def resolve_annotator(store: "Store", dataset_id: str, annotator: str | None) ->
     found = store.df("select a.annotator, count(*) as n from annotations a join comparisons c using (comparison_id) "
                      "where c.dataset_id = ? group by 1 order by 1", [dataset_id])
     names = found["annotator"].tolist()
+    which = f"dataset {_dataset_name(store, dataset_id)!r}"
     if annotator is not None:
         if annotator not in names:
-            raise InputError(f"no annotations by {annotator!r} in this dataset (annotators: "
+            raise InputError(f"no annotations by {annotator!r} in {which} (annotators: "
                              f"{', '.join(names) or 'none'})", field="annotator")
         return annotator
     if len(names) > 1:
         listed = ", ".join(f"{a} ({n})" for a, n in found.itertuples(index=False))
-        raise InputError(f"the dataset has annotations by several annotators: {listed}; choose one with "
+        raise InputError(f"{which} has annotations by several annotators: {listed}; choose one with "
                          f"--annotator", field="annotator")
     return names[0]
+
+
+def _dataset_name(store: "Store", dataset_id: str) -> str:
+    return store.scalar("select name from datasets where dataset_id = ?", [dataset_id]) or dataset_id
 
 
 def read_mentions(store: "Store", dataset_id: str, annotator: str | None = None) -> "pd.DataFrame":

@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     if res.other_datasets:
         say(args, f"fit on dataset {res.dataset!r}, the latest annotated; this store has "
                   f"{len(res.other_datasets)} more, left out: {', '.join(map(repr, res.other_datasets[:5]))}"
-                  f"{' …' if len(res.other_datasets) > 5 else ''} (a basis is fit on one dataset; --dataset "
-                  f"chooses which)")
+                  f"{' …' if len(res.other_datasets) > 5 else ''} (--dataset chooses another; --pool A B … fits "
+                  f"several together)")
     if res.target_reached is False:
         say(args, f"--k auto: target coverage {res.target:.2f} not reached; returned the largest k computed, "
                   f"k = {res.k} (coverage {res.coverage:.3f}). Lower --target, raise --tau, or look at the "

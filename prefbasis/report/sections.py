@@ -114,12 +114,17 @@ def sources_section(d: ReportData) -> tuple[str, bool]:
     src = d.sources
     if src.empty:
         return "", False
+    from prefbasis.store.catalog import basis_datasets
+
     order = [n for n in d.categories["name"] if n in set(src["category"])]
-    mat = src.pivot_table(index="dataset", columns="category", values="lift", aggfunc="first")[order]
+    shared = src.groupby("dataset")["dataset_id"].nunique()
+    label = [n if shared[n] == 1 else f"{n} ({i[:8]})" for n, i in zip(src["dataset"], src["dataset_id"])]
+    mat = src.assign(label=label).pivot_table(index="label", columns="category", values="lift",
+                                              aggfunc="first")[order]
     fig = charts.heatmap_figure(mat, title_x="preference category", title_y="dataset", value="lift", fmt=".2f",
                                 colorscale="RdBu", zmid=1.0)
-    note = (f"The basis was fit on {len(mat)} datasets pooled. Lift: a category's share of one dataset's "
-            "tagged comparisons divided by its share over all of them (1: as often as in the pool; 0: the "
+    note = (f"The basis was fit on {len(basis_datasets(d.basis))} datasets pooled. Lift: a category's share of "
+            "one dataset's tags divided by its share of all tags (1: as often as in the pool; 0: the "
             "dataset never uses it; 2: twice as often). Where datasets differ, their judges rewarded "
             "different things, or were asked to. Table: <code>prefbasis query -f category_by_dataset</code>.")
     return H.section(SOURCES, H.figure_div(fig, "sources"), note, "sources"), True
