@@ -244,3 +244,31 @@ def test_report_renders_in_headless_chromium(store, tmp_path):
         keep = Path(os.environ["PREFBASIS_SCREENSHOT_DIR"])
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, keep / "report-test.png")
+
+
+def test_pooled_report_draws_its_sources_in_headless_chromium(store, tmp_path):
+    """A basis pooled over two datasets: the Sources heatmap draws in a real browser, with every
+    other chart, no script error and no overlapping tick labels."""
+    if find_chromium() is None:
+        pytest.skip("no Chromium found (install Debian's `chromium`, or set $CHROMIUM); "
+                    "the browser check of the report is skipped")
+    from prefbasis.basis import ExtractConfig, extract
+    from test_basis_store import MODEL, fill
+
+    fill(store, dataset="arena-sample")
+    fill(store, seed=1, dataset="our-ab-votes")
+    res = extract(store, ExtractConfig(k=6, tau=0.5, embedding_model=MODEL, topics=False,
+                                       pool=["arena-sample", "our-ab-votes"]))
+    result = build_report(store, ReportConfig(basis=res.basis_id, out=tmp_path / "pooled.html"))
+    assert "sources" in result.sections
+    proc = chromium(["--virtual-time-budget=10000", "--dump-dom", result.path.resolve().as_uri()], tmp_path)
+    root = re.search(r"<html[^>]*>", proc.stdout)
+    assert root, proc.stderr[-2000:]
+    attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', root.group(0)))
+    assert attrs.get("data-loaded") == "1" and attrs.get("data-js-errors") == "0", attrs.get("data-js-error-text")
+    assert attrs.get("data-charts") == attrs.get("data-charts-expected") and int(attrs["data-charts"]) >= 3
+    # the topic heatmap's 3 topics and 6 categories, and the Sources heatmap's 2 datasets and 6 categories
+    assert int(attrs.get("data-ticks-checked", "0")) == (3 + 6) + (2 + 6)
+    assert attrs.get("data-tick-overlaps") == "0", attrs.get("data-tick-overlap-where")
+    boxes = json.loads(html.unescape(attrs["data-sections"]))
+    assert boxes["sources"][1] > 50

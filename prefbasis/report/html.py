@@ -2,7 +2,7 @@
 
 The page records its own health for tests and users: `<html data-js-errors="N" data-charts="M" data-charts-expected="E">`
 is set after load (uncaught errors and rejected promises are counted by a hook installed first), with
-`data-tick-overlaps` (pairs of overlapping tick labels in the two heatmaps, out of `data-ticks-checked`
+`data-tick-overlaps` (pairs of overlapping tick labels in the heatmaps, out of `data-ticks-checked`
 labels) and `data-sections` (each section's top and height in page pixels).
 
 Example:
@@ -69,9 +69,9 @@ ERROR_HOOK = """
     root.setAttribute('data-charts', String(n));
     return n === divs.length;
   }
-  function overlaps(){  // pairs of tick labels whose boxes intersect, in the two heatmaps
+  function overlaps(){  // pairs of tick labels whose boxes intersect, in the heatmaps
     var pairs = 0, checked = 0, seen = [];
-    ['chart-topics', 'chart-model-heatmap'].forEach(function(id){
+    ['chart-topics', 'chart-model-heatmap', 'chart-sources'].forEach(function(id){
       var div = document.getElementById(id); if (!div) { return; }
       ['.xtick text', '.ytick text'].forEach(function(sel){
         var boxes = Array.prototype.map.call(div.querySelectorAll(sel), function(t){
