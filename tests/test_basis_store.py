@@ -149,7 +149,8 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
     """`extract --pool A B`: one basis over both datasets' mentions; a judge is a judge of one
     dataset (the same label in two datasets is two individuals); the pool's order does not matter;
     profile and the report read every pooled dataset."""
-    from prefbasis.basis.profile import judge_profile
+    from prefbasis.basis.config import ProfileConfig
+    from prefbasis.basis.profile import judge_profile, profile
     from prefbasis.report import ReportConfig, build_report
     from prefbasis.report.data import load_report_data
     from prefbasis.store import Store
@@ -176,6 +177,10 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
         assert swapped.basis_id == res.basis_id
         assert judge_profile(s, res.basis_id, "judge-3")["mentions"].sum() == 60   # 30 in each dataset
         assert judge_profile(s, one.basis_id, "judge-3")["mentions"].sum() == 30
+        mine = profile(s, ProfileConfig(judge="judge-3", basis=res.basis_id, dataset="our-ab-votes"))
+        assert mine["mentions"].sum() == 30          # one dataset's judge-3 of the two in the pool
+        with pytest.raises(PrefbasisError, match="is not one basis"):
+            profile(s, ProfileConfig(judge="judge-3", basis=one.basis_id, dataset="our-ab-votes"))
         data = load_report_data(s, res.basis_id)
         assert data.comparisons == 720 and set(data.sources["dataset"]) == {"arena-sample", "our-ab-votes"}
         assert len(data.sources) == 2 * 6 and load_report_data(s, one.basis_id).sources.empty

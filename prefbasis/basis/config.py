@@ -143,3 +143,6 @@ class ProfileConfig:
     judge: str = field(metadata={"metavar": "J", "help": "the judge (as stored in comparisons.judge)"})
     basis: str | None = field(default=None, metadata={
         "metavar": "B", "help": "basis id, id prefix or name (default: the latest)"})
+    dataset: str | None = field(default=None, metadata={
+        "metavar": "D", "help": "a pooled basis: only the judge's comparisons in this dataset (id, id prefix or "
+                                "name; default: in every dataset of the basis)"})

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from prefbasis.store import Store
 
 
-def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
-    """category_id, name, mentions, share (of the judge's mentions; unassigned as its own row)."""
+def judge_profile(store: "Store", basis_id: str, judge: str, datasets: list[str] | None = None) -> "pd.DataFrame":
+    """category_id, name, mentions, share (of the judge's mentions; unassigned as its own row), over
+    the basis's datasets, or over `datasets` (ids) of them."""
     import pandas as pd
 
     from prefbasis.embed import normalize_text
@@ -26,7 +27,7 @@ def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
 
     ann = store.df("select a.description from annotations a join comparisons c using (comparison_id) "
                    "where c.dataset_id in (select unnest(?)) and c.judge = ?",
-                   [basis_datasets(basis_row(store, basis_id)), judge])
+                   [datasets if datasets is not None else basis_datasets(basis_row(store, basis_id)), judge])
     cats = categories(store, basis_id, "preference")
     assign = store.df("select description, category_id from description_assignments where basis_id = ? "
                       "and kind = 'preference'", [basis_id])
@@ -48,10 +49,16 @@ def judge_profile(store: "Store", basis_id: str, judge: str) -> "pd.DataFrame":
 def profile(store: "Store", config: ProfileConfig) -> "pd.DataFrame":
     """`judge_profile` of `config.judge` over `config.basis` (id, prefix or name; default the latest);
     an `InputError` when the judge has no annotated comparison in that basis's dataset."""
-    from prefbasis.store.catalog import resolve_basis
+    from prefbasis.store.catalog import basis_datasets, basis_row, resolve_basis, resolve_dataset
 
     basis_id = resolve_basis(store, config.basis).basis_id
-    df = judge_profile(store, basis_id, config.judge)
+    datasets, where = None, f"basis {basis_id}"
+    if config.dataset is not None:
+        ref = resolve_dataset(store, config.dataset)
+        if ref.dataset_id not in basis_datasets(basis_row(store, basis_id)):
+            raise InputError(f"dataset {ref.name!r} is not one basis {basis_id} was fit on", field="dataset")
+        datasets, where = [ref.dataset_id], f"dataset {ref.name!r} of basis {basis_id}"
+    df = judge_profile(store, basis_id, config.judge, datasets)
     if df["mentions"].sum() == 0:
-        raise InputError(f"judge {config.judge!r} has no annotated comparisons in basis {basis_id}", field="judge")
+        raise InputError(f"judge {config.judge!r} has no annotated comparisons in {where}", field="judge")
     return df
