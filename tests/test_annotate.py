@@ -175,6 +175,20 @@ def test_skip_reason_names_what_is_missing(store):
     assert rep.skipped_no_text == 1 and "skipped 1 comparisons without a rationale" in rep.summary()
 
 
+def test_the_description_pool_keeps_idle_workers_through_a_demo_stage(monkeypatch):
+    """loky retires idle workers after 10 s by default; the demo's embed and extract (≈ 15 s) sit
+    between its two annotations, so the pool asks for `WORKER_IDLE_SECONDS` (≥ 60 s) instead."""
+    from joblib.externals import loky
+
+    from prefbasis.annotate.backends import rationale
+
+    asked = {}
+    monkeypatch.setattr(loky, "get_reusable_executor", lambda **kw: asked.update(kw) or "pool")
+    assert rationale.worker_pool(3) == "pool"
+    assert asked == {"max_workers": 3, "timeout": rationale.WORKER_IDLE_SECONDS}
+    assert rationale.WORKER_IDLE_SECONDS >= 60
+
+
 def _worker_pids(pool) -> set[int]:
     """The pids of a 2-worker pool's processes (four short tasks reach both workers)."""
     import os
@@ -215,5 +229,5 @@ def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
     assert tables[1] == tables[2]
     assert len({p for p, _ in tables[2][2] if p}) == 2   # two vocabularies (fingerprints in the params)
     assert worker_pool(2) is pool   # both datasets were described by the pool warmed above
-    assert _worker_pids(pool) == started   # by its first workers: idle through the 1-process pass, not retired
+    assert _worker_pids(pool) == started   # by the workers warmed above, not by new ones
     assert resolve_workers(None, 10) == 1 and resolve_workers(3, 10) == 3   # few rationales: this process

@@ -179,7 +179,7 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
         assert judge_profile(s, one.basis_id, "judge-3")["mentions"].sum() == 30
         mine = profile(s, ProfileConfig(judge="judge-3", basis=res.basis_id, dataset="our-ab-votes"))
         assert mine["mentions"].sum() == 30          # one dataset's judge-3 of the two in the pool
-        with pytest.raises(PrefbasisError, match="is not one basis"):
+        with pytest.raises(PrefbasisError, match="among those basis .* was fit on: arena-sample"):
             profile(s, ProfileConfig(judge="judge-3", basis=one.basis_id, dataset="our-ab-votes"))
         data = load_report_data(s, res.basis_id)
         assert data.comparisons == 720 and set(data.sources["dataset"]) == {"arena-sample", "our-ab-votes"}
@@ -202,6 +202,8 @@ def test_pool_fits_one_basis_on_several_datasets(store, db_path, capsys):
     assert main(db + ["show", one.basis_id]) == 0
     assert "pooled" not in capsys.readouterr().out
     assert main(db + ["extract", "--dataset", "arena-sample", "--pool", "our-ab-votes"]) == 2
+    assert main(db + ["profile", "--judge", "judge-3", "--basis", one.basis_id, "--dataset", "our-ab-votes"]) == 2
+    assert "field 'dataset'" in capsys.readouterr().err
 
 
 def test_pool_edge_cases(store, db_path):

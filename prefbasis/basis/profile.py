@@ -49,15 +49,21 @@ def judge_profile(store: "Store", basis_id: str, judge: str, datasets: list[str]
 def profile(store: "Store", config: ProfileConfig) -> "pd.DataFrame":
     """`judge_profile` of `config.judge` over `config.basis` (id, prefix or name; default the latest);
     an `InputError` when the judge has no annotated comparison in that basis's dataset."""
-    from prefbasis.store.catalog import basis_datasets, basis_row, resolve_basis, resolve_dataset
+    from prefbasis.store.catalog import basis_datasets, basis_row, pick_among, resolve_basis
 
     basis_id = resolve_basis(store, config.basis).basis_id
     datasets, where = None, f"basis {basis_id}"
     if config.dataset is not None:
-        ref = resolve_dataset(store, config.dataset)
-        if ref.dataset_id not in basis_datasets(basis_row(store, basis_id)):
-            raise InputError(f"dataset {ref.name!r} is not one basis {basis_id} was fit on", field="dataset")
-        datasets, where = [ref.dataset_id], f"dataset {ref.name!r} of basis {basis_id}"
+        own = basis_datasets(basis_row(store, basis_id))
+        names = dict(store.execute("select dataset_id, name from datasets where dataset_id in (select unnest(?))",
+                                   [own]).fetchall()) if own else {}
+        rows = [(d, names.get(d, d)) for d in own]
+        found = pick_among(rows, config.dataset, "dataset", "dataset")   # by the catalog rule, in this basis only
+        if found is None:
+            fit_on = ", ".join(f"{d} ({n})" for d, n in rows) or "none recorded"
+            raise InputError(f"no dataset {config.dataset!r} among those basis {basis_id} was fit on: {fit_on}",
+                             field="dataset")
+        datasets, where = [found[0]], f"dataset {found[1]!r} of basis {basis_id}"
     df = judge_profile(store, basis_id, config.judge, datasets)
     if df["mentions"].sum() == 0:
         raise InputError(f"judge {config.judge!r} has no annotated comparisons in {where}", field="judge")

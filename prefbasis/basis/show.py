@@ -66,8 +66,8 @@ def show_basis(store: "Store", config: ShowConfig | None = None) -> BasisView:
     if len(pooled) > 1:   # `extract --pool`
         names = store.df("select name from datasets where dataset_id in (select unnest(?)) order by name",
                          [pooled])["name"].tolist()
-        header += (f"\npooled over {len(pooled)} datasets: {', '.join(names)} "
-                   "(query -f category_by_dataset: which uses what)")
+        header += (f"\npooled over {len(pooled)} datasets: {', '.join(names) or ', '.join(pooled)} "
+                   f"(which uses what: query -f category_by_dataset --param basis={basis_id})")
     kind = CategoryKind(cfg.kind)
     df = store.df("select category_id as id, name, round(share, 3) as share, size, "
                   "round(top3_prompt_share, 3) as \"top-3 prompt share\", "

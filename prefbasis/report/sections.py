@@ -118,7 +118,7 @@ def sources_section(d: ReportData) -> tuple[str, bool]:
 
     order = [n for n in d.categories["name"] if n in set(src["category"])]
     shared = src.groupby("dataset")["dataset_id"].nunique()
-    label = [n if shared[n] == 1 else f"{n} ({i[:8]})" for n, i in zip(src["dataset"], src["dataset_id"])]
+    label = [n if shared[n] == 1 else f"{n} ({i})" for n, i in zip(src["dataset"], src["dataset_id"])]
     mat = src.assign(label=label).pivot_table(index="label", columns="category", values="lift",
                                               aggfunc="first")[order]
     fig = charts.heatmap_figure(mat, title_x="preference category", title_y="dataset", value="lift", fmt=".2f",
@@ -126,7 +126,8 @@ def sources_section(d: ReportData) -> tuple[str, bool]:
     note = (f"The basis was fit on {len(basis_datasets(d.basis))} datasets pooled. Lift: a category's share of "
             "one dataset's tags divided by its share of all tags (1: as often as in the pool; 0: the "
             "dataset never uses it; 2: twice as often). Where datasets differ, their judges rewarded "
-            "different things, or were asked to. Table: <code>prefbasis query -f category_by_dataset</code>.")
+            "different things, or were asked to. Table: <code>prefbasis query -f category_by_dataset --param "
+            f"basis={H.esc(d.basis['basis_id'])}</code>.")
     return H.section(SOURCES, H.figure_div(fig, "sources"), note, "sources"), True
 
 

@@ -72,6 +72,17 @@ def _pick(rows: list[tuple], ref: str | None, what: str, option: str) -> tuple |
     return found[0] if found else None
 
 
+def pick_among(rows: list[tuple], ref: str, what: str, option: str) -> tuple | None:
+    """The catalog rule (id, then name, then unique id prefix) over a given list of (id, name) rows,
+    e.g. the datasets of one basis; None when nothing matches.
+
+    Example:
+        >>> pick_among([("d1a", "arena"), ("d2b", "ours")], "ours", "dataset", "--dataset")
+        ('d2b', 'ours')
+    """
+    return _pick(rows, ref, what, option)
+
+
 def _listing(rows: list[tuple], limit: int = 10) -> str:
     shown = ", ".join(f"{r[0]} ({r[1]})" for r in rows[:limit])
     return shown + (f", ... ({len(rows)} in all)" if len(rows) > limit else "")
