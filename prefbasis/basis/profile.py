@@ -49,14 +49,13 @@ def judge_profile(store: "Store", basis_id: str, judge: str, datasets: list[str]
 def profile(store: "Store", config: ProfileConfig) -> "pd.DataFrame":
     """`judge_profile` of `config.judge` over `config.basis` (id, prefix or name; default the latest);
     an `InputError` when the judge has no annotated comparison in that basis's dataset."""
-    from prefbasis.store.catalog import basis_datasets, basis_row, pick_among, resolve_basis
+    from prefbasis.store.catalog import basis_datasets, basis_row, dataset_names, pick_among, resolve_basis
 
     basis_id = resolve_basis(store, config.basis).basis_id
     datasets, where = None, f"basis {basis_id}"
     if config.dataset is not None:
         own = basis_datasets(basis_row(store, basis_id))
-        names = dict(store.execute("select dataset_id, name from datasets where dataset_id in (select unnest(?))",
-                                   [own]).fetchall()) if own else {}
+        names = dataset_names(store, own)
         rows = [(d, names.get(d, d)) for d in own]
         found = pick_among(rows, config.dataset, "dataset", "dataset")   # by the catalog rule, in this basis only
         if found is None:

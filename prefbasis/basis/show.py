@@ -52,7 +52,7 @@ def leakage_line(store: "Store", basis_id: str, row: dict | None = None) -> str:
 
 def show_basis(store: "Store", config: ShowConfig | None = None) -> BasisView:
     """The categories of a basis (`config.basis`: id, id prefix or name; default the latest)."""
-    from prefbasis.store.catalog import basis_card, basis_datasets, basis_row, resolve_basis
+    from prefbasis.store.catalog import basis_card, basis_datasets, basis_row, dataset_names, resolve_basis
 
     cfg = config or ShowConfig()
     basis_id = resolve_basis(store, cfg.basis).basis_id
@@ -64,9 +64,9 @@ def show_basis(store: "Store", config: ShowConfig | None = None) -> BasisView:
     header += "\n" + leakage_line(store, basis_id, b)
     pooled = basis_datasets(b)
     if len(pooled) > 1:   # `extract --pool`
-        names = store.df("select name from datasets where dataset_id in (select unnest(?)) order by name",
-                         [pooled])["name"].tolist()
-        header += (f"\npooled over {len(pooled)} datasets: {', '.join(names) or ', '.join(pooled)} "
+        known = dataset_names(store, pooled)
+        names = sorted(known.get(d, d) for d in pooled)
+        header += (f"\npooled over {len(pooled)} datasets: {', '.join(names)} "
                    f"(which uses what: query -f category_by_dataset --param basis={basis_id})")
     kind = CategoryKind(cfg.kind)
     df = store.df("select category_id as id, name, round(share, 3) as share, size, "

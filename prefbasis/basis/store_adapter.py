@@ -31,10 +31,12 @@ def resolve_annotator(store: "Store", dataset_id: str, annotator: str | None) ->
 
     Two annotators' descriptions of the same comparisons are two readings, not more data: with
     several in a dataset, the caller must choose (`--annotator`)."""
+    from prefbasis.store.catalog import dataset_names
+
     found = store.df("select a.annotator, count(*) as n from annotations a join comparisons c using (comparison_id) "
                      "where c.dataset_id = ? group by 1 order by 1", [dataset_id])
     names = found["annotator"].tolist()
-    which = f"dataset {_dataset_name(store, dataset_id)!r}"
+    which = f"dataset {dataset_names(store, [dataset_id]).get(dataset_id, dataset_id)!r}"
     if annotator is not None:
         if annotator not in names:
             raise InputError(f"no annotations by {annotator!r} in {which} (annotators: "
@@ -45,10 +47,6 @@ def resolve_annotator(store: "Store", dataset_id: str, annotator: str | None) ->
         raise InputError(f"{which} has annotations by several annotators: {listed}; choose one with "
                          f"--annotator", field="annotator")
     return names[0]
-
-
-def _dataset_name(store: "Store", dataset_id: str) -> str:
-    return store.scalar("select name from datasets where dataset_id = ?", [dataset_id]) or dataset_id
 
 
 def read_mentions(store: "Store", dataset_id: str, annotator: str | None = None) -> "pd.DataFrame":

@@ -70,19 +70,6 @@ def _leakage_kpis(d: ReportData) -> str:
     return H.kpis(items)
 
 
-def _basis_data(d: ReportData) -> list[str]:
-    """The names of the datasets the basis was fit on (every dataset in the store when the basis
-    does not say, as for bases written by other tools)."""
-    from prefbasis.store.catalog import basis_datasets
-
-    ids = set(basis_datasets(d.basis))
-    ds = d.datasets
-    if not len(ds):
-        return []
-    mine = ds[ds["dataset_id"].isin(ids)] if ids else ds
-    return mine["name"].astype(str).tolist()
-
-
 def build_report(store: Store, config: ReportConfig | None = None) -> ReportResult:
     """Write one self-contained HTML report (works offline) for a basis in `store`."""
     cfg = config or ReportConfig()
@@ -107,7 +94,7 @@ def build_report(store: Store, config: ReportConfig | None = None) -> ReportResu
                       parts["topics"], parts["pelo"], parts["recovery"], parts["dpo"], provenance.card_section(d)])
     title = cfg.title or f"Preference basis: {b.get('name') or b['basis_id'][:12]}"
     subtitle = H.esc(f"basis {b['basis_id']} · k = {b.get('k')} · created {provenance.show(b.get('created_at'))} · "
-                     f"data: {', '.join(_basis_data(d)) or '—'}")
+                     f"data: {', '.join(d.datasets['name'].astype(str)) if len(d.datasets) else '—'}")
     footer = H.esc(f"prefbasis {__version__} · report written "
                    f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} · works offline")
     page = H.document(title, subtitle, body, footer)

@@ -36,7 +36,7 @@ class ReportData:
     topic_matrix: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows topics, columns category names
     ratings: pd.DataFrame = field(default_factory=pd.DataFrame)      # scope, category, model, rating, ci...
     annotators: pd.DataFrame = field(default_factory=pd.DataFrame)   # annotator, annotations, comparisons
-    datasets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    datasets: pd.DataFrame = field(default_factory=pd.DataFrame)  # those the basis was fit on (all if it does not say)
     card: dict[str, Any] = field(default_factory=dict)
     stability: dict[str, Any] = field(default_factory=dict)
     embedding_model: str | None = None
@@ -261,14 +261,16 @@ def load_report_data(store: Store, basis_id: str | None = None) -> ReportData:
     model = (basis.get("embedding_model") or basis["params"].get("embedding_model") or card.get("embedding_model")
              or (card.get("params") or {}).get("embedding_model"))
     ratings, overall_label = _ratings(store, bid, names)
-    comparisons, annotated = _counts(store, basis_datasets(basis))
-    sources = _sources(store, basis, basis_datasets(basis))
+    fit_on = basis_datasets(basis)
+    comparisons, annotated = _counts(store, fit_on)
+    sources = _sources(store, basis, fit_on)
     exports, runs, evals = _dpo(store, bid, tables)
     return ReportData(
         basis=basis, categories=cats, curves=_curves(store, basis, tables), assignments=assignments,
         topic_matrix=_topic_matrix(store, bid, names), ratings=ratings, annotators=_annotators(store),
         datasets=store.df("select dataset_id, name, source, format, n_rows, ingested_at from datasets "
-                          "order by ingested_at"),
+                          "where len(?) = 0 or dataset_id in (select unnest(?)) order by ingested_at",
+                          [fit_on, fit_on]),
         card=card, stability=_basis_stability(store, basis, tables), embedding_model=model,
         comparisons=comparisons, annotated=annotated, overall_label=overall_label,
         recovery=_recovery(store, bid, tables), exports=exports, training_runs=runs, evaluations=evals,

@@ -21,7 +21,6 @@ from prefbasis.report import charts
 from prefbasis.report import html as H
 from prefbasis.report.data import ReportData
 from prefbasis.report.sections import num
-from prefbasis.store.catalog import basis_datasets
 
 DPO = "DPO on a category: exports, training runs, evaluations"
 RECOVERY = "Recovery of the planted truth (simulated data)"
@@ -131,9 +130,7 @@ def card_section(d: ReportData) -> str:
     ann = d.annotators
     ann_html = (H.html_table(rows(_annotator_rows(ann)), list(ann.columns))
                 if not ann.empty else H.missing("No annotations in the store."))
-    ds, own = d.datasets, set(basis_datasets(d.basis))
-    if own and not ds.empty:   # the datasets this basis was fit on (every dataset when it does not say)
-        ds = ds[ds["dataset_id"].isin(own)]
+    ds = d.datasets
     ds_html = (H.html_table(rows(ds), list(ds.columns)) if not ds.empty else H.missing("No datasets."))
     body = (f'<div class="grid2 wide-right"><div><h3>Parameters and fingerprint</h3>{card}</div>'
             f'<div><h3>Annotator provenance</h3><div class="wrap">{ann_html}</div>'

@@ -151,6 +151,18 @@ def basis_row(store: "Store", basis_id: str) -> dict[str, Any]:
     return row
 
 
+def dataset_names(store: "Store", dataset_ids: list[str]) -> dict[str, str]:
+    """{dataset id: name} for the ids the store knows.
+
+    Example:
+        >>> from prefbasis.store import Store
+        >>> dataset_names(Store.open(":memory:"), ["no-such-id"])
+        {}
+    """
+    return dict(store.execute("select dataset_id, name from datasets where dataset_id in (select unnest(?))",
+                              [list(dataset_ids)]).fetchall())
+
+
 def basis_datasets(basis: dict[str, Any]) -> list[str]:
     """The ids of the datasets a basis (its `basis_row`) was fit on: several for a pooled basis.
 
