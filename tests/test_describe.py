@@ -157,3 +157,45 @@ def test_a_rationale_that_only_finds_fault_with_the_stored_winner_contradicts_it
 def test_a_loser_giving_fewer_and_an_edge_due_to_something_read_as_reasons(text, statement):
     result = describe_rationale(text, 1)
     assert result.failure is None and result.preferences[0]["description"] == statement
+
+
+@pytest.mark.parametrize("text, statement", [
+    # the loser "does not provide as much X (as the winner)": the winner provides more X
+    ("Response B is more general and does not provide as much detail on how the queue is used.",
+     "The preferred response provides more detail."),
+    ("Response B does not provide as much information as Response A.", "The preferred response provides more information."),
+    ("Assistant 2 didn't go into as many details as Assistant 1.", "The preferred response goes into more details."),
+])
+def test_the_loser_not_giving_as_much_reads_as_the_winner_giving_more(text, statement):
+    result = describe_rationale(text, 1)
+    assert result.failure is None and result.preferences[0]["description"] == statement
+
+
+@pytest.mark.parametrize("text, statement", [
+    # how strongly is not what: "slightly more detailed" and "much clearer" are "more detailed", "clearer"
+    ("Assistant 1's answer is slightly more detailed.", "The preferred response is more detailed."),
+    ("Assistant 1 provides a slightly higher level of detail.", "The preferred response provides a higher level of detail."),
+    ("Assistant 1 is much clearer and far more concise than Assistant 2.",
+     "The preferred response is clearer and more concise."),
+    # a degree word before anything but a comparative stays
+    ("Assistant 1 gives much useful detail.", "The preferred response gives much useful detail."),
+])
+def test_degree_words_before_a_comparative_are_dropped(text, statement):
+    result = describe_rationale(text, 1)
+    assert result.failure is None and result.preferences[0]["description"] == statement
+
+
+@pytest.mark.parametrize("text, statement", [
+    # a participle coordinated with an adjective is an adjective: not "… and organizes"
+    ("Assistant 1's answer was slightly more detailed and organized.",
+     "The preferred response is more detailed and organized."),
+    ("Assistant 1 was well written and organized, with clear steps.",
+     "The preferred response is well written and organized, with clear steps."),
+])
+def test_participles_after_and_keep_their_part_of_speech(text, statement):
+    result = describe_rationale(text, 1)
+    assert result.failure is None and result.preferences[0]["description"] == statement
+    # with an object after it, it is a verb (its own claim, in the present like the rest)
+    verb = describe_rationale("Assistant 1 was accurate and provided examples.", 1)
+    assert [p["description"] for p in verb.preferences] == ["The preferred response is accurate.",
+                                                            "The preferred response provides examples."]

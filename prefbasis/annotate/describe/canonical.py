@@ -160,9 +160,20 @@ def _present(tokens: list[str]) -> list[str]:
     out = _present_head(tokens)
     for i in range(1, len(out) - 1):
         if out[i].lower() == "and" and out[i + 1].lower().endswith("ed") and _is_verb(out[i + 1].lower()) \
-                and "ADJ" not in _pos(out[i + 1].lower()) and out[i - 1].lower() not in ("more", "less"):
+                and "ADJ" not in _pos(out[i + 1].lower()) and out[i - 1].lower() not in ("more", "less") \
+                and not _participle_as_adjective(out, i + 1):
             out[i + 1] = _inflect(out[i + 1], "VBZ")
     return out
+
+
+def _participle_as_adjective(toks: list[str], i: int) -> bool:
+    """A past participle after "and" that ends its phrase, coordinated with an adjective, is one too:
+    "more detailed and organized" (not "… and organizes"); "accurate and provided examples" has an
+    object, so "provided" is a verb."""
+    before = toks[i - 2].lower()
+    after = toks[i + 1].lower() if i + 1 < len(toks) else ""
+    adjectival = "ADJ" in _pos(before) or (_is_verb(before) and _inflect(before, "VBN") == before)
+    return adjectival and (not after or after in _BREAK or after in ("than", ".", ";", ":"))
 
 
 def _present_head(tokens: list[str]) -> list[str]:
@@ -244,8 +255,17 @@ def _verb_phrase(toks: list[str]) -> str:
     return _join(toks[:i] + [_inflect(toks[i], "VBZ")] + rest)
 
 
+# "provide as much detail (as the other response)": said of the loser with "not", the winner gives more
+_AS_MUCH = re.compile(r"\bas\s+(?:much|many)\s+(?P<what>.+?)(?:\s+as\s+\S.*)?$", re.I)
+
+
 def turn_around(pred: str) -> str | None:
     """The loser's failing, said of the winner (see the module docstring); None if not possible."""
+    turned = _turn_around(pred)
+    return None if turned is None else _AS_MUCH.sub(r"more \g<what>", turned, count=1)
+
+
+def _turn_around(pred: str) -> str | None:
     toks = _tokens(pred)
     if not toks:
         return None
@@ -512,7 +532,21 @@ def _main_predicate(text: str, subject_end: int | None, turn: bool) -> str | Non
         main = turn_around(main)
         if main is None:
             return None
-    return main
+    return _DEGREE.sub(_drop_degree, main)
+
+
+# how strongly ("slightly more detailed", "much clearer"): the preference is the comparative itself
+_DEGREE = re.compile(r"\b(?:slightly|somewhat|a\s+(?:bit|little|lot|tad)|much|far|significantly|considerably|"
+                     r"substantially|marginally|vastly|noticeably|way|even|a\s+great\s+deal|just)\s+(?P<next>[a-z]+)\b",
+                     re.I)
+
+
+def _drop_degree(m: re.Match) -> str:
+    nxt = m.group("next")
+    low = nxt.lower()
+    comparative = low in ("more", "less", "fewer", "better", "worse") or (
+        low.endswith("er") and "ADJ" in _pos(low) and "NOUN" not in _pos(low))
+    return nxt if comparative else m.group(0)
 
 
 @lru_cache(maxsize=100_000)
