@@ -159,6 +159,38 @@ def test_a_failing_run_is_recorded_as_interrupted(store):
         [(True, True)]
 
 
+def test_a_run_told_to_stop_keeps_its_batches_in_flight_and_the_next_run_does_the_rest(store):
+    """`annotate(..., stop=event)` (a run in a background thread, e.g. the demo's): once the event is
+    set no batch starts; what finished is stored, the run is recorded as interrupted, and running
+    again annotates exactly the rest."""
+    import threading
+
+    add_comparisons(store, 10)
+    stop = threading.Event()
+
+    class StopsAfterOne(BaseAnnotator):
+        name, model, batch_size = "stops", "s-v1", 3
+
+        async def annotate_batch(self, requests):
+            stop.set()   # set while the first batch is in flight
+            return [self.annotate_one(r) for r in requests]
+
+        def annotate_one(self, req):
+            return AnnotationOutcome(req, parsed={"topic": "any topic", "preferences": [
+                {"preference": "longer answer", "description": "The preferred response is longer."}]})
+
+    register_annotator("stops-test", lambda cfg: StopsAfterOne(), replace=True)
+    rep = annotate(store, AnnotateConfig(annotator="stops-test", concurrency=1), stop=stop)
+    assert rep.stopped and (rep.annotated, rep.not_started) == (3, 7)
+    assert "stopped on request: 3 of 10 done, 7 left" in rep.summary()
+    assert store.scalar("select count(distinct comparison_id) from annotations") == 3
+    assert store.execute("select finished_at is not null, interrupted from annotate_runs").fetchall() == \
+        [(True, True)]
+    rest = annotate(store, AnnotateConfig(annotator="stops-test", concurrency=1))
+    assert (rest.cache_hits, rest.annotated, rest.stopped) == (3, 7, False)
+    assert store.scalar("select count(*) from annotations") == 10
+
+
 def test_empty_selection_says_what_to_do(store):
     rep = annotate(store, AnnotateConfig(annotator="rationale"))
     assert rep.selected == 0 and "prefbasis ingest" in rep.summary()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -49,6 +50,7 @@ class AnnotateReport:
     tokens_out: int = 0
     cost_usd: float = 0.0
     stopped_by_budget: bool = False
+    stopped: bool = False            # `annotate(..., stop=event)` was set: the rest was not started
     not_started: int = 0
     dry_run: bool = False
     est_tokens_in: int = 0
@@ -102,6 +104,9 @@ class AnnotateReport:
                      "(run the same command again to collect them)")
         if self.shared:
             text += f", {self.shared} comparisons share identical content (rows copied)"
+        if self.stopped:
+            text += (f"; stopped on request: {self.to_do - self.not_started} of {self.to_do} done, "
+                     f"{self.not_started} left (run again to do them)")
         if self.stopped_by_budget:
             text += (f"; stopped by the budget: {self.to_do - self.not_started} of {self.to_do} done, "
                      f"{self.not_started} left (run again with a larger --budget-usd)")
@@ -136,8 +141,9 @@ class _Run:
     """State of one run: budget, buffered results, counters."""
 
     def __init__(self, store, cfg: AnnotateConfig, ann: Annotator, template: Template | None,
-                 report: AnnotateReport, prices: PriceTable) -> None:
+                 report: AnnotateReport, prices: PriceTable, stop: threading.Event | None = None) -> None:
         self.store, self.cfg, self.ann, self.template, self.report = store, cfg, ann, template, report
+        self.stop = stop
         self.prices = prices
         self.priced = bool(getattr(ann, "priced", ann.name == "openai"))
         self.budget = Budget(cfg.budget_usd)
@@ -235,6 +241,10 @@ class _Run:
 
         async def worker() -> None:
             while not queue.empty() and not self.report.stopped_by_budget:
+                if self.stop is not None and self.stop.is_set():  # the batches in flight finish
+                    self.report.stopped = True
+                    self.report.not_started += sum(len(b) for b in _drain(queue))
+                    return
                 batch = queue.get_nowait()
                 worst = self.worst_case(batch)
                 if not self.budget.reserve(worst):
@@ -300,11 +310,15 @@ def run_sync(coro) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
-def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator | None = None) -> AnnotateReport:
+def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator | None = None, *,
+             stop: threading.Event | None = None) -> AnnotateReport:
     """Annotate the selected comparisons (see `docs/annotate.md`); `annotator` overrides the registry.
 
     Works in scripts and inside a running event loop (notebooks). The run is recorded in
     `annotate_runs`; a run that stops on an error or an interrupt is recorded as interrupted.
+    `stop` (a `threading.Event`, for a run in another thread): once set, no further batch starts,
+    the ones in flight are stored, and the run returns with `report.stopped` (recorded as
+    interrupted; running again does the rest).
     """
     cfg = config or AnnotateConfig()
     if cfg.concurrency < 1:
@@ -338,7 +352,7 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
             asked.add(r.cache_key)
             pending.append(r)
     report.cache_hits, report.to_do = len(requests) - len(pending), len(pending)
-    run = _Run(store, cfg, ann, template, report, prices)
+    run = _Run(store, cfg, ann, template, report, prices, stop)
     if cfg.dry_run:
         report.est_tokens_in = sum(estimate_tokens("".join(m["content"] for m in r.messages)) for r in pending)
         report.est_tokens_out = cfg.max_tokens * len(pending) if ann.uses_llm else 0
@@ -356,7 +370,7 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
         elif pending:
             run_sync(run.go(pending))
         report.shared = share_results(store, [(r.cache_key, r.comparison.comparison_id) for r in requests])
-        completed = True
+        completed = not report.stopped
     finally:  # an error or an interrupt still closes the run's record (interrupted = true)
         _record_run(store, report, run_params_, ended=True, completed=completed)
     return report
