@@ -189,8 +189,13 @@ def test_degree_words_before_a_comparative_are_dropped(text, statement):
     # a participle coordinated with an adjective is an adjective: not "… and organizes"
     ("Assistant 1's answer was slightly more detailed and organized.",
      "The preferred response is more detailed and organized."),
+    ("Assistant 1's answer was more precise, detailed, and organized.",
+     "The preferred response is more precise, detailed, and organized."),
     ("Assistant 1 was well written and organized, with clear steps.",
      "The preferred response is well written and organized, with clear steps."),
+    # a bare comparative gets "is", not a noun: not "is more comprehensive answer"
+    ("This level of detail makes Assistant 1's answer more comprehensive.",
+     "The preferred response is more comprehensive."),
 ])
 def test_participles_after_and_keep_their_part_of_speech(text, statement):
     result = describe_rationale(text, 1)

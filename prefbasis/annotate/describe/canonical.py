@@ -170,7 +170,10 @@ def _participle_as_adjective(toks: list[str], i: int) -> bool:
     """A past participle after "and" that ends its phrase, coordinated with an adjective, is one too:
     "more detailed and organized" (not "… and organizes"); "accurate and provided examples" has an
     object, so "provided" is a verb."""
-    before = toks[i - 2].lower()
+    j = i - 2
+    while j > 0 and toks[j] == ",":   # "more precise, detailed, and organized"
+        j -= 1
+    before = toks[j].lower()
     after = toks[i + 1].lower() if i + 1 < len(toks) else ""
     adjectival = "ADJ" in _pos(before) or (_is_verb(before) and _inflect(before, "VBN") == before)
     return adjectival and (not after or after in _BREAK or after in ("than", ".", ";", ":"))
@@ -419,7 +422,7 @@ def _finish(toks: list[str]) -> list[str]:
     pos = _pos(last)
     adjective = "NOUN" not in pos and ("ADJ" in pos or last.endswith("ed"))
     before = toks[-2].lower() if len(toks) > 1 else ""
-    copula = toks[0].lower() in ("is", "are", "seems", "appears")
+    copula = toks[0].lower() in ("is", "are", "seems", "appears", "more", "less")  # no verb: "is" comes first
     if adjective and (before in ("a", "an", "the", "its") or (before in ("more", "and", "most", "very") and not copula)):
         return toks + ["answer"]
     return toks
