@@ -172,23 +172,9 @@ def test_the_loser_not_giving_as_much_reads_as_the_winner_giving_more(text, stat
 
 
 @pytest.mark.parametrize("text, statement", [
-    # how strongly is not what: "slightly more detailed" and "much clearer" are "more detailed", "clearer"
-    ("Assistant 1's answer is slightly more detailed.", "The preferred response is more detailed."),
-    ("Assistant 1 provides a slightly higher level of detail.", "The preferred response provides a higher level of detail."),
-    ("Assistant 1 is much clearer and far more concise than Assistant 2.",
-     "The preferred response is clearer and more concise."),
-    # a degree word before anything but a comparative stays
-    ("Assistant 1 gives much useful detail.", "The preferred response gives much useful detail."),
-])
-def test_degree_words_before_a_comparative_are_dropped(text, statement):
-    result = describe_rationale(text, 1)
-    assert result.failure is None and result.preferences[0]["description"] == statement
-
-
-@pytest.mark.parametrize("text, statement", [
     # a participle coordinated with an adjective is an adjective: not "… and organizes"
     ("Assistant 1's answer was slightly more detailed and organized.",
-     "The preferred response is more detailed and organized."),
+     "The preferred response is slightly more detailed and organized."),
     ("Assistant 1's answer was more precise, detailed, and organized.",
      "The preferred response is more precise, detailed, and organized."),
     ("Assistant 1 was well written and organized, with clear steps.",
@@ -204,3 +190,6 @@ def test_participles_after_and_keep_their_part_of_speech(text, statement):
     verb = describe_rationale("Assistant 1 was accurate and provided examples.", 1)
     assert [p["description"] for p in verb.preferences] == ["The preferred response is accurate.",
                                                             "The preferred response provides examples."]
+    # after a noun it is a verb too, object or not
+    noun = describe_rationale("Assistant 1 mentions my garden shed and referred to my spare bedroom.", 1)
+    assert noun.preferences[0]["description"].endswith("and refers to my spare bedroom.")

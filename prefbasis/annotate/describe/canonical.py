@@ -167,16 +167,32 @@ def _present(tokens: list[str]) -> list[str]:
 
 
 def _participle_as_adjective(toks: list[str], i: int) -> bool:
-    """A past participle after "and" that ends its phrase, coordinated with an adjective, is one too:
-    "more detailed and organized" (not "… and organizes"); "accurate and provided examples" has an
-    object, so "provided" is a verb."""
+    """A past participle after "and" that ends its phrase, in an adjective phrase (after "is",
+    "more", "well" …), is an adjective: "more detailed and organized" (not "… and organizes").
+    With an object ("accurate and provided examples"), or after a noun ("a chess opening called
+    and happened to …"), it is a verb."""
+    after = toks[i + 1].lower() if i + 1 < len(toks) else ""
+    if after and after not in _BREAK and after not in ("than", ".", ";", ":"):
+        return False
     j = i - 2
     while j > 0 and toks[j] == ",":   # "more precise, detailed, and organized"
         j -= 1
-    before = toks[j].lower()
-    after = toks[i + 1].lower() if i + 1 < len(toks) else ""
-    adjectival = "ADJ" in _pos(before) or (_is_verb(before) and _inflect(before, "VBN") == before)
-    return adjectival and (not after or after in _BREAK or after in ("than", ".", ";", ":"))
+    if not _adjectival(toks[j].lower()):
+        return False
+    while j > 0 and (toks[j - 1] in (",", "and") or _adjectival(toks[j - 1].lower())
+                     or toks[j - 1].lower().endswith("ly")):
+        j -= 1
+    return j > 0 and toks[j - 1].lower() in _ADJECTIVE_PHRASE_START
+
+
+_ADJECTIVE_PHRASE_START = frozenset("is are was were be been being seems appears more less most very well so too "
+                                    "quite rather".split())
+
+
+def _adjectival(word: str) -> bool:
+    """An adjective or a past participle, and not a noun ("detailed", "written"; not "flat", "shed")."""
+    pos = _pos(word)
+    return "NOUN" not in pos and ("ADJ" in pos or (_is_verb(word) and _inflect(word, "VBN") == word))
 
 
 def _present_head(tokens: list[str]) -> list[str]:
@@ -535,21 +551,8 @@ def _main_predicate(text: str, subject_end: int | None, turn: bool) -> str | Non
         main = turn_around(main)
         if main is None:
             return None
-    return _DEGREE.sub(_drop_degree, main)
+    return main
 
-
-# how strongly ("slightly more detailed", "much clearer"): the preference is the comparative itself
-_DEGREE = re.compile(r"\b(?:slightly|somewhat|a\s+(?:bit|little|lot|tad)|much|far|significantly|considerably|"
-                     r"substantially|marginally|vastly|noticeably|way|even|a\s+great\s+deal|just)\s+(?P<next>[a-z]+)\b",
-                     re.I)
-
-
-def _drop_degree(m: re.Match) -> str:
-    nxt = m.group("next")
-    low = nxt.lower()
-    comparative = low in ("more", "less", "fewer", "better", "worse") or (
-        low.endswith("er") and "ADJ" in _pos(low) and "NOUN" not in _pos(low))
-    return nxt if comparative else m.group(0)
 
 
 @lru_cache(maxsize=100_000)
