@@ -3,10 +3,7 @@
 Default (offline, no API key): simulate a dataset with 21 planted categories (written like any
 ingested dataset, with the simulated judges' stated reasons as annotations) → embed (MiniLM) →
 extract → pElo → export-dpo for the top category → HTML report, then score the basis against the
-planted truth. Beside it, the bundled real example (PRD's GPT-4 reviews) is fit from its reviews;
-its description stage runs in the background, in one worker process, while the simulated chain's
-single-threaded steps (extract, pElo, export, report) use the other core. With
-`data`/`format`/`annotator` the same chain runs on real data (no truth to score).
+planted truth. With `data`/`format`/`annotator` the same chain runs on real data (no truth to score).
 
 Example:
     >>> from prefbasis.store import Store
@@ -27,8 +24,6 @@ from prefbasis.errors import ConfigError
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from prefbasis.annotate.runner import AnnotateReport
 
     from prefbasis.store import Store
 
@@ -155,74 +150,16 @@ def _simulate(store: "Store", cfg: DemoConfig) -> str:
     return dataset_id
 
 
-def _one_thread_each(on: bool):
-    """BLAS/OpenMP pools of one thread while a background annotation has the other core."""
-    from contextlib import nullcontext
-
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(1) if on else nullcontext()
-
-
-class _BackgroundAnnotation:
-    """`annotate` of one dataset (rationale backend) in a thread of its own, on its own DuckDB
-    cursor (one connection per thread), one batch at a time: one worker process of the description
-    stage works while this process fits on the other core.
-
-    Each comparison's description does not depend on when or in which process it is made, so the
-    annotations are those of a run afterwards. `stop()` lets the batch in flight finish and store,
-    starts no other, and waits (the run is recorded as interrupted; running again does the rest).
-    """
-
-    def __init__(self, store: "Store", dataset_id: str) -> None:
-        import threading
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.dataset_id = dataset_id
-        self._stop = threading.Event()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefbasis-demo-annotate")
-        self._future = self._executor.submit(self._run, store, dataset_id)
-
-    def _run(self, store: "Store", dataset_id: str) -> "AnnotateReport":
-        from prefbasis.annotate import AnnotateConfig, annotate
-        from prefbasis.store import Store
-
-        cursor = Store(store.con.cursor(), store.path, store.read_only)
-        try:
-            return annotate(cursor, AnnotateConfig(annotator="rationale", dataset=dataset_id, concurrency=1,
-                                                   quiet=True), stop=self._stop)
-        finally:
-            cursor.close()
-
-    def result(self) -> "AnnotateReport":
-        """Wait for the run; its report (or its error, raised here)."""
-        try:
-            return self._future.result()
-        finally:
-            self._executor.shutdown()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._executor.shutdown(wait=True)
-
-
-def _start_real_example(store: "Store") -> _BackgroundAnnotation:
-    """Ingest the bundled PRD Vicuna-80 reviews and start describing them in the background, while
-    the simulated chain's extract, pElo, export and report run (on one core: ≈ 5 s of the ≈ 7 CPU-s
-    the description stage needs for its 1,360 reviews are then off the demo's wall time)."""
-    from prefbasis.ingest import IngestConfig, ingest
-
-    return _BackgroundAnnotation(store, ingest(store, IngestConfig(example="prd-vicuna80")).dataset_id)
-
-
-def _real_example(store: "Store", cfg: DemoConfig, out: Path, started: _BackgroundAnnotation) -> RealBasis:
-    """Wait for the bundled real example's annotation (`_start_real_example`), then fit and report."""
+def _real_example(store: "Store", cfg: DemoConfig, out: Path) -> RealBasis:
+    """Ingest the bundled PRD Vicuna-80 reviews, annotate them from the reviews, fit and report."""
+    from prefbasis.annotate import AnnotateConfig, annotate
     from prefbasis.basis import ExtractConfig, extract
+    from prefbasis.ingest import IngestConfig, ingest
     from prefbasis.report import ReportConfig, build_report
     from prefbasis.store.catalog import categories
 
-    rep = started.result()
-    dataset_id = started.dataset_id
+    dataset_id = ingest(store, IngestConfig(example="prd-vicuna80")).dataset_id
+    rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=dataset_id, quiet=True))
     res = extract(store, ExtractConfig(k=cfg.k, target=cfg.target, seed=cfg.seed, dataset=dataset_id,
                                        annotator="rationale", heldout=False, quiet=True,
                                        embedding_model=cfg.embedding_model, backend=cfg.backend,
@@ -307,39 +244,27 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
                            _simulate, store, cfg)
     _step(t, "embed", say, embed_texts, _descriptions(store, dataset_id, None if cfg.data else "rationale"), store=store,
           model=cfg.embedding_model, backend=cfg.backend, device=cfg.device, quiet=quiet)
-    real_annotation = None
-    if not cfg.data and cfg.real_example:
-        real_annotation = _step(t, "ingest the bundled real example (its reviews are described in the "
-                                   "background, while the simulated chain goes on)", say, _start_real_example, store)
+    basis_id = _step(t, "extract", say, _extract, store, cfg, dataset_id)
+    _step(t, "pelo", say, pelo, store, PeloConfig(basis=basis_id, bootstrap=cfg.bootstrap,
+                                                  min_battles=cfg.min_battles, seed=cfg.seed))
+    basis = basis_row(store, basis_id)
+    cats = categories(store, basis_id, "preference").sort_values(["share", "category_id"], ascending=[False, True])
+    notes: list[str] = []
+    dpo_dir: Path | None = out / "dpo-top-category"
     try:
-        with _one_thread_each(real_annotation is not None):
-            basis_id = _step(t, "extract", say, _extract, store, cfg, dataset_id)
-        _step(t, "pelo", say, pelo, store, PeloConfig(basis=basis_id, bootstrap=cfg.bootstrap,
-                                                      min_battles=cfg.min_battles, seed=cfg.seed))
-        basis = basis_row(store, basis_id)
-        cats = categories(store, basis_id, "preference").sort_values(["share", "category_id"],
-                                                                     ascending=[False, True])
-        notes: list[str] = []
-        dpo_dir: Path | None = out / "dpo-top-category"
-        try:
-            _step(t, "export-dpo", say, export_dpo, store,
-                  ExportConfig(category=str(int(cats["category_id"].iloc[0])), basis=basis_id, out=str(dpo_dir),
-                               seed=cfg.seed))
-        except TooFewPairsError as exc:  # a too-small subset is reported, not fatal to the demo
-            notes.append(f"export-dpo skipped: {exc}")
-            dpo_dir = None
-        ari, spearman, planted_k = save_recovery(store, basis_id, dataset_id)   # the report shows them
-        report = _step(t, "report", say, build_report, store,
-                       ReportConfig(basis=basis_id, out=out / "report.html")).path
-    except BaseException:
-        if real_annotation is not None:  # nothing writes to the store after the demo returns
-            real_annotation.stop()
-        raise
+        _step(t, "export-dpo", say, export_dpo, store,
+              ExportConfig(category=str(int(cats["category_id"].iloc[0])), basis=basis_id, out=str(dpo_dir),
+                           seed=cfg.seed))
+    except TooFewPairsError as exc:  # a too-small subset is reported, not fatal to the demo
+        notes.append(f"export-dpo skipped: {exc}")
+        dpo_dir = None
+    ari, spearman, planted_k = save_recovery(store, basis_id, dataset_id)   # the report shows them
+    report = _step(t, "report", say, build_report, store,
+                   ReportConfig(basis=basis_id, out=out / "report.html")).path
 
     real = None
-    if real_annotation is not None:
-        real = _step(t, "real basis (bundled PRD Vicuna-80 GPT-4 reviews)", say, _real_example, store, cfg, out,
-                     real_annotation)
+    if not cfg.data and cfg.real_example:
+        real = _step(t, "real basis (bundled PRD Vicuna-80 GPT-4 reviews)", say, _real_example, store, cfg, out)
 
     def num(name: str) -> float | None:
         v = basis.get(name)

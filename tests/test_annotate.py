@@ -191,6 +191,51 @@ def test_a_run_told_to_stop_keeps_its_batches_in_flight_and_the_next_run_does_th
     assert store.scalar("select count(*) from annotations") == 10
 
 
+def test_an_interrupt_in_a_notebook_stops_the_run_within_its_batch_in_flight(store):
+    """Inside a running event loop (Jupyter) the run goes on in a worker thread, and an interrupt
+    reaches the waiting cell's thread. The run then starts no further batch, stores the one in
+    flight, is recorded as interrupted, and the interrupt reaches the cell; before, the worker
+    went on to the last comparison while the cell waited."""
+    import asyncio
+    import os
+    import signal
+
+    add_comparisons(store, 12)
+
+    class InterruptedOnce(BaseAnnotator):
+        name, model, batch_size = "interrupted", "i-v1", 4
+        calls = 0
+
+        async def annotate_batch(self, requests):
+            InterruptedOnce.calls += 1
+            if InterruptedOnce.calls == 1:
+                os.kill(os.getpid(), signal.SIGINT)   # Ctrl-C / "interrupt kernel", while this batch runs
+                await asyncio.sleep(0.3)
+            return [self.annotate_one(r) for r in requests]
+
+        def annotate_one(self, req):
+            return AnnotationOutcome(req, parsed={"topic": "any topic", "preferences": [
+                {"preference": "longer answer", "description": "The preferred response is longer."}]})
+
+    register_annotator("interrupted-test", lambda cfg: InterruptedOnce(), replace=True)
+
+    async def cell():
+        return annotate(store, AnnotateConfig(annotator="interrupted-test", concurrency=1))
+
+    loop = asyncio.new_event_loop()   # as ipykernel's: no SIGINT handler of asyncio.run's
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            loop.run_until_complete(cell())
+    finally:
+        loop.close()
+    assert InterruptedOnce.calls == 1
+    assert store.scalar("select count(distinct comparison_id) from annotations") == 4
+    assert store.execute("select finished_at is not null, interrupted from annotate_runs").fetchall() == \
+        [(True, True)]
+    rest = annotate(store, AnnotateConfig(annotator="interrupted-test", concurrency=1))
+    assert (rest.cache_hits, rest.annotated) == (4, 8)
+
+
 def test_empty_selection_says_what_to_do(store):
     rep = annotate(store, AnnotateConfig(annotator="rationale"))
     assert rep.selected == 0 and "prefbasis ingest" in rep.summary()

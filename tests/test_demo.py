@@ -54,36 +54,6 @@ def test_demo_chain_recovers_planted_truth(store, tmp_path):
     assert store.scalar("select count(*) from datasets") == 2   # the simulated set and the bundled one
 
 
-def test_a_failing_demo_stops_the_background_annotation_before_it_returns(store, tmp_path, monkeypatch):
-    """The bundled real example is described in a background thread while the simulated chain fits;
-    when that chain fails, the demo stops the thread (no batch starts after, the one in flight is
-    stored) before the error reaches the caller, and the next run annotates exactly the rest."""
-    import threading
-
-    import prefbasis.demo as demo
-    from prefbasis.annotate import AnnotateConfig, annotate
-
-    def broken_extract(*args, **kwargs):
-        raise RuntimeError("extract failed")
-
-    monkeypatch.setattr(demo, "_extract", broken_extract)
-    with pytest.raises(RuntimeError, match="extract failed"):
-        run_demo(store, DemoConfig(out=tmp_path / "demo", seed=0, bootstrap=20, stability=2, min_battles=20,
-                                   simulation=SMALL))
-    assert not [t for t in threading.enumerate() if t.name.startswith("prefbasis-demo-annotate")]
-    real = store.scalar("select dataset_id from datasets where name = 'prd-vicuna80'")
-    runs = store.execute("select finished_at is not null from annotate_runs where params->>'dataset' = ?",
-                         [real]).fetchall()
-    assert runs == [(True,)]   # ended (interrupted or complete), not left open
-    done = store.scalar("select count(distinct a.comparison_id) from annotations a join comparisons c "
-                        "using (comparison_id) where c.dataset_id = ?", [real])
-    rest = annotate(store, AnnotateConfig(annotator="rationale", dataset=real, quiet=True))
-    assert rest.cache_hits >= done and rest.cache_hits + rest.annotated + rest.failed == rest.selected
-    assert store.scalar("select count(*) - count(distinct (a.comparison_id, a.annotator, a.description, a.evidence)) "
-                        "from annotations a join comparisons c using (comparison_id) where c.dataset_id = ?",
-                        [real]) == 0
-
-
 def test_demo_cli_rejects_half_real_data_options(db_path, capsys):
     assert main(["--db", str(db_path), "demo", "--format", "prd"]) == 2
     assert "--format needs --data" in capsys.readouterr().err

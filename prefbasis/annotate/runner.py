@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, Annotator, Comparison
 from prefbasis.annotate.cache import Finished, cache_key, cached_keys, share_results, write_results
@@ -141,9 +141,9 @@ class _Run:
     """State of one run: budget, buffered results, counters."""
 
     def __init__(self, store, cfg: AnnotateConfig, ann: Annotator, template: Template | None,
-                 report: AnnotateReport, prices: PriceTable, stop: threading.Event | None = None) -> None:
+                 report: AnnotateReport, prices: PriceTable, stop: threading.Event) -> None:
         self.store, self.cfg, self.ann, self.template, self.report = store, cfg, ann, template, report
-        self.stop = stop
+        self.stop = stop   # set: no further batch starts (`annotate(stop=...)`, or an interrupt in a notebook)
         self.prices = prices
         self.priced = bool(getattr(ann, "priced", ann.name == "openai"))
         self.budget = Budget(cfg.budget_usd)
@@ -241,7 +241,7 @@ class _Run:
 
         async def worker() -> None:
             while not queue.empty() and not self.report.stopped_by_budget:
-                if self.stop is not None and self.stop.is_set():  # the batches in flight finish
+                if self.stop.is_set():  # the batches in flight finish
                     self.report.stopped = True
                     self.report.not_started += sum(len(b) for b in _drain(queue))
                     return
@@ -297,9 +297,14 @@ def _empty_hint(store, cfg: AnnotateConfig, skipped: int, ann: Annotator) -> str
     return "no comparison matches --dataset/--where (ties need --include-ties)"
 
 
-def run_sync(coro) -> Any:
+def run_sync(coro, on_interrupt: Callable[[], None] | None = None) -> Any:
     """Run a coroutine to completion, also from inside a running event loop (Jupyter): there it
-    runs on a fresh loop in a worker thread, because a running loop cannot be re-entered."""
+    runs on a fresh loop in a worker thread, because a running loop cannot be re-entered.
+
+    An interrupt (Ctrl-C, Jupyter's "interrupt kernel") reaches this thread, not the worker: it
+    calls `on_interrupt` (annotate's: start no further batch), waits for the worker to wind down
+    (what is in flight is stored), then re-raises. Without it the worker would run to the end.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -307,7 +312,13 @@ def run_sync(coro) -> Any:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefbasis-annotate") as pool:
-        return pool.submit(asyncio.run, coro).result()
+        future = pool.submit(asyncio.run, coro)
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            if on_interrupt is not None:
+                on_interrupt()
+            raise   # leaving the block waits for the worker
 
 
 def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator | None = None, *,
@@ -352,7 +363,7 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
             asked.add(r.cache_key)
             pending.append(r)
     report.cache_hits, report.to_do = len(requests) - len(pending), len(pending)
-    run = _Run(store, cfg, ann, template, report, prices, stop)
+    run = _Run(store, cfg, ann, template, report, prices, stop or threading.Event())
     if cfg.dry_run:
         report.est_tokens_in = sum(estimate_tokens("".join(m["content"] for m in r.messages)) for r in pending)
         report.est_tokens_out = cfg.max_tokens * len(pending) if ann.uses_llm else 0
@@ -368,7 +379,7 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
         if wants_offline(cfg):
             run_offline(run, requests, pending)
         elif pending:
-            run_sync(run.go(pending))
+            run_sync(run.go(pending), on_interrupt=run.stop.set)
         report.shared = share_results(store, [(r.cache_key, r.comparison.comparison_id) for r in requests])
         completed = not report.stopped
     finally:  # an error or an interrupt still closes the run's record (interrupted = true)
