@@ -158,6 +158,10 @@ def test_a_rationale_that_only_finds_fault_with_the_stored_winner_contradicts_it
      "The preferred response provides more detail."),
     ("Response B does not provide as much information as Response A.", "The preferred response provides more information."),
     ("Assistant 2 didn't go into as many details as Assistant 1.", "The preferred response goes into more details."),
+    ("Response B did not execute the instruction as precisely as Response A did.",
+     "The preferred response executes the instruction more precisely."),
+    # the loser "is not wrong" is praise of the loser: nothing to turn around (was "is wrong")
+    ("Assistant 2 is not wrong, but it is less detailed.", "The preferred response is more detailed."),
 ])
 def test_a_loser_giving_fewer_or_not_as_much_and_an_edge_due_to_something_read_as_reasons(text, statement):
     result = describe_rationale(text, 1)

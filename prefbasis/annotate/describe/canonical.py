@@ -276,12 +276,22 @@ def _verb_phrase(toks: list[str]) -> str:
 
 # "provide as much detail (as the other response)": said of the loser with "not", the winner gives more
 _AS_MUCH = re.compile(r"\bas\s+(?:much|many)\s+(?P<what>.+?)(?:\s+as\s+\S.*)?$", re.I)
+# "does not follow the instruction as closely (as Response A)": the winner follows it more closely
+_AS_ADVERB = re.compile(r"\bas\s+(?P<how>\w+ly|well)\b(?:\s+as\s+\S.*)?$", re.I)
+# the loser "is not wrong": praise of the loser, not a failing to turn around
+_NEGATIVE_QUALITY = frozenset("wrong incorrect inaccurate bad poor harmful misleading unhelpful irrelevant "
+                              "confusing vague verbose wordy redundant repetitive unclear incomplete "
+                              "unsafe offensive biased".split())
 
 
 def turn_around(pred: str) -> str | None:
     """The loser's failing, said of the winner (see the module docstring); None if not possible."""
     turned = _turn_around(pred)
-    return None if turned is None else _AS_MUCH.sub(r"more \g<what>", turned, count=1)
+    if turned is None:
+        return None
+    turned = _AS_MUCH.sub(r"more \g<what>", turned, count=1)
+    return _AS_ADVERB.sub(lambda m: "better" if m.group("how").lower() == "well" else f"more {m.group('how')}",
+                          turned, count=1)
 
 
 def _turn_around(pred: str) -> str | None:
@@ -300,6 +310,8 @@ def _turn_around(pred: str) -> str | None:
         cop = "is"
         if low[1] in ("not", "n't") or low[0].endswith("n't"):
             j = 2
+            if any(w in _NEGATIVE_QUALITY for w in low[j:j + 2]):   # "is not wrong", "is not too verbose"
+                return None
             if len(low) > 3 and low[j] in ("as", "so"):
                 adj = toks[j + 1:]
                 adj = adj[: adj.index("as")] if "as" in [a.lower() for a in adj] else adj
