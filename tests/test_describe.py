@@ -160,12 +160,23 @@ def test_a_rationale_that_only_finds_fault_with_the_stored_winner_contradicts_it
     ("Assistant 2 didn't go into as many details as Assistant 1.", "The preferred response goes into more details."),
     ("Response B did not execute the instruction as precisely as Response A did.",
      "The preferred response executes the instruction more precisely."),
-    # the loser "is not wrong" is praise of the loser: nothing to turn around (was "is wrong")
-    ("Assistant 2 is not wrong, but it is less detailed.", "The preferred response is more detailed."),
+    ("Output (b) doesn't provide as much explanation.", "The preferred response provides more explanation."),
+    ("Response B does not provide as much context or as many examples as Response A.",
+     "The preferred response provides more context or more examples."),
+    # not a comparison of degree: an adjective in -ly, a name
+    ("Assistant 2 does not respond as kindly as Assistant 1.", "The preferred response responds as kindly."),
+    ("Assistant 2 does not address the user as Sally.", "The preferred response addresses the user."),
 ])
 def test_a_loser_giving_fewer_or_not_as_much_and_an_edge_due_to_something_read_as_reasons(text, statement):
     result = describe_rationale(text, 1)
-    assert result.failure is None and result.preferences[0]["description"] == statement
+    assert result.failure is None and [p["description"] for p in result.preferences] == [statement]
+
+
+def test_the_prompts_own_words_in_an_as_comparison_stay_masked():
+    prompt = "Why don't animals have wheels? Answer as briefly as possible."
+    result = describe_rationale("Output (b) does not directly answer the question as briefly as possible.", 1,
+                                (prompt, "a", "b"))
+    assert [p["description"] for p in result.preferences] == ["The preferred response directly answers the question."]
 
 
 def test_participles_after_and_keep_their_part_of_speech():
@@ -186,6 +197,8 @@ def test_participles_after_and_keep_their_part_of_speech():
     verb = describe_rationale("Assistant 1 was accurate and provided examples.", 1)
     assert [p["description"] for p in verb.preferences] == ["The preferred response is accurate.",
                                                             "The preferred response provides examples."]
-    # after a noun it is a verb too, object or not
+    # before a preposition it is a verb too ("responded to"), and after a noun, object or not
+    prep = describe_rationale("Assistant 1 was accurate and responded to the user's question.", 1)
+    assert prep.preferences[0]["description"] == "The preferred response is accurate and responds to the user's question."
     noun = describe_rationale("Assistant 1 mentions my garden shed and referred to my spare bedroom.", 1)
     assert noun.preferences[0]["description"].endswith("and refers to my spare bedroom.")

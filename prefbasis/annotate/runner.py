@@ -303,22 +303,32 @@ def run_sync(coro, on_interrupt: Callable[[], None] | None = None) -> Any:
 
     An interrupt (Ctrl-C, Jupyter's "interrupt kernel") reaches this thread, not the worker: it
     calls `on_interrupt` (annotate's: start no further batch), waits for the worker to wind down
-    (what is in flight is stored), then re-raises. Without it the worker would run to the end.
+    (what is in flight is stored; further interrupts do not cut the wait short, so nothing is
+    written after the run's record is closed), then re-raises, with the worker's own error, if any,
+    as its cause. Without it the worker would run to the end.
     """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coro)
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor, wait
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefbasis-annotate") as pool:
         future = pool.submit(asyncio.run, coro)
         try:
             return future.result()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             if on_interrupt is not None:
                 on_interrupt()
-            raise   # leaving the block waits for the worker
+            while not future.done():
+                try:
+                    wait([future])
+                except KeyboardInterrupt:
+                    continue
+            error = future.exception()
+            if error is not None:
+                raise interrupt from error
+            raise
 
 
 def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator | None = None, *,
@@ -327,7 +337,8 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
 
     Works in scripts and inside a running event loop (notebooks). The run is recorded in
     `annotate_runs`; a run that stops on an error or an interrupt is recorded as interrupted.
-    `stop` (a `threading.Event`, for a run in another thread): once set, no further batch starts,
+    `stop` (a `threading.Event`, for a run in another thread; online runs, not `--batch`/imports):
+    once set, no further batch starts,
     the ones in flight are stored, and the run returns with `report.stopped` (recorded as
     interrupted; running again does the rest).
     """

@@ -172,7 +172,7 @@ def _participle_as_adjective(toks: list[str], i: int) -> bool:
     With an object ("accurate and provided examples"), or after a noun ("a chess opening called
     and happened to …"), it is a verb."""
     after = toks[i + 1].lower() if i + 1 < len(toks) else ""
-    if after and after not in _BREAK and after not in ("than", ".", ";", ":"):
+    if after not in ("", ",", "and", "or", "than", ".", ";", ":"):   # "and responded to X": a verb
         return False
     j = i - 2
     while j > 0 and toks[j] == ",":   # "more precise, detailed, and organized"
@@ -275,13 +275,11 @@ def _verb_phrase(toks: list[str]) -> str:
 
 
 # "provide as much detail (as the other response)": said of the loser with "not", the winner gives more
-_AS_MUCH = re.compile(r"\bas\s+(?:much|many)\s+(?P<what>.+?)(?:\s+as\s+\S.*)?$", re.I)
-# "does not follow the instruction as closely (as Response A)": the winner follows it more closely
-_AS_ADVERB = re.compile(r"\bas\s+(?P<how>\w+ly|well)\b(?:\s+as\s+\S.*)?$", re.I)
-# the loser "is not wrong": praise of the loser, not a failing to turn around
-_NEGATIVE_QUALITY = frozenset("wrong incorrect inaccurate bad poor harmful misleading unhelpful irrelevant "
-                              "confusing vague verbose wordy redundant repetitive unclear incomplete "
-                              "unsafe offensive biased".split())
+# said of the loser with "not": "provide as much detail (as the other response)", "follow the
+# instruction as closely": the winner provides more detail, follows it more closely
+_AS_MUCH = re.compile(r"\bas\s+(?:much|many)\s+(?!as\b)", re.I)
+_AS_ADVERB = re.compile(r"\bas\s+(?P<how>[a-z]+ly)\b(?!\s+as\s+possible)", re.I)
+_AS_TAIL = re.compile(r"\s+as\s+(?:the\s+other\s+response|it|they|this|that)\b[^,;]*$", re.I)
 
 
 def turn_around(pred: str) -> str | None:
@@ -289,9 +287,10 @@ def turn_around(pred: str) -> str | None:
     turned = _turn_around(pred)
     if turned is None:
         return None
-    turned = _AS_MUCH.sub(r"more \g<what>", turned, count=1)
-    return _AS_ADVERB.sub(lambda m: "better" if m.group("how").lower() == "well" else f"more {m.group('how')}",
-                          turned, count=1)
+    compared = _AS_MUCH.sub("more ", turned)
+    compared = _AS_ADVERB.sub(lambda m: f"more {m.group('how')}" if _pos(m.group("how")) == {"ADV"} else m.group(0),
+                              compared)
+    return _AS_TAIL.sub("", compared) if compared != turned else turned
 
 
 def _turn_around(pred: str) -> str | None:
@@ -310,8 +309,6 @@ def _turn_around(pred: str) -> str | None:
         cop = "is"
         if low[1] in ("not", "n't") or low[0].endswith("n't"):
             j = 2
-            if any(w in _NEGATIVE_QUALITY for w in low[j:j + 2]):   # "is not wrong", "is not too verbose"
-                return None
             if len(low) > 3 and low[j] in ("as", "so"):
                 adj = toks[j + 1:]
                 adj = adj[: adj.index("as")] if "as" in [a.lower() for a in adj] else adj
@@ -520,6 +517,9 @@ def _fold_generic(toks: list[str]) -> list[str]:
     if not m:
         return toks
     adjectives = _tokens(m.group("adj"))
+    degree = ("more", "less", "much", "very", "slightly", "far", "and", ",", "overall")
+    if all(a.lower() in degree for a in adjectives):   # "provides more explanation" is not "is more"
+        return toks
     if not all("ADJ" in _pos(a) or a.lower() in ("more", "less", "much", "very", "slightly", "far", "and", ",",
                                                    "overall") or a.lower().endswith("ed") for a in adjectives):
         return toks
