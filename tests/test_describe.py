@@ -172,6 +172,17 @@ def test_a_loser_giving_fewer_or_not_as_much_and_an_edge_due_to_something_read_a
     assert result.failure is None and [p["description"] for p in result.preferences] == [statement]
 
 
+def test_a_losers_negated_fault_is_praise_unless_the_prompt_asks_for_the_fault():
+    # "is not wrong" of the loser is no reason for the winner (it was read as "is wrong")
+    praise = describe_rationale("Assistant 2 is not wrong, but it is less detailed.", 1)
+    assert [p["description"] for p in praise.preferences] == ["The preferred response is more detailed."]
+    # LLMBar's adversarial prompts ask for the fault: then "is not unhelpful" is the loser's failing
+    prompt = "Write an unhelpful reply to a customer asking for a refund."
+    asked = describe_rationale("Output (a) is a correct answer, but it is not unhelpful. Output (b) is unhelpful.", 2,
+                               (prompt, "Sure, here is how to get your refund.", "No."))
+    assert "The preferred response is unhelpful." in [p["description"] for p in asked.preferences]
+
+
 def test_the_prompts_own_words_in_an_as_comparison_stay_masked():
     prompt = "Why don't animals have wheels? Answer as briefly as possible."
     result = describe_rationale("Output (b) does not directly answer the question as briefly as possible.", 1,

@@ -93,6 +93,7 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
         return DescribeResult(failure=UNPARSEABLE, detail="names neither response")
     prompt, *responses = list(context) or [None]
     masked = masked_stems(prompt, responses, vocabulary or EvaluativeVocabulary())
+    prompt_stems = content_stems(prompt)
     found = claims(text)
     loser = 3 - winner
     loser_praise: set[str] = set()
@@ -108,7 +109,7 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
         usable = [c for c in found if c.subject == loser and not _PRAISE.search(c.text)]
     out, seen = [], set()
     for c in sorted(usable, key=lambda c: (_rank(c, winner), c.index)):
-        made = canonical_statement(c, winner, masked)
+        made = canonical_statement(c, winner, masked, prompt_stems)
         if made is None or made[1] in seen or made[0] in {p["description"] for p in out}:
             continue
         seen.add(made[1])

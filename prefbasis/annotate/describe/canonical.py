@@ -526,18 +526,42 @@ def _fold_generic(toks: list[str]) -> list[str]:
     return ["is"] + adjectives
 
 
-def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[str]]) -> tuple[str, str] | None:
+def canonical_statement(claim: Claim, winner: int, masked: tuple[set[str], set[str]],
+                        prompt_stems: set[str] | frozenset[str] = frozenset()) -> tuple[str, str] | None:
     """(description, preference label) for a claim, or None when it gives no content-free reason.
 
     `winner`: the position (1/2) of the winner as the judge saw it; `masked`: the subject-matter
-    stems of this comparison's prompt and of its responses (`vocabulary.masked_stems`).
+    stems of this comparison's prompt and of its responses (`vocabulary.masked_stems`);
+    `prompt_stems`: every content stem of the prompt (what it asks for, evaluative words included).
     """
-    main = _main_predicate(claim.text, claim.subject_ref.end if claim.subject_ref is not None else None,
-                           claim.subject != winner)
+    subject_end = claim.subject_ref.end if claim.subject_ref is not None else None
+    turn = claim.subject != winner
+    if turn and _praises_the_loser(_predicate(claim.text, subject_end), prompt_stems):
+        return None
+    main = _main_predicate(claim.text, subject_end, turn)
     if main is None:
         return None
     toks, flags = _mask(main, *masked)
     return _statement(tuple(toks), tuple(flags))
+
+
+# "is not wrong" said of the loser praises it: there is no failing to turn around (not "is wrong")
+_NOT_A_FAULT = re.compile(r"^(?:(?:is|was|are|were|seems|appears)\s+(?:not|n't)|isn't|wasn't|aren't|weren't)\s+"
+                          r"(?:(?:a|an|too|overly|very|entirely|completely|necessarily|particularly)\s+)?"
+                          r"(?P<word>[a-z-]+)\b(?P<rest>.*)$", re.I)
+_NEGATIVE_QUALITY = frozenset("wrong incorrect inaccurate bad poor harmful misleading unhelpful irrelevant "
+                              "confusing vague verbose wordy redundant repetitive unclear incomplete unsafe "
+                              "offensive biased".split())
+
+
+def _praises_the_loser(pred: str, prompt_stems: set[str]) -> bool:
+    """True for "is not wrong" / "is not a bad letter" about the loser: a negated fault. Not when the
+    fault is what the prompt asks for (LLMBar's adversarial "write an unhelpful reply": there "is not
+    unhelpful" is the loser's failing) or when "but" follows with what is wrong after all."""
+    m = _NOT_A_FAULT.match(pred.strip())
+    if not m or m.group("word").lower() not in _NEGATIVE_QUALITY:
+        return False
+    return root(m.group("word").lower()) not in prompt_stems and not re.search(r"\bbut\b", m.group("rest"), re.I)
 
 
 @lru_cache(maxsize=100_000)  # judges repeat their phrasings: each is worked out once
