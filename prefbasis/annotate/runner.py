@@ -338,9 +338,8 @@ def annotate(store, config: AnnotateConfig | None = None, annotator: Annotator |
     Works in scripts and inside a running event loop (notebooks). The run is recorded in
     `annotate_runs`; a run that stops on an error or an interrupt is recorded as interrupted.
     `stop` (a `threading.Event`, for a run in another thread; online runs, not `--batch`/imports):
-    once set, no further batch starts,
-    the ones in flight are stored, and the run returns with `report.stopped` (recorded as
-    interrupted; running again does the rest).
+    once set, no further batch starts, the ones in flight are stored, and the run returns with
+    `report.stopped` (recorded as interrupted; running again does the rest).
     """
     cfg = config or AnnotateConfig()
     if cfg.concurrency < 1:

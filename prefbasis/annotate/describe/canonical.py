@@ -274,7 +274,6 @@ def _verb_phrase(toks: list[str]) -> str:
     return _join(toks[:i] + [_inflect(toks[i], "VBZ")] + rest)
 
 
-# "provide as much detail (as the other response)": said of the loser with "not", the winner gives more
 # said of the loser with "not": "provide as much detail (as the other response)", "follow the
 # instruction as closely": the winner provides more detail, follows it more closely
 _AS_MUCH = re.compile(r"\bas\s+(?:much|many)\s+(?!as\b)", re.I)
@@ -511,17 +510,18 @@ _GENERIC_ANSWER = re.compile(
     r"discussion|breakdown|treatment|picture|review|text|approach|version|result)s?$", re.I)
 
 
+_DEGREE_WORDS = frozenset(("more", "less", "much", "very", "slightly", "far", "and", ",", "overall"))
+
+
 def _fold_generic(toks: list[str]) -> list[str]:
     """"provides a more detailed and accurate explanation" → "is more detailed and accurate"."""
     m = _GENERIC_ANSWER.match(_join(toks))
     if not m:
         return toks
     adjectives = _tokens(m.group("adj"))
-    degree = ("more", "less", "much", "very", "slightly", "far", "and", ",", "overall")
-    if all(a.lower() in degree for a in adjectives):   # "provides more explanation" is not "is more"
+    if all(a.lower() in _DEGREE_WORDS for a in adjectives):   # "provides more explanation" is not "is more"
         return toks
-    if not all("ADJ" in _pos(a) or a.lower() in ("more", "less", "much", "very", "slightly", "far", "and", ",",
-                                                   "overall") or a.lower().endswith("ed") for a in adjectives):
+    if not all("ADJ" in _pos(a) or a.lower() in _DEGREE_WORDS or a.lower().endswith("ed") for a in adjectives):
         return toks
     return ["is"] + adjectives
 
@@ -588,7 +588,6 @@ def _main_predicate(text: str, subject_end: int | None, turn: bool) -> str | Non
         if main is None:
             return None
     return main
-
 
 
 @lru_cache(maxsize=100_000)
