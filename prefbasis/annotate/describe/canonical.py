@@ -354,7 +354,7 @@ def _mask(pred: str, from_prompt: set[str], from_responses: set[str]) -> tuple[l
         st = root(low)
         if t == "\u2063":
             flags.append(PROMPT)
-        elif any(ch.isdigit() for ch in t):
+        elif not t.isalpha() and any(ch.isdigit() for ch in t):
             flags.append(NAME)
         elif low in FUNCTION_WORDS or not t[0].isalpha():
             flags.append(KEPT)

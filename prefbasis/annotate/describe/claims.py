@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from prefbasis.annotate.describe.references import Reference, find_references
 from prefbasis.annotate.describe.verdict import _BRACKET, _CHOOSE, _LONE, _SCORE_LINE, _WINS
@@ -177,7 +178,8 @@ _REASON_START = re.compile(r"\b(?:because|since|due\s+to|given\s+that|as\s+(?:it
 def _negative(clause: str) -> bool:
     """True when the clause says its subject fails at something (judged before any reason clause)."""
     head = _REASON_START.split(clause, maxsplit=1)[0]
-    return bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", head)))
+    # `_NOT_NEGATIVE` only blanks out whole words, so a head with no negative word has none after it
+    return bool(_NEGATIVE.search(head)) and bool(_NEGATIVE.search(_NOT_NEGATIVE.sub(" ", head)))
 
 
 def claims(text: str | None) -> list[Claim]:
@@ -187,17 +189,36 @@ def claims(text: str | None) -> list[Claim]:
     for paragraph, sent in sentences(text or ""):
         if paragraph != last_paragraph:
             current, last_paragraph = None, paragraph
-        for clause in _clauses(sent):
-            subject, ref = _subject(clause)
+        for clause, subject, ref, continues in _read_sentence(sent):
             if subject is None:
-                subject = current if (current is not None and (_anaphor(clause) or not
-                                                               _has_own_subject(clause))) else 0
+                subject = current if (current is not None and continues) else 0
             else:
                 current = subject if subject else current
-            own = _own_part(clause, subject or 0)
-            out.append(Claim(clause, sent, subject or 0, _negative(own), bool(_COMPARATIVE.search(own)),
-                             len(out), ref))
+            negative, comparative = _judgement(clause, subject or 0)
+            out.append(Claim(clause, sent, subject or 0, negative, comparative, len(out), ref))
     return out
+
+
+# Judges repeat themselves: a dataset's rationales share many of their sentences ("Both responses are
+# relevant.", a rubric's phrasing), so what a sentence and a clause say on their own is read once.
+# Both functions are pure (text in, facts out); the caches are bounded.
+@lru_cache(maxsize=100_000)
+def _read_sentence(sentence: str) -> tuple[tuple[str, int | None, Reference | None, bool], ...]:
+    """Per clause of `sentence`: (clause, its subject, the reference naming it, whether a clause
+    without a subject of its own continues the previous clause's subject)."""
+    out = []
+    for clause in _clauses(sentence):
+        subject, ref = _subject(clause)
+        continues = subject is None and (_anaphor(clause) or not _has_own_subject(clause))
+        out.append((clause, subject, ref, continues))
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _judgement(clause: str, subject: int) -> tuple[bool, bool]:
+    """(negative, comparative) of what `clause` says of its subject (`_own_part`)."""
+    own = _own_part(clause, subject)
+    return _negative(own), bool(_COMPARATIVE.search(own))
 
 
 def _own_part(clause: str, subject: int) -> str:
