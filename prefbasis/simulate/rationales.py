@@ -58,6 +58,7 @@ def judge_style(judge_index: int) -> JudgeStyle:
     return JudgeStyle(names, verdict)
 
 
+@lru_cache(maxsize=100_000)  # a dataset's prompts recur across its comparisons
 def prompt_subject(prompt: str) -> str:
     """The prompt's subject as a short phrase: its first two or three content words.
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from prefbasis.hashing import content_hash
 from prefbasis.progress import progress
@@ -123,8 +124,9 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
     record_cols = ["source_key", "prompt", "response_a", "response_b", "winner", "model_a", "model_b",
                    "judge", "rationale", "presented_order"]
     # the source key names the dataset, so two simulations never share comparison ids
-    records = [dict(r, source_key=f"{meta.dataset_id}:{i}", language="en", turns=1)
-               for i, r in enumerate(data.comparisons[record_cols].to_dict("records"))]
+    dataset_id = meta.dataset_id   # a hash of the metadata: worked out once, not per row
+    rows = pa.Table.from_pandas(data.comparisons[record_cols], preserve_index=False).to_pylist()  # nulls: None
+    records = [dict(r, source_key=f"{dataset_id}:{i}", language="en", turns=1) for i, r in enumerate(rows)]
     with store.transaction() as con:
         written = write_comparisons(con, meta, records)
         ids = pd.Series(written.ids)
@@ -133,7 +135,7 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
         comp_id = ids.to_numpy()[ann["comparison"].to_numpy()]
         if cfg.oracle_annotations:
             ann_rows = pd.DataFrame({
-                "annotation_id": [annotation_id(meta.dataset_id, c, p) for c, p in zip(comp_id, ann["position"])],
+                "annotation_id": [annotation_id(dataset_id, c, p) for c, p in zip(comp_id, ann["position"])],
                 "comparison_id": comp_id, "preference": ann["preference"], "description": ann["description"],
                 "topic": ann["topic"], "annotator": ANNOTATOR})
             _insert(con, "annotations", ann_rows, tuple(ann_rows.columns))
