@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+import numpy as np
 import pandas as pd
 
 from prefbasis.errors import ConfigError, PrefbasisError
@@ -66,6 +67,26 @@ def _dataset_id(store: Store, dataset: str | None) -> str | None:
     return resolve_dataset(store, dataset).dataset_id
 
 
+_NO_ROWS = np.empty(0, dtype=np.int64)
+NO_CATEGORY = -1   # the key of the scopes without a category (overall) in `_scope_rows`
+
+
+def _scope_rows(counts: pd.DataFrame) -> dict[tuple[str, int], np.ndarray]:
+    """(kind, category id or NO_CATEGORY) -> the positions of its rows in `counts`.
+
+    Example:
+        >>> c = pd.DataFrame({"kind": ["overall", "preference", "preference"],
+        ...                   "category_id": pd.array([None, 3, 3], dtype="Int64")})
+        >>> {k: v.tolist() for k, v in _scope_rows(c).items()}
+        {('overall', -1): [0], ('preference', 3): [1, 2]}
+    """
+    if counts.empty:
+        return {}
+    ids = pd.array(counts.category_id, dtype="Int64").fillna(NO_CATEGORY).to_numpy(dtype=np.int64)
+    return {(kind, int(cid)): rows for (kind, cid), rows in
+            pd.DataFrame({"kind": counts.kind.to_numpy(), "cid": ids}).groupby(["kind", "cid"], sort=False).indices.items()}
+
+
 def pelo(store: Store, config: PeloConfig | None = None) -> pd.DataFrame:
     """Rate every scope; write `ratings` (unless `config.write` is false); return the rows.
 
@@ -94,16 +115,19 @@ def pelo(store: Store, config: PeloConfig | None = None) -> pd.DataFrame:
         rater = StyleRater(store, flt, basis_id, models, cfg, anchor)
         if rater.dropped:
             notes.append(f"style control: {rater.dropped} battles without both response texts left out")
+    if not cfg.style_control:   # each scope's rows, found once (not a mask over every row per scope)
+        scope_rows = _scope_rows(counts)
+        code_a, code_b = counts.model_a.map(code).to_numpy(), counts.model_b.map(code).to_numpy()
+        winners, n_battles = counts.winner.to_numpy(), counts.n.to_numpy()
     frames = []
     for s, (kind, cat_id, cat_name) in enumerate(progress(_scope_list(store, basis_id, cfg),
                                                           desc="pelo scopes", unit="scope")):
         if cfg.style_control:
             part = rater.rate(kind, cat_id, seed=cfg.seed + s)
         else:
-            sel = counts[(counts.kind == kind) & ((counts.category_id == cat_id) if cat_id is not None
-                                                   else counts.category_id.isna())]
-            pairs, agg = aggregate_outcomes(sel.model_a.map(code).to_numpy(), sel.model_b.map(code).to_numpy(),
-                                            sel.winner.to_numpy(), sel.n.to_numpy(), n_models=len(models))
+            rows = scope_rows.get((kind, NO_CATEGORY if cat_id is None else int(cat_id)), _NO_ROWS)
+            pairs, agg = aggregate_outcomes(code_a[rows], code_b[rows], winners[rows], n_battles[rows],
+                                            n_models=len(models))
             part = rate_counts(models, pairs, agg, cfg, anchor, seed=cfg.seed + s)
         part.insert(0, "scope", kind)
         part.insert(1, "category_id", pd.array([cat_id] * len(part), dtype="Int64"))
