@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from prefbasis.annotate.describe import FAILURE_REASONS, EvaluativeVocabulary, describe_rationale
-from prefbasis.annotate.describe.references import find_references, winner_position
+from prefbasis.annotate.describe.references import find_references, reference_noun, winner_position
 from prefbasis.annotate.describe.verdict import find_verdict, is_verdict_only
 
 # The same judgement in every common reference style: (first response's name, second response's name)
@@ -53,6 +53,54 @@ def test_no_verdict_and_verdict_only():
     assert find_verdict("Output (a) gives more detail than Output (b).") is None
     assert is_verdict_only("Therefore, Output (a) is better.") and is_verdict_only("[[B]]")
     assert not is_verdict_only("Output (a) is better because it cites sources.")
+
+
+@pytest.mark.parametrize("text,winner,expected", [
+    ("Response 1 is better because it is concise.", 1, ["The preferred response is concise."]),
+    ("Output (b) is the better answer since it cites its sources.", 2, ["The preferred response cites its sources."]),
+    ("Response 1 is shorter than Response 2.", 1, ["The preferred response is shorter."]),
+    ("Bot B is funnier than Bot A.", 2, ["The preferred response is funnier."]),
+    ("Response A is correct.", 1, ["The preferred response is correct."]),
+])
+def test_a_short_verdict_that_gives_its_reason_states_one(text, winner, expected):
+    """One-line reasons (human raters, terse judges): a verdict with "because"/"since", or a bare
+    comparative, is a reason, not "no reason stated"."""
+    out = describe_rationale(text, winner)
+    assert out.failure is None and [p["description"] for p in out.preferences] == expected
+
+
+@pytest.mark.parametrize("text", ["Therefore, Output (a) is better.", "Response A is good.", "Assistant 1 wins.",
+                                  "[End of Response A]", "I would choose Response A."])
+def test_a_verdict_alone_states_no_reason(text):
+    assert is_verdict_only(text) and describe_rationale(text, 1).failure == "no reason stated"
+
+
+@pytest.mark.parametrize("first,second", [("Text A", "Text B"), ("Translation 1", "Translation 2"),
+                                          ("Solution (a)", "Solution (b)"), ("Story #1", "Story #2")])
+def test_a_judges_own_noun_for_the_responses_is_read(first, second):
+    """A judge that names the responses with a noun of its own ("Text A", "Translation 2") is read like
+    "Response A"; the evidence keeps the judge's words."""
+    text = (f"{first} is more fluent than {second}. {second} has grammatical errors, while the first "
+            f"{first.split()[0].lower()} keeps the tense.")
+    out = describe_rationale(text, 1, ("Translate into French: I was there.", "x", "y"))
+    assert out.failure is None
+    assert [p["description"] for p in out.preferences][:2] == [
+        "The preferred response is more fluent.", "The preferred response keeps the tense."]
+    assert all(p["evidence"] in text for p in out.preferences)
+    lost = describe_rationale(text, 2, ("Translate into French: I was there.", "x", "y"))
+    assert "The preferred response is more fluent." not in [p["description"] for p in lost.preferences]
+
+
+def test_a_labelled_noun_is_not_a_response_when_the_task_uses_it_or_a_known_style_is_there():
+    word_problem = ("Train A leaves at 9 and Train B at 10.", "Train A arrives first.", "Train B arrives first.")
+    assert reference_noun("Pipe A fills faster than Pipe B.", ["Pipe A fills a tank in 3 h; Pipe B in 4 h."]) is None
+    assert reference_noun("Step 1 is clear but Step 2 is not.") is None            # inside an answer
+    assert reference_noun("Essay A is clear; Essay B is not.", word_problem) == "essay"
+    assert reference_noun("Text A is clear; Poem 1 and Poem 2 differ; Text B is not.") is None   # ambiguous
+    assert describe_rationale("Train A is faster than Train B.", 1, word_problem).failure == "unparseable"
+    known = "Response A quotes Article 1 and Article 2 correctly, while Response B does not."
+    assert [r.text for r in find_references(known)] == ["Response A", "Response B"]
+    assert describe_rationale(known, 1).preferences[0]["evidence"] == known
 
 
 def test_presented_order_maps_the_judges_view_to_the_stored_winner():

@@ -32,7 +32,7 @@ from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, BaseAn
 from prefbasis.annotate.describe import EvaluativeVocabulary, describe_rationale, winner_position
 from prefbasis.cpus import usable_cores
 
-DESCRIBER_VERSION = "describe-v6"
+DESCRIBER_VERSION = "describe-v7"
 
 STOPWORDS = set("""a an the of to in on for and or with about from by as at is are was were be been being do does
 did can could would should will shall may might must i me my we our you your it its this that these those what

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 from prefbasis.annotate.describe.canonical import canonical_statement
 from prefbasis.annotate.describe.claims import Claim, claims
-from prefbasis.annotate.describe.references import find_references, winner_position
+from prefbasis.annotate.describe.references import (as_responses, find_references, from_responses,
+                                                      reference_noun, winner_position)
 from prefbasis.annotate.describe.verdict import find_verdict, is_verdict_only
 from prefbasis.annotate.describe.vocabulary import EvaluativeVocabulary, masked_stems
 from prefbasis.words import content_stems
@@ -83,6 +84,20 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
     text = (rationale or "").strip()
     if not text:
         return DescribeResult(failure=NO_REASON)
+    noun = reference_noun(text, tuple(context)) if not find_references(text) else None
+    if noun is None:
+        return _describe(text, winner, context, vocabulary, limit)
+    # the judge names the responses with a noun of its own ("Text A", "Translation 2"): read as
+    # "Response A", "Response 2"; the evidence is given back in the judge's words
+    result = _describe(as_responses(text, noun), winner, context, vocabulary, limit)
+    for p in result.preferences:
+        p["evidence"] = from_responses(p["evidence"], noun)
+    result.detail = from_responses(result.detail, noun)
+    return result
+
+
+def _describe(text: str, winner: int, context: Sequence[str | None], vocabulary: EvaluativeVocabulary | None,
+              limit: int) -> DescribeResult:
     verdict = find_verdict(text)
     if verdict is not None and verdict.position != winner:
         said = "a tie" if verdict.position == 0 else f"position {verdict.position}"

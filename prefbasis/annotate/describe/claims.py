@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from prefbasis.annotate.describe.references import Reference, find_references
-from prefbasis.annotate.describe.verdict import _BRACKET, _CHOOSE, _LONE, _SCORE_LINE, _WINS
+from prefbasis.annotate.describe.verdict import _BRACKET, _CHOOSE, _GIVES_REASON, _LONE, _SCORE_LINE, _WINS, VERDICT_FILLER
 
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No|cf)\.", re.I)
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"'(\[*])")
@@ -104,15 +104,10 @@ def _is_verdict_sentence(s: str) -> bool:
     after = s[refs[-1].end:]
     before = s[:refs[0].start]
     rest = re.sub(r"[^a-z ]", " ", (before + " " + after).lower())
-    filler = {"therefore", "thus", "so", "overall", "in", "conclusion", "summary", "hence", "is", "was", "the",
-              "better", "best", "superior", "preferred", "winner", "response", "answer", "output", "one", "i",
-              "would", "choose", "prefer", "my", "final", "verdict", "clearly", "slightly", "significantly",
-              "much", "a", "an", "definitely", "based", "on", "above", "evaluation", "analysis", "considering",
-              "this", "these", "factors", "choice", "as", "it", "more", "appropriate", "and", "of", "two", "outputs",
-              "responses", "answers", "between", "option", "pick", "select", "go", "with", "overall,"}
-    short = [w for w in rest.split() if w not in filler]
+    short = [w for w in rest.split() if w not in VERDICT_FILLER]
     decisive = bool(_WINS.search(after) or _CHOOSE.search(before))
-    return decisive and len(short) <= 2
+    # "Response 1 is better because it is concise": the verdict gives its reason, which is a claim
+    return decisive and len(short) <= 2 and not _GIVES_REASON.search(after)
 
 
 def _clauses(sentence: str) -> list[str]:

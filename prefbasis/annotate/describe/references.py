@@ -69,6 +69,77 @@ def _find_references(text: str) -> list[Reference]:
     return out
 
 
+# Any other noun a judge labels the two responses with ("Text A" … "Text B", "Translation 1" …
+# "Translation 2", "Solution (a)" …), read when the rationale uses none of the styles above.
+_ANY_LABELLED = re.compile(
+    r"\b(?P<noun>[A-Za-z][a-z]{2,})[ \t]*#?[ \t]*(?:(?P<digit>[12])\b(?![.,]\d)|(?P<upper>[AB])\b(?!\.\w)|"
+    r"\((?P<paren>[abAB12])\))")
+# nouns that label things *inside* a task or an answer (steps, parts, people and objects of a word
+# problem), not the two responses
+NOT_RESPONSE_NOUNS = frozenset("""
+step steps part parts chapter section figure fig table question questions item items point points line lines page
+paragraph paragraphs example examples case cases level stage phase round problem problems equation rule rules type
+types group groups class plan vitamin category grade day days week year years player players team teams person people
+user users speaker speakers character characters customer customers party parties train trains car cars box boxes
+city cities company companies country countries bag bags store stores school schools student students worker workers
+machine machines pipe pipes tank tanks jar jars runner runners route routes set sets list lists vector
+matrix node nodes gene genes hepatitis covid api exhibit appendix article articles scenario
+scenarios condition conditions patient patients drug drugs treatment treatments factor factors term terms task tasks
+""".split())
+
+
+def reference_noun(text: str, context: "tuple[str | None, ...] | list[str | None]" = ()) -> str | None:
+    """The noun (lowercased) with which `text` names both responses in a style the patterns above do
+    not know ("Text A is more fluent than Text B"), or None. Only for a text with no reference of a
+    known style; the noun must label both positions, must not label things in the comparison's own
+    prompt or responses (`context`: "Train A" of a word problem), and must not be one of
+    `NOT_RESPONSE_NOUNS`. With more than one such noun the text is ambiguous: None.
+
+    Example:
+        >>> reference_noun("Translation 1 keeps the tense; Translation 2 does not.")
+        'translation'
+        >>> reference_noun("Train A is faster than Train B.", ["Train A leaves at 9; Train B at 10."]) is None
+        True
+    """
+    seen: dict[str, set[int]] = {}
+    for m in _ANY_LABELLED.finditer(text):
+        label = (m.group("digit") or m.group("upper") or m.group("paren")).lower()
+        seen.setdefault(m.group("noun").lower(), set()).add(_POSITION[label])
+    nouns = [n for n, pos in seen.items() if pos == {1, 2} and n not in NOT_RESPONSE_NOUNS]
+    if len(nouns) != 1:
+        return None
+    in_context = {m.group("noun").lower() for part in context if part for m in _ANY_LABELLED.finditer(part)}
+    return None if nouns[0] in in_context else nouns[0]
+
+
+def as_responses(text: str, noun: str) -> str:
+    """`text` with `noun`'s labelled mentions written in a known style ("Text A" → "Response A",
+    "the second text" → "the second response"); `from_responses` undoes it.
+
+    Example:
+        >>> as_responses("Text A is fluent; the second text is not. Text B's grammar slips.", "text")
+        "Response A is fluent; the second response is not. Response B's grammar slips."
+    """
+    def swap(m: re.Match) -> str:
+        word = m.group("noun")
+        if word.lower() != noun:
+            return m.group(0)
+        return ("Response" if word[0].isupper() else "response") + m.group(0)[len(word):]
+
+    text = _ANY_LABELLED.sub(swap, text)
+    return re.sub(rf"\b(the\s+(?:first|second)\s+){re.escape(noun)}\b", r"\1response", text, flags=re.I)
+
+
+def from_responses(text: str, noun: str) -> str:
+    """Undo `as_responses` (the rationale had no "Response A" or "the first response" of its own)."""
+    def back(m: re.Match) -> str:
+        word = noun[0].upper() + noun[1:] if m.group(1)[0] == "R" else noun
+        return word + m.group(2)
+
+    text = re.sub(r"\b([Rr]esponse)(\s*#?\s*(?:[12]\b|[AB]\b|\([abAB12]\)))", back, text)
+    return re.sub(r"\b(the\s+(?:first|second)\s+)response\b", rf"\1{noun}", text, flags=re.I)
+
+
 PRESENTED_ORDERS = {"a_first": "a_first", "b_first": "b_first"}
 
 

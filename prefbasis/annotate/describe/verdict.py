@@ -45,6 +45,19 @@ _SIDE_SCORE = re.compile(r":\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)?\s*\
 _LONE = re.compile(r"^\s*(?:\[\s*)?([12AB])(?:\s*\])?\s*\.?\s*$")
 
 
+# words that only state or frame a verdict, with no reason in them ("Therefore, Output (a) is clearly the
+# better one.", "I would choose Response B", "Assistant 2 is good"): a sentence or a whole rationale made
+# of these (and references) states no reason
+VERDICT_FILLER = frozenset("""therefore thus so overall in conclusion summary hence is was the better best superior
+preferred winner wins response answer output one i would choose prefer my final verdict clearly slightly significantly
+much a an definitely based on above evaluation analysis considering this these factors choice as it more appropriate
+and of two outputs responses answers between option pick select go with good great fine okay ok nice excellent end start
+overall,""".split())
+# a verdict that goes on to give its reason: "… is better because it cites sources", "… since it is shorter"
+_GIVES_REASON = re.compile(r"\b(?:because|since|due\s+to|thanks\s+to|given\s+(?:that|its)|as\s+(?:it|they|this|its)|"
+                           r"for\s+(?:its|their|being|having|providing|giving|offering))\b", re.I)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """position: 1 or 2 (which response the judge said won), 0 for a tie; kind: how it was read."""
@@ -131,5 +144,6 @@ def is_verdict_only(text: str) -> bool:
     rest = "\n".join(ln for ln in rest.splitlines() if not (_SCORE_LINE.match(ln) or _LONE.match(ln)))
     for pattern in (_LABELLED, _ORDINAL):
         rest = pattern.sub(" ", rest)
-    rest = re.sub(r"[^A-Za-z ]", " ", rest)
-    return len(rest.split()) < 4
+    rest = re.sub(r"[^A-Za-z ]", " ", rest).split()
+    # "Response 1 is shorter than Response 2." is short, but "shorter" is a reason
+    return len(rest) < 4 and all(w.lower() in VERDICT_FILLER for w in rest)
