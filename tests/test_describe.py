@@ -61,6 +61,8 @@ def test_no_verdict_and_verdict_only():
     ("Response 1 is shorter than Response 2.", 1, ["The preferred response is shorter."]),
     ("Bot B is funnier than Bot A.", 2, ["The preferred response is funnier."]),
     ("Response A is correct.", 1, ["The preferred response is correct."]),
+    ("Response A is much better and more concise.", 1, ["The preferred response is more concise."]),
+    ("Response A is clearly better and gives examples.", 1, ["The preferred response gives examples."]),
 ])
 def test_a_short_verdict_that_gives_its_reason_states_one(text, winner, expected):
     """One-line reasons (human raters, terse judges): a verdict with "because"/"since", or a bare
@@ -70,7 +72,9 @@ def test_a_short_verdict_that_gives_its_reason_states_one(text, winner, expected
 
 
 @pytest.mark.parametrize("text", ["Therefore, Output (a) is better.", "Response A is good.", "Assistant 1 wins.",
-                                  "[End of Response A]", "I would choose Response A."])
+                                  "[End of Response A]", "I would choose Response A.", "I'd choose Response A.",
+                                  "Response A is way better than Response B.", "Response A beats Response B.",
+                                  "Therefore, Output (a) is better overall."])
 def test_a_verdict_alone_states_no_reason(text):
     assert is_verdict_only(text) and describe_rationale(text, 1).failure == "no reason stated"
 
@@ -89,6 +93,28 @@ def test_a_judges_own_noun_for_the_responses_is_read(first, second):
     assert all(p["evidence"] in text for p in out.preferences)
     lost = describe_rationale(text, 2, ("Translate into French: I was there.", "x", "y"))
     assert "The preferred response is more fluent." not in [p["description"] for p in lost.preferences]
+
+
+@pytest.mark.parametrize("text", [
+    "Correctly shows that f(x) equals 2 when x equals 1, and is more thorough.",   # a verb before the numbers
+    "Correctly says that Influenza A causes pandemics while Influenza B does not.",  # things of the subject
+    "Project A has a higher NPV than Project B.", "The correct answer is choice B, not choice A.",
+    "Variant A is the control and Variant B is the treatment.",
+])
+def test_only_a_noun_for_a_piece_of_writing_names_the_responses(text):
+    assert reference_noun(text) is None and describe_rationale(text, 1).failure == "unparseable"
+
+
+def test_the_judges_words_come_back_exactly_as_written():
+    text = ("TEXT A is more fluent than TEXT B, which has 2 errors. The second Text also drops the tense, "
+            "while Text A keeps the first text message intact.")
+    assert reference_noun(text) == "text"
+    out = describe_rationale(text, 1)
+    assert out.failure is None and all(p["evidence"] in text for p in out.preferences)
+    assert "The preferred response keeps the first text message intact." in [p["description"] for p in out.preferences]
+    # one side labelled, the other "the second text"
+    one = describe_rationale("Text A is more fluent. The second text has grammatical errors.", 1)
+    assert [p["evidence"] for p in one.preferences] == ["Text A is more fluent.", "The second text has grammatical errors."]
 
 
 def test_a_labelled_noun_is_not_a_response_when_the_task_uses_it_or_a_known_style_is_there():

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from prefbasis.annotate.describe.canonical import canonical_statement
 from prefbasis.annotate.describe.claims import Claim, claims
-from prefbasis.annotate.describe.references import (as_responses, find_references, from_responses,
+from prefbasis.annotate.describe.references import (as_responses, find_references, in_judges_words,
                                                       reference_noun, winner_position)
 from prefbasis.annotate.describe.verdict import find_verdict, is_verdict_only
 from prefbasis.annotate.describe.vocabulary import EvaluativeVocabulary, masked_stems
@@ -43,6 +43,7 @@ CONTRADICTS = "verdict contradicts winner"
 UNPARSEABLE = "unparseable"
 NOT_DISCRIMINATIVE = "no discriminative claim"
 FAILURE_REASONS = (NO_REASON, CONTRADICTS, UNPARSEABLE, NOT_DISCRIMINATIVE)
+EVIDENCE_CHARS = 600   # an evidence sentence is cut to this many characters
 
 
 @dataclass
@@ -87,17 +88,17 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
     noun = reference_noun(text, tuple(context)) if not find_references(text) else None
     if noun is None:
         return _describe(text, winner, context, vocabulary, limit)
-    # the judge names the responses with a noun of its own ("Text A", "Translation 2"): read as
-    # "Response A", "Response 2"; the evidence is given back in the judge's words
-    result = _describe(as_responses(text, noun), winner, context, vocabulary, limit)
+    # the judge names the responses with a noun of its own ("Text A", "the second translation"): read
+    # as "Response A", "the second response"; the evidence is given back in the judge's words
+    result = _describe(as_responses(text, noun), winner, context, vocabulary, limit, evidence_chars=None)
     for p in result.preferences:
-        p["evidence"] = from_responses(p["evidence"], noun)
-    result.detail = from_responses(result.detail, noun)
+        p["evidence"] = in_judges_words(p["evidence"], noun, text)[:EVIDENCE_CHARS]
+    result.detail = in_judges_words(result.detail, noun, text) if result.detail else result.detail
     return result
 
 
 def _describe(text: str, winner: int, context: Sequence[str | None], vocabulary: EvaluativeVocabulary | None,
-              limit: int) -> DescribeResult:
+              limit: int, evidence_chars: int | None = EVIDENCE_CHARS) -> DescribeResult:
     verdict = find_verdict(text)
     if verdict is not None and verdict.position != winner:
         said = "a tie" if verdict.position == 0 else f"position {verdict.position}"
@@ -128,7 +129,7 @@ def _describe(text: str, winner: int, context: Sequence[str | None], vocabulary:
         if made is None or made[1] in seen or made[0] in {p["description"] for p in out}:
             continue
         seen.add(made[1])
-        out.append({"preference": made[1], "description": made[0], "evidence": c.sentence[:600]})
+        out.append({"preference": made[1], "description": made[0], "evidence": c.sentence[:evidence_chars]})
         if len(out) == limit:
             break
     if not out:

@@ -64,7 +64,8 @@ _CUT = re.compile(r"\s*(?:,?\s+(?:rather\s+than|instead\s+of|than(?!\s+(?:what|i
 _REASON = re.compile(r"\b(?:because|since|as)\s+(?:it|they|this)\s+|\b(?:due|thanks)\s+to\s+(?:its|their)\s+|\bby\s+(?=\w+ing\b)|,?\s+which\s+(?=is|are|was|"
                      r"were|makes?|made|shows?|gives?)", re.I)
 _GENERIC_VERDICT = re.compile(r"^(?:has|had)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:edge|advantage)(?:\s+over\s+the\s+other\s+\w+)?$|"
-                              r"(?:(?:is|was|seems|appears|as)\s+)?(?:\w+ly\s+)?(?:the\s+)?(?:better|superior|"
+                              r"(?:(?:is|was|seems|appears|as|looks)\s+)?(?:(?:\w+ly|way|far|much|a\s+lot|a\s+bit|just|even)\s+)?"
+                              r"(?:the\s+)?(?:better|superior|"
                               r"preferred|preferable|stronger|best|good|great|higher|more\s+appropriate)(?:\s+(?:response|"
                               r"answer|output|choice|one|option))?(?:\s+(?:to|over)\s+(?:the\s+)?other\s+\w+)?$", re.I)
 LIGHT_VERBS = frozenset(root(w) for w in """be is are was were am been being have has had provide provides provided
@@ -568,6 +569,9 @@ def _praises_the_loser(pred: str, prompt_stems: set[str]) -> bool:
 def _main_predicate(text: str, subject_end: int | None, turn: bool) -> str | None:
     """The claim's predicate, cut to its main clause; turned around (`turn`) when it is about the loser."""
     pred = re.sub(r"^(?:not\s+only|also)\s+", "", _predicate(text, subject_end), flags=re.I)
+    # "is (much) better and more concise": the verdict, then the reason
+    pred = re.sub(r"^((?:is|was)\s+)(?:(?:\w+ly|way|far|much)\s+)?(?:better|superior|stronger|preferable)\s*,?\s*"
+                  r"and\s+(?:also\s+)?(?=\w)", r"\1", pred, flags=re.I)
     pred = re.sub(r"^(?:does|do|did)\s+(?!not\b|n't\b)(\w+)",
                   lambda m: _inflect(m.group(1), "VBZ") if _is_verb(m.group(1)) and not m.group(1).endswith("ly")
                   else m.group(0), pred, flags=re.I)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from prefbasis.annotate.describe.references import Reference, find_references
-from prefbasis.annotate.describe.verdict import _BRACKET, _CHOOSE, _GIVES_REASON, _LONE, _SCORE_LINE, _WINS, VERDICT_FILLER
+from prefbasis.annotate.describe.verdict import _BRACKET, _CHOOSE, _GIVES_REASON, _LONE, _SCORE_LINE, _WINS, SENTENCE_FILLER
 
 _ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No|cf)\.", re.I)
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"'(\[*])")
@@ -104,10 +104,16 @@ def _is_verdict_sentence(s: str) -> bool:
     after = s[refs[-1].end:]
     before = s[:refs[0].start]
     rest = re.sub(r"[^a-z ]", " ", (before + " " + after).lower())
-    short = [w for w in rest.split() if w not in VERDICT_FILLER]
-    decisive = bool(_WINS.search(after) or _CHOOSE.search(before))
-    # "Response 1 is better because it is concise": the verdict gives its reason, which is a claim
-    return decisive and len(short) <= 2 and not _GIVES_REASON.search(after)
+    short = [w for w in rest.split() if w not in SENTENCE_FILLER]
+    wins = _WINS.search(after)
+    decisive = bool(wins or _CHOOSE.search(before))
+    # "Response 1 is better because it is concise", "… is clearly better and gives examples": the
+    # verdict goes on to give its reason, which is a claim
+    gives_reason = _GIVES_REASON.search(after) or (wins and _AND_MORE.match(after[wins.end():]))
+    return decisive and len(short) <= 2 and not gives_reason
+
+
+_AND_MORE = re.compile(r"[\s,]*(?:and|as\s+well\s+as)\s+(?:also\s+)?(?!so\b|overall\b|in\s+general\b)\w", re.I)
 
 
 def _clauses(sentence: str) -> list[str]:

@@ -69,43 +69,59 @@ def _find_references(text: str) -> list[Reference]:
     return out
 
 
-# Any other noun a judge labels the two responses with ("Text A" … "Text B", "Translation 1" …
-# "Translation 2", "Solution (a)" …), read when the rationale uses none of the styles above.
-_ANY_LABELLED = re.compile(
-    r"\b(?P<noun>[A-Za-z][a-z]{2,})[ \t]*#?[ \t]*(?:(?P<digit>[12])\b(?![.,]\d)|(?P<upper>[AB])\b(?!\.\w)|"
-    r"\((?P<paren>[abAB12])\))")
-# nouns that label things *inside* a task or an answer (steps, parts, people and objects of a word
-# problem), not the two responses
-NOT_RESPONSE_NOUNS = frozenset("""
-step steps part parts chapter section figure fig table question questions item items point points line lines page
-paragraph paragraphs example examples case cases level stage phase round problem problems equation rule rules type
-types group groups class plan vitamin category grade day days week year years player players team teams person people
-user users speaker speakers character characters customer customers party parties train trains car cars box boxes
-city cities company companies country countries bag bags store stores school schools student students worker workers
-machine machines pipe pipes tank tanks jar jars runner runners route routes set sets list lists vector
-matrix node nodes gene genes hepatitis covid api exhibit appendix article articles scenario
-scenarios condition conditions patient patients drug drugs treatment treatments factor factors term terms task tasks
+# Nouns for a piece of writing, with which a judge may name the two responses instead of the styles
+# above ("Text A" … "Text B", "Translation 1", "the second story"): the kinds of text a pairwise
+# comparison judges. A closed list on purpose: a labelled noun outside it ("Train A", "Influenza B",
+# "Project A", "choice B", "Step 2") is far more often something inside the task than a response.
+TEXT_NOUNS = frozenset("""
+text translation story poem essay solution version draft email letter code snippet program script rewrite
+paraphrase explanation description review post article message generation continuation passage caption headline
+title tweet slogan joke song lyrics recipe haiku limerick speech paper abstract report proof implementation query
+dialogue conversation transcript outline pitch bio blurb ad advertisement proposal suggestion recommendation
+argument attempt prompt agent llm chat
 """.split())
+_ANY_LABELLED = re.compile(
+    r"\b(?P<noun>[A-Za-z]{3,})[ \t]*#?[ \t]*(?:(?P<digit>[12])\b(?![.,]\d)|(?P<upper>[AB])\b(?!\.\w)|"
+    r"\((?P<paren>[abAB12])\))")
+_ANY_ORDINAL = re.compile(r"\bthe\s+(?P<ord>first|second)\s+(?P<noun>[A-Za-z]{3,})\b(?P<next>\s+[A-Za-z]+)?", re.I)
+
+
+def _names_a_response(m: re.Match) -> bool:
+    """An ordinal mention names a response unless a noun follows ("the first text message")."""
+    from prefbasis.annotate.describe.canonical import _pos
+
+    following = (m.group("next") or "").strip().lower()
+    if not following:
+        return True
+    pos = _pos(following)   # a noun that is not a verb in the third person ("has", "lacks", "uses")
+    return not ("NOUN" in pos and "AUX" not in pos and not ("VERB" in pos and following.endswith("s")))
 
 
 def reference_noun(text: str, context: "tuple[str | None, ...] | list[str | None]" = ()) -> str | None:
-    """The noun (lowercased) with which `text` names both responses in a style the patterns above do
-    not know ("Text A is more fluent than Text B"), or None. Only for a text with no reference of a
-    known style; the noun must label both positions, must not label things in the comparison's own
-    prompt or responses (`context`: "Train A" of a word problem), and must not be one of
-    `NOT_RESPONSE_NOUNS`. With more than one such noun the text is ambiguous: None.
+    """The noun (lowercased) with which `text` names the responses when it uses none of the styles
+    above ("Text A is more fluent than Text B", "Translation 1 … the second translation"), or None.
+    The noun is one of `TEXT_NOUNS`, labels both positions (with a label or "the first/second"),
+    at least one of them with a label, and the comparison's own prompt and responses (`context`) do
+    not label anything with it. With more than one such noun the text is ambiguous: None.
 
     Example:
-        >>> reference_noun("Translation 1 keeps the tense; Translation 2 does not.")
+        >>> reference_noun("Translation 1 keeps the tense; the second translation does not.")
         'translation'
-        >>> reference_noun("Train A is faster than Train B.", ["Train A leaves at 9; Train B at 10."]) is None
+        >>> reference_noun("Draft A is clear.", ["Compare Draft A and Draft B of the memo."]) is None
+        True
+        >>> reference_noun("Train A is faster than Train B.") is None
         True
     """
-    seen: dict[str, set[int]] = {}
+    labelled: dict[str, set[int]] = {}
     for m in _ANY_LABELLED.finditer(text):
         label = (m.group("digit") or m.group("upper") or m.group("paren")).lower()
-        seen.setdefault(m.group("noun").lower(), set()).add(_POSITION[label])
-    nouns = [n for n, pos in seen.items() if pos == {1, 2} and n not in NOT_RESPONSE_NOUNS]
+        labelled.setdefault(m.group("noun").lower(), set()).add(_POSITION[label])
+    named = {n: set(p) for n, p in labelled.items() if n in TEXT_NOUNS}
+    for m in _ANY_ORDINAL.finditer(text):
+        noun = m.group("noun").lower()
+        if noun in named and _names_a_response(m):
+            named[noun].add(_POSITION[m.group("ord").lower()])
+    nouns = [n for n, positions in named.items() if positions == {1, 2}]
     if len(nouns) != 1:
         return None
     in_context = {m.group("noun").lower() for part in context if part for m in _ANY_LABELLED.finditer(part)}
@@ -113,31 +129,44 @@ def reference_noun(text: str, context: "tuple[str | None, ...] | list[str | None
 
 
 def as_responses(text: str, noun: str) -> str:
-    """`text` with `noun`'s labelled mentions written in a known style ("Text A" → "Response A",
-    "the second text" → "the second response"); `from_responses` undoes it.
+    """`text` with `noun`'s mentions written in a known style ("Text A" → "Response A", "the second
+    text" → "the second response"); `in_judges_words` maps a piece of the result back.
 
     Example:
-        >>> as_responses("Text A is fluent; the second text is not. Text B's grammar slips.", "text")
-        "Response A is fluent; the second response is not. Response B's grammar slips."
+        >>> as_responses("Text A is fluent; the second text is not, nor the first text message.", "text")
+        'Response A is fluent; the second response is not, nor the first text message.'
     """
-    def swap(m: re.Match) -> str:
+    def labelled(m: re.Match) -> str:
         word = m.group("noun")
         if word.lower() != noun:
             return m.group(0)
         return ("Response" if word[0].isupper() else "response") + m.group(0)[len(word):]
 
-    text = _ANY_LABELLED.sub(swap, text)
-    return re.sub(rf"\b(the\s+(?:first|second)\s+){re.escape(noun)}\b", r"\1response", text, flags=re.I)
+    def ordinal(m: re.Match) -> str:
+        if m.group("noun").lower() != noun or not _names_a_response(m):
+            return m.group(0)
+        return m.group(0).replace(m.group("noun"), "response", 1)
+
+    return _ANY_ORDINAL.sub(ordinal, _ANY_LABELLED.sub(labelled, text))
 
 
-def from_responses(text: str, noun: str) -> str:
-    """Undo `as_responses` (the rationale had no "Response A" or "the first response" of its own)."""
-    def back(m: re.Match) -> str:
-        word = noun[0].upper() + noun[1:] if m.group(1)[0] == "R" else noun
-        return word + m.group(2)
+# what `as_responses` wrote: "Response"/"response" before a label, "response" after "first "/"second "
+_WRITTEN_AS = re.compile(r"\b[Rr]esponse(?=[ \t]*#?[ \t]*(?:[12]\b|[AB]\b|\([abAB12]\)))|"
+                         r"(?<=\b[Ff]irst )response\b|(?<=\b[Ss]econd )response\b")
 
-    text = re.sub(r"\b([Rr]esponse)(\s*#?\s*(?:[12]\b|[AB]\b|\([abAB12]\)))", back, text)
-    return re.sub(r"\b(the\s+(?:first|second)\s+)response\b", rf"\1{noun}", text, flags=re.I)
+
+def in_judges_words(piece: str, noun: str, original: str) -> str:
+    """The span of `original` that `piece` (a span of `as_responses(original, noun)`) was made from.
+
+    Example:
+        >>> in_judges_words("Response B slips; the first response is fine.", "text",
+        ...                 "TEXT B slips; the first Text is fine.")
+        'TEXT B slips; the first Text is fine.'
+    """
+    parts = _WRITTEN_AS.split(piece)
+    pattern = f"(?i:{re.escape(noun)})".join(re.escape(p) for p in parts)
+    found = re.search(pattern, original)
+    return found.group(0) if found else piece
 
 
 PRESENTED_ORDERS = {"a_first": "a_first", "b_first": "b_first"}

@@ -45,14 +45,18 @@ _SIDE_SCORE = re.compile(r":\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)?\s*\
 _LONE = re.compile(r"^\s*(?:\[\s*)?([12AB])(?:\s*\])?\s*\.?\s*$")
 
 
-# words that only state or frame a verdict, with no reason in them ("Therefore, Output (a) is clearly the
-# better one.", "I would choose Response B", "Assistant 2 is good"): a sentence or a whole rationale made
-# of these (and references) states no reason
-VERDICT_FILLER = frozenset("""therefore thus so overall in conclusion summary hence is was the better best superior
+# words that frame a verdict sentence ("Therefore, Output (a) is clearly the better one.", "I would choose
+# Response B"): a decisive sentence with at most two other words (and no reason clause) is only a verdict
+SENTENCE_FILLER = frozenset("""therefore thus so overall in conclusion summary hence is was the better best superior
 preferred winner wins response answer output one i would choose prefer my final verdict clearly slightly significantly
 much a an definitely based on above evaluation analysis considering this these factors choice as it more appropriate
-and of two outputs responses answers between option pick select go with good great fine okay ok nice excellent end start
-overall,""".split())
+and of two outputs responses answers between option pick select go with overall,""".split())
+# ... and, for a whole rationale, generic praise or blame and the words of a bare preference ("Response A
+# is way better than Response B.", "Response B is bad.", "I'd pick A."): a rationale whose words are all
+# these (references, brackets and scores aside) states no reason
+VERDICT_FILLER = SENTENCE_FILLER | frozenset("""than way just really very quite far much lot looks look seems seem
+appears appear beats beat preferable stronger good great fine okay ok nice excellent perfect awesome ideal
+acceptable amazing bad worse worst poor terrible awful i'd id d end start""".split())
 # a verdict that goes on to give its reason: "… is better because it cites sources", "… since it is shorter"
 _GIVES_REASON = re.compile(r"\b(?:because|since|due\s+to|thanks\s+to|given\s+(?:that|its)|as\s+(?:it|they|this|its)|"
                            r"for\s+(?:its|their|being|having|providing|giving|offering))\b", re.I)
@@ -146,4 +150,4 @@ def is_verdict_only(text: str) -> bool:
         rest = pattern.sub(" ", rest)
     rest = re.sub(r"[^A-Za-z ]", " ", rest).split()
     # "Response 1 is shorter than Response 2." is short, but "shorter" is a reason
-    return len(rest) < 4 and all(w.lower() in VERDICT_FILLER for w in rest)
+    return all(w.lower() in VERDICT_FILLER for w in rest)
