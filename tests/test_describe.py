@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from prefbasis.annotate.describe import FAILURE_REASONS, EvaluativeVocabulary, describe_rationale
-from prefbasis.annotate.describe.references import find_references, reference_noun, winner_position
+from prefbasis.annotate.describe.references import bare_labels, find_references, reference_noun, winner_position
 from prefbasis.annotate.describe.verdict import find_verdict, is_verdict_only
 
 # The same judgement in every common reference style: (first response's name, second response's name)
@@ -115,6 +115,44 @@ def test_the_judges_words_come_back_exactly_as_written():
     # one side labelled, the other "the second text"
     one = describe_rationale("Text A is more fluent. The second text has grammatical errors.", 1)
     assert [p["evidence"] for p in one.preferences] == ["Text A is more fluent.", "The second text has grammatical errors."]
+
+
+@pytest.mark.parametrize("text,winner,expected", [
+    ("A is more concise than B.", 1, ["The preferred response is more concise."]),
+    ("B rambles; A gets to the point.", 1, ["The preferred response gets to the point."]),
+    ("A lacks detail, B explains each step.", 2, ["The preferred response explains each step.",
+                                                  "The preferred response has detail."]),
+    ("B is better. A is too long.", 2, ["The preferred response is less long."]),
+])
+def test_bare_letters_name_the_responses(text, winner, expected):
+    """A product's raters write "A is more concise than B": the bare letters are the responses when
+    both are used so, "A" is not the article ("A good answer …") and the task has no options A/B."""
+    out = describe_rationale(text, winner)
+    assert [p["description"] for p in out.preferences] == expected
+    assert all(p["evidence"] in text for p in out.preferences)
+
+
+def test_bare_letters_are_not_the_responses_when_they_mean_something_else():
+    assert bare_labels("A good answer is short; B is not.") == []          # "A" the article: no A label
+    assert bare_labels("Plan B is better than Plan A.") == []               # after a content word
+    mcq = ("Which is right? A) 4 B) 5", "B", "A")
+    assert describe_rationale("B is correct, A is wrong.", 2, mcq).failure == "unparseable"
+
+
+@pytest.mark.parametrize("text,winner,expected", [
+    ("Response B is accurate, while the other is vague and lacks examples.", 2,
+     ["The preferred response is accurate.", "The preferred response is less vague.", "The preferred response has examples."]),
+    ("Response B is more accurate. The other one contains errors.", 2,
+     ["The preferred response is more accurate.", "The preferred response does not contain errors."]),
+    ("Response A gives a worked example, Response B does not.", 1, ["The preferred response gives a worked example."]),
+    ("Output (a) is more accurate, Output (b)'s answer contains errors.", 1,
+     ["The preferred response is more accurate.", "The preferred response does not contain errors."]),
+    ("Response B more closely follows the instruction.", 2, ["The preferred response more closely follows the instruction."]),
+])
+def test_the_other_response_and_comma_splices(text, winner, expected):
+    """"the other (response)" is the response the paragraph was not talking about; a comma before a
+    reference that starts its own clause splits two claims."""
+    assert [p["description"] for p in describe_rationale(text, winner).preferences] == expected
 
 
 def test_a_labelled_noun_is_not_a_response_when_the_task_uses_it_or_a_known_style_is_there():

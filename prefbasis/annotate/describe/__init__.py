@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 from prefbasis.annotate.describe.canonical import canonical_statement
 from prefbasis.annotate.describe.claims import Claim, claims
-from prefbasis.annotate.describe.references import (as_responses, find_references, in_judges_words,
-                                                      reference_noun, winner_position)
+from prefbasis.annotate.describe.references import (as_responses, as_responses_bare, bare_labels, find_references,
+                                                      in_judges_words, reference_noun, winner_position)
 from prefbasis.annotate.describe.verdict import find_verdict, is_verdict_only
 from prefbasis.annotate.describe.vocabulary import EvaluativeVocabulary, masked_stems
 from prefbasis.words import content_stems
@@ -85,12 +85,20 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
     text = (rationale or "").strip()
     if not text:
         return DescribeResult(failure=NO_REASON)
-    noun = reference_noun(text, tuple(context)) if not find_references(text) else None
-    if noun is None:
+    if find_references(text):
         return _describe(text, winner, context, vocabulary, limit)
-    # the judge names the responses with a noun of its own ("Text A", "the second translation"): read
-    # as "Response A", "the second response"; the evidence is given back in the judge's words
-    result = _describe(as_responses(text, noun), winner, context, vocabulary, limit, evidence_chars=None)
+    # the judge names the responses with a noun of its own ("Text A", "the second translation") or
+    # with bare letters ("A is more concise than B"): read as "Response A", "the second response";
+    # the evidence is given back in the judge's words
+    noun = reference_noun(text, tuple(context))
+    if noun is not None:
+        written = as_responses(text, noun)
+    else:
+        noun, spans = "", bare_labels(text, tuple(context))
+        if not spans:
+            return _describe(text, winner, context, vocabulary, limit)
+        written = as_responses_bare(text, spans)
+    result = _describe(written, winner, context, vocabulary, limit, evidence_chars=None)
     for p in result.preferences:
         p["evidence"] = in_judges_words(p["evidence"], noun, text)[:EVIDENCE_CHARS]
     result.detail = in_judges_words(result.detail, noun, text) if result.detail else result.detail

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from prefbasis.annotate.describe.claims import Claim
+from prefbasis.annotate.describe.claims import OTHER_SUBJECT, Claim
 from prefbasis.annotate.describe.references import find_references
 from prefbasis.words import FUNCTION_WORDS, root
 
@@ -128,7 +128,8 @@ def _predicate(text: str, subject_end: int | None) -> str:
     if subject_end is not None:
         text = text[subject_end:]
     else:
-        text = _ANAPHOR_SUBJECT.sub("", _LEAD.sub("", text), count=1)
+        text = _LEAD.sub("", text)
+        text = OTHER_SUBJECT.sub("", text, count=1) if OTHER_SUBJECT.match(text) else _ANAPHOR_SUBJECT.sub("", text, count=1)
     text = re.sub(r"^\W*(?:'s|’s)\s+(?:\w+\s+)?", "", text)
     text = _LEAD.sub("", text.strip(" ,.:;!?"))
     return text.strip(" ,.:;!?")
@@ -616,7 +617,11 @@ def _statement(toks_in: tuple[str, ...], flags_in: tuple[int, ...]) -> tuple[str
         else:
             return None
     compact = _fold_generic(_finish(_truncate(compact)))
-    first = next((t.lower() for t in compact if not (t.lower().endswith("ly") and not _is_verb(t.lower()))), "")
+    low = [t.lower() for t in compact]
+    head = [w for w in low if not (w.endswith("ly") and not _is_verb(w))]
+    first = head[0] if head else ""
+    if first in ("more", "less") and len(low) > 2 and low[1].endswith("ly") and _is_verb(head[1] if len(head) > 1 else ""):
+        first = head[1]   # "more closely follows the instruction": an adverb of the verb, not "is more …"
     if first and not _is_verb(first) and first not in ("does", "is"):
         if first in ("more", "less") or "ADJ" in _pos(first) or first.endswith("er"):
             compact = ["is"] + compact

@@ -123,8 +123,26 @@ def _clauses(sentence: str) -> list[str]:
     parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(sentence)]
     out: list[str] = []
     for p in parts:
-        out += _split_verb_phrases(p)
+        for q in _split_comma_splice(p):
+            out += _split_verb_phrases(q)
     return [p for p in out if p and len(p.split()) >= 2]
+
+
+def _split_comma_splice(clause: str) -> list[str]:
+    """"Response A gives a worked example, Response B does not." → two clauses: a comma, then a
+    reference that starts a clause of its own (the text before the comma has its own subject)."""
+    for r in find_references(clause):
+        head = clause[:r.start]
+        if r.start and head.rstrip().endswith(",") and re.match(_CLAUSE_VERB, clause[r.end:]) \
+                and _subject(head)[0] is not None:
+            return [head.rstrip(" ,"), *_split_comma_splice(clause[r.start:])]
+    return [clause]
+
+
+# what follows a reference that starts a clause: its verb ("does not", "lacks", "is", "gives")
+_CLAUSE_VERB = re.compile(r"(?:'s\s+\w+\s+)?\s*(?:(?:also|only|just|simply|clearly|merely)\s+)?(?:is|was|are|were|has|had|"
+                          r"does|did|doesn't|didn't|isn't|wasn't|can|cannot|can't|could|would|will|seems|appears|"
+                          r"[a-z]+(?:s|ed))\b", re.I)
 
 
 _AND = re.compile(r",?\s+and\s+(?:also\s+)?(?=([a-z]+)\b(\s+[a-z]+)?)")
@@ -190,8 +208,10 @@ def claims(text: str | None) -> list[Claim]:
     for paragraph, sent in sentences(text or ""):
         if paragraph != last_paragraph:
             current, last_paragraph = None, paragraph
-        for clause, subject, ref, continues in _read_sentence(sent):
-            if subject is None:
+        for clause, subject, ref, continues, other in _read_sentence(sent):
+            if subject is None and other and current:   # "…, while the other response rambles (and …)"
+                subject = current = 3 - current
+            elif subject is None:
                 subject = current if (current is not None and continues) else 0
             else:
                 current = subject if subject else current
@@ -204,15 +224,25 @@ def claims(text: str | None) -> list[Claim]:
 # relevant.", a rubric's phrasing), so what a sentence and a clause say on their own is read once.
 # Both functions are pure (text in, facts out); the caches are bounded.
 @lru_cache(maxsize=100_000)
-def _read_sentence(sentence: str) -> tuple[tuple[str, int | None, Reference | None, bool], ...]:
+def _read_sentence(sentence: str) -> tuple[tuple[str, int | None, Reference | None, bool, bool], ...]:
     """Per clause of `sentence`: (clause, its subject, the reference naming it, whether a clause
-    without a subject of its own continues the previous clause's subject)."""
+    without a subject of its own continues the previous clause's subject, whether its subject is
+    "the other response")."""
     out = []
     for clause in _clauses(sentence):
         subject, ref = _subject(clause)
         continues = subject is None and (_anaphor(clause) or not _has_own_subject(clause))
-        out.append((clause, subject, ref, continues))
+        out.append((clause, subject, ref, continues, subject is None and bool(OTHER_SUBJECT.match(clause))))
     return tuple(out)
+
+
+# "the other response/answer/one …" (or "the other" before its verb) as a clause's subject: the
+# response the paragraph was not just talking about
+OTHER_SUBJECT = re.compile(
+    r"^\W*(?:(?:also|additionally|meanwhile|by\s+contrast|in\s+contrast)\s*,?\s+)?the\s+other(?:\s+(?:assistant|response|"
+    r"output|answer|model|candidate|submission|completion|reply|option|summary|chatbot|ai|system|bot|one)s?\b(?:'s|’s)?"
+    r"|(?=\s+(?:is|was|has|had|does|did|doesn't|didn't|isn't|wasn't|fails|failed|lacks|lacked|seems|appears|only|just|"
+    r"merely|simply|also|contains|includes|misses|gives|provides|uses)\b))", re.I)
 
 
 @lru_cache(maxsize=100_000)

@@ -156,17 +156,80 @@ _WRITTEN_AS = re.compile(r"\b[Rr]esponse(?=[ \t]*#?[ \t]*(?:[12]\b|[AB]\b|\([abA
 
 
 def in_judges_words(piece: str, noun: str, original: str) -> str:
-    """The span of `original` that `piece` (a span of `as_responses(original, noun)`) was made from.
+    """The span of `original` that `piece` (a span of `as_responses(original, noun)`, or with `noun`
+    "" of `as_responses_bare`) was made from.
 
     Example:
         >>> in_judges_words("Response B slips; the first response is fine.", "text",
         ...                 "TEXT B slips; the first Text is fine.")
         'TEXT B slips; the first Text is fine.'
     """
-    parts = _WRITTEN_AS.split(piece)
-    pattern = f"(?i:{re.escape(noun)})".join(re.escape(p) for p in parts)
+    if noun:
+        pattern = f"(?i:{re.escape(noun)})".join(re.escape(p) for p in _WRITTEN_AS.split(piece))
+    else:   # bare letters (`as_responses_bare`): "Response " was put before them
+        pattern = "".join(re.escape(p) for p in re.split(r"\bResponse (?=[AB]\b)", piece))
     found = re.search(pattern, original)
     return found.group(0) if found else piece
+
+
+# Bare letters, as raters of a product's A/B test write ("A is more concise than B", "prefer B: it
+# cites sources"). "A" is a label, not the article, when what follows is not a noun phrase: an end, a
+# punctuation mark, "'s", or a verb ("A gives", "A is", "A lacks"); either letter is a label only after
+# the start, a punctuation mark, a function word or a verb of choosing ("than B", "prefer A"), not
+# after a content word ("Plan B", "vitamin B", "Type A").
+_BARE = re.compile(r"(?<![\w'’./@#$%&*+=-])(?P<label>[AB])(?![\w’/@#$%&*+=-]|'(?!s\b)|\.\w)"
+                   r"(?P<next>[ \t]+[A-Za-z']+)?")
+_CHOOSING = frozenset("prefer prefers preferred choose chose chosen pick picked select selected vote voted like liked "
+                      "favor favour favored favoured".split())
+_AFTER_A = frozenset("is was has had does did doesn't didn't isn't wasn't can could would should will and or than vs "
+                     "over also only just clearly wins won".split())
+
+
+def _bare_label(m: re.Match, text: str) -> bool:
+    """True when the bare letter of `m` (see `_BARE`) names a response."""
+    from prefbasis.annotate.describe.canonical import _pos
+    from prefbasis.words import FUNCTION_WORDS
+
+    before = re.findall(r"[A-Za-z']+|[^\sA-Za-z']", text[max(0, m.start() - 30):m.start()])
+    prev = before[-1].lower() if before else ""
+    if prev and prev[0].isalpha() and prev not in FUNCTION_WORDS and prev not in _CHOOSING:
+        return False
+    if m.group("label") == "B" or text[m.end("label"):m.end("label") + 2] == "'s":
+        return True
+    following = (m.group("next") or "").strip().lower()
+    if not following:
+        return True
+    pos = _pos(following)
+    return following in _AFTER_A or ("VERB" in pos or "AUX" in pos) and (following.endswith(("s", "ed")) or
+                                                                         not pos & {"NOUN", "ADJ"})
+
+
+def bare_labels(text: str, context: "tuple[str | None, ...] | list[str | None]" = ()) -> list[tuple[int, int]]:
+    """Spans of the bare letters "A"/"B" that name the responses in `text`, when both letters do and
+    the comparison's own prompt and responses (`context`) use no bare A/B labels of their own (a
+    multiple-choice question's options); else []. Only for a text that names the responses in no
+    other way.
+
+    Example:
+        >>> t = "A is more concise than B. B rambles about Plan B."
+        >>> [t[i:j] for i, j in bare_labels(t)], bare_labels("A good answer is short; B is not.")
+        (['A', 'B', 'B'], [])
+    """
+    spans = [(m.start("label"), m.end("label"), m.group("label")) for m in _BARE.finditer(text) if _bare_label(m, text)]
+    if {label for _, _, label in spans} != {"A", "B"}:
+        return []
+    if any(part and any(_bare_label(m, part) for m in _BARE.finditer(part)) for part in context):
+        return []
+    return [(i, j) for i, j, _ in spans]
+
+
+def as_responses_bare(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each bare label of `spans` written "Response A" / "Response B"."""
+    out, at = [], 0
+    for i, j in spans:
+        out += [text[at:i], "Response ", text[i:j]]
+        at = j
+    return "".join(out + [text[at:]])
 
 
 PRESENTED_ORDERS = {"a_first": "a_first", "b_first": "b_first"}
