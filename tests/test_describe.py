@@ -325,3 +325,12 @@ def test_participles_after_and_keep_their_part_of_speech():
     assert prep.preferences[0]["description"] == "The preferred response is accurate and responds to the user's question."
     noun = describe_rationale("Assistant 1 mentions my garden shed and referred to my spare bedroom.", 1)
     assert noun.preferences[0]["description"].endswith("and refers to my spare bedroom.")
+
+
+def test_a_wh_clause_whose_subject_matter_is_masked_ends_the_statement():
+    """"explains the reasons why [this number is so high]": the judgement is "explains the reasons"."""
+    ctx = ("How many text messages are sent each minute? Why is the number so high?", "x", "y")
+    out = describe_rationale("Assistant 1 explains the reasons why this number is so high.", 1, ctx)
+    assert [p["description"] for p in out.preferences] == ["The preferred response explains the reasons."]
+    kept = describe_rationale("Assistant 1 explains why it chose this approach.", 1, ("Sort a list.", "x", "y"))
+    assert [p["description"] for p in kept.preferences] == ["The preferred response explains why it chose this approach."]

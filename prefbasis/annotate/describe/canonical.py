@@ -393,6 +393,12 @@ def _compress(toks: list[str], flags: list[int]) -> list[str]:
         if any(w in _WH for w in words[:2]) and n > 0:
             chunks = chunks[:n]
             break
+        # ... and so does one inside a phrase once its subject matter is masked: "explains the
+        # reasons why [this number is so high]" says "explains the reasons", not "… why this number"
+        wh = next((j for j, w in enumerate(words) if j >= 1 and w in _WH), None)
+        if wh is not None and any(flags[i] for i in chunk[wh:]):
+            chunks = chunks[:n] + [chunk[:wh]]
+            break
     out: list[str] = []
     seen_masked = False
     for n, chunk in enumerate(chunks):
