@@ -334,3 +334,18 @@ def test_a_wh_clause_whose_subject_matter_is_masked_ends_the_statement():
     assert [p["description"] for p in out.preferences] == ["The preferred response explains the reasons."]
     kept = describe_rationale("Assistant 1 explains why it chose this approach.", 1, ("Sort a list.", "x", "y"))
     assert [p["description"] for p in kept.preferences] == ["The preferred response explains why it chose this approach."]
+
+
+@pytest.mark.parametrize("ending,position", [("\nFinal verdict: B", 2), ("\nWinner: A", 1),
+                                             ("\n**Preferred response:** 2", 2), (" [RESULT] A", 1)])
+def test_a_labelled_final_verdict_line_is_read(ending, position):
+    """Judge templates end with a labelled verdict ("Final verdict: B", Prometheus's "[RESULT] A"):
+    it is the verdict, and a verdict against the stored winner fails the comparison."""
+    won, lost = "AB"[position - 1], "AB"[2 - position]
+    text = f"Feedback: Response {won} is concise, while Response {lost} contains factual errors.{ending}"
+    assert find_verdict(text).position == position
+    assert describe_rationale(text, 3 - position).failure == "verdict contradicts winner"
+    kept = describe_rationale(text, position)
+    assert [p["description"] for p in kept.preferences] == [
+        "The preferred response is concise.", "The preferred response does not contain factual errors."]
+    assert is_verdict_only(ending.strip())

@@ -2,7 +2,8 @@
 
 Read, strongest first (the last occurrence of the strongest kind found decides):
 1. bracketed verdicts: "[[A]]", "[[B]]", "[[C]]" (tie), "[[1]]", "[[A>B]]", "[[B>>A]]", "[[A=B]]";
-2. a lone final line "1" / "2" / "A" / "B";
+2. a lone final line "1" / "2" / "A" / "B", also labelled ("Final verdict: B", "Winner: A",
+   "[RESULT] A", "Preferred response: 1");
 3. verdict statements: "Therefore, Output (a) is better.", "Response B is the better response",
    "I would choose Assistant 2", "I prefer Answer 1", "My final verdict is: Model B",
    "the better answer is Response A", "Response A wins"; a negated one ("Output (a) is not better")
@@ -42,7 +43,11 @@ _TIE = re.compile(r"\b(?:it'?s\s+a\s+tie|(?:both|the two)\s+(?:responses?|answer
 _SCORE_LINE = re.compile(r"^\s*(?:scores?\s*:?\s*)?(\d+(?:\.\d+)?)(?:\s*/\s*10)?\s*[, \t]\s*(\d+(?:\.\d+)?)"
                          r"(?:\s*/\s*10)?\s*$", re.I)
 _SIDE_SCORE = re.compile(r":\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)?\s*\**\s*$")
-_LONE = re.compile(r"^\s*(?:\[\s*)?([12AB])(?:\s*\])?\s*\.?\s*$")
+# a final line that is only the verdict: "2", "[B]", or with a label, as judge templates end:
+# "Final verdict: B", "Winner: A", "[RESULT] A" (Prometheus), "Preferred response: 1", "**Choice:** B"
+_LONE = re.compile(r"^\s*(?:\**\s*[\[(]?\s*(?i:result|(?:final\s+)?verdict|winner|decision|preference|(?:final\s+)?choice|"
+                   r"(?:preferred|better|winning)(?:\s+(?:response|answer|output))?)\s*[\])]?\s*[:=-]?\s*\**\s*)?"
+                   r"(?:\[\s*)?([12AB])(?:\s*\])?\s*\**\s*\.?\s*$")
 
 
 # words that frame a verdict sentence ("Therefore, Output (a) is clearly the better one.", "I would choose
@@ -124,10 +129,13 @@ def _scores(text: str) -> Verdict | None:
 
 def _lone(text: str) -> Verdict | None:
     lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    if len(lines) >= 1:
-        m = _LONE.match(lines[-1])
+    if not lines:
+        return None
+    # the last line, or its last sentence ("… factual errors. [RESULT] A" on one line)
+    for last in (lines[-1], re.split(r"(?<=[.!?])\s+", lines[-1].strip())[-1]):
+        m = _LONE.match(last)
         if m:
-            return Verdict({"1": 1, "A": 1, "2": 2, "B": 2}[m.group(1).upper()], "final line", lines[-1].strip())
+            return Verdict({"1": 1, "A": 1, "2": 2, "B": 2}[m.group(1).upper()], "final line", last.strip())
     return None
 
 
