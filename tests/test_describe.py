@@ -337,7 +337,9 @@ def test_a_wh_clause_whose_subject_matter_is_masked_ends_the_statement():
 
 
 @pytest.mark.parametrize("ending,position", [("\nFinal verdict: B", 2), ("\nWinner: A", 1),
-                                             ("\n**Preferred response:** 2", 2), (" [RESULT] A", 1)])
+                                             ("\n**Preferred response:** 2", 2), (" [RESULT] A", 1),
+                                             ("\nResponse B", 2), ("\n**Response A**", 1),
+                                             ("\nSo, the final decision is Response B.", 2)])
 def test_a_labelled_final_verdict_line_is_read(ending, position):
     """Judge templates end with a labelled verdict ("Final verdict: B", Prometheus's "[RESULT] A"):
     it is the verdict, and a verdict against the stored winner fails the comparison."""
@@ -348,4 +350,4 @@ def test_a_labelled_final_verdict_line_is_read(ending, position):
     kept = describe_rationale(text, position)
     assert [p["description"] for p in kept.preferences] == [
         "The preferred response is concise.", "The preferred response does not contain factual errors."]
-    assert is_verdict_only(ending.strip())
+    assert is_verdict_only(ending.strip()) or "decision" in ending

@@ -34,7 +34,7 @@ _WINS = re.compile(r"^\W{0,3}(?:(?:is|was|seems|appears|would be|remains)\s+" + 
                    r"(?:the\s+)?(?:better|superior|preferred|preferable|winner|stronger|best)\b|wins\b|outperforms\b)",
                    re.I)
 _CHOOSE = re.compile(r"\b(?:i\s+(?:would\s+|will\s+)?(?:choose|prefer|pick|select|go with|favou?r|recommend)|"
-                     r"(?:final\s+)?verdict\s*(?:is|:)|in favou?r of|the\s+(?:better|best|winning|preferred|"
+                     r"(?:final\s+)?(?:verdict|decision)\s*(?:is|:)|in favou?r of|the\s+(?:better|best|winning|preferred|"
                      r"superior)\s+(?:response|answer|output|one|choice|option)\s+(?:is|would be)|winner\s+is)"
                      r"[\s:,*\"']*$", re.I)
 _TIE = re.compile(r"\b(?:it'?s\s+a\s+tie|(?:both|the two)\s+(?:responses?|answers?|outputs?|assistants?)?\s*"
@@ -136,6 +136,11 @@ def _lone(text: str) -> Verdict | None:
         m = _LONE.match(last)
         if m:
             return Verdict({"1": 1, "A": 1, "2": 2, "B": 2}[m.group(1).upper()], "final line", last.strip())
+    # a final line that only names one response, as a template asks ("Output (a)", "**Response B**")
+    core = lines[-1].strip().strip("*_[]:. \t")
+    refs = find_references(core)
+    if len(refs) == 1 and refs[0].start == 0 and refs[0].end == len(core):
+        return Verdict(refs[0].position, "final line", lines[-1].strip())
     return None
 
 
