@@ -351,3 +351,14 @@ def test_a_labelled_final_verdict_line_is_read(ending, position):
     assert [p["description"] for p in kept.preferences] == [
         "The preferred response is concise.", "The preferred response does not contain factual errors."]
     assert is_verdict_only(ending.strip()) or "decision" in ending
+
+
+def test_a_structured_answer_is_read_as_its_reasons_and_its_verdict():
+    """A judge run with structured outputs: {"reasoning": …, "winner": …} is its reasons, in its own
+    words (no JSON in the evidence), and its verdict."""
+    answer = '{"reasoning": ["Response 1 is concise.", "Response 2 misses the question."], "winner": "model_a", "score": 7}'
+    out = describe_rationale(answer, 1)
+    assert [p["evidence"] for p in out.preferences] == ["Response 1 is concise.", "Response 2 misses the question."]
+    assert describe_rationale(answer, 2).failure == "verdict contradicts winner"
+    assert describe_rationale('{"explanation": "Both are fine.", "winner": "tie"}', 1).failure == "verdict contradicts winner"
+    assert describe_rationale('{"not json', 1).failure == "unparseable"

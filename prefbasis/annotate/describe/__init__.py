@@ -33,6 +33,7 @@ from prefbasis.annotate.describe.claims import Claim, claims
 from prefbasis.annotate.describe.references import (as_responses, as_responses_bare, bare_labels, find_references,
                                                       in_judges_words, reference_noun, winner_position)
 from prefbasis.annotate.describe.verdict import find_verdict, is_verdict_only
+from prefbasis.annotate.describe.structured import as_text
 from prefbasis.annotate.describe.vocabulary import EvaluativeVocabulary, masked_stems
 from prefbasis.words import content_stems
 
@@ -83,6 +84,7 @@ def describe_rationale(rationale: str | None, winner: int, context: Sequence[str
     `vocabulary`: evaluative-word statistics of the whole dataset (default: the seed words only).
     """
     text = (rationale or "").strip()
+    text = as_text(text) or text   # a structured answer ({"reasoning": …, "winner": "B"}) as plain text
     if not text:
         return DescribeResult(failure=NO_REASON)
     if find_references(text):
