@@ -1,10 +1,11 @@
-"""How the description stage reads sixteen ways people write a reason for one of two answers.
+"""How the description stage reads nineteen ways people write a reason for one of two answers.
 
 Usage: .venv/bin/python benchmarks/describe_styles.py
 Prints a markdown table: each rationale (the stored winner in brackets), then the statements the
 rationale backend writes for it, or why it writes none. Two rows must stay without a reason:
 "Train A … Train B" names things of the task, not the responses, and "… way better than …" is a
-verdict without one. Run with PYTHONPATH=<an older checkout> to compare versions.
+verdict without one; the last three must fail as `verdict contradicts winner` (the judge chose the
+other response). Run with PYTHONPATH=<an older checkout> to compare versions.
 """
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ CASES = [
     ("Response A gives a worked example, Response B does not.", 1),
     ("Output (b) more closely follows the instruction.", 2),
     ("Train A is faster than Train B.", 1), ("Response A is way better than Response B.", 1),
+    # the stored winner (1) is not the judge's: each must come out `verdict contradicts winner`
+    ("Response B cites sources; Response A does not.\nFinal verdict: B", 1),
+    ("Feedback: Response B cites sources, while Response A does not. [RESULT] B", 1),
+    ('{"reasoning": "Response B cites sources; Response A does not.", "winner": "model_b"}', 1),
 ]
 
 
@@ -34,7 +39,8 @@ def main() -> None:
     for text, winner in CASES:
         r = describe_rationale(text, winner, CONTEXT)
         said = "; ".join(p["description"].replace("The preferred response ", "…") for p in r.preferences)
-        print(f"| {text} [{winner}] | {r.failure or said} |")
+        shown = text.replace("\n", " ⏎ ")
+        print(f"| {shown} [{winner}] | {r.failure or said} |")
 
 
 if __name__ == "__main__":
