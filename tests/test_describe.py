@@ -362,3 +362,9 @@ def test_a_structured_answer_is_read_as_its_reasons_and_its_verdict():
     assert describe_rationale(answer, 2).failure == "verdict contradicts winner"
     assert describe_rationale('{"explanation": "Both are fine.", "winner": "tie"}', 1).failure == "verdict contradicts winner"
     assert describe_rationale('{"not json', 1).failure == "unparseable"
+
+
+@pytest.mark.parametrize("text", ["Response A adds 1 and 1 correctly.\nResult: 2", "Response A is right.\nChoice: B",
+                                  '{"explanation": "Response A adds 1 and 1 correctly.", "answer": "2"}'])
+def test_the_tasks_own_answer_is_not_a_verdict(text):
+    assert find_verdict(text) is None and describe_rationale(text, 1).failure is None

@@ -19,8 +19,9 @@ import re
 
 REASON_KEYS = ("explanation", "reasoning", "rationale", "reason", "reasons", "feedback", "analysis",
                "justification", "comment", "comments", "critique", "evaluation", "thoughts", "thought")
+# not "answer" or "result": in a judge's object they may be the task's own answer ("answer": "2")
 VERDICT_KEYS = ("winner", "verdict", "preferred", "preference", "choice", "better", "better_response",
-                "preferred_response", "result", "decision", "final_verdict", "answer")
+                "preferred_response", "decision", "final_verdict", "final_decision")
 _LABEL = re.compile(r"^\s*(?:(?:response|output|assistant|answer|model|candidate)[\s_-]*)?\(?([12ab])\)?\s*$", re.I)
 _TIE = re.compile(r"^\s*(?:tie|draw|equal|both|neither|c)\s*$", re.I)
 

@@ -45,8 +45,9 @@ _SCORE_LINE = re.compile(r"^\s*(?:scores?\s*:?\s*)?(\d+(?:\.\d+)?)(?:\s*/\s*10)?
 _SIDE_SCORE = re.compile(r":\s*\**\s*(\d+(?:\.\d+)?)\s*(?:/\s*10|out of 10)?\s*\**\s*$")
 # a final line that is only the verdict: "2", "[B]", or with a label, as judge templates end:
 # "Final verdict: B", "Winner: A", "[RESULT] A" (Prometheus), "Preferred response: 1", "**Choice:** B"
-_LONE = re.compile(r"^\s*(?:\**\s*[\[(]?\s*(?i:result|(?:final\s+)?verdict|winner|decision|preference|(?:final\s+)?choice|"
-                   r"(?:preferred|better|winning)(?:\s+(?:response|answer|output))?)\s*[\])]?\s*[:=-]?\s*\**\s*)?"
+# ("Result: 2" or "Choice: B" alone may be the task's own answer: only "[RESULT]" and "final choice")
+_LONE = re.compile(r"^\s*(?:\**\s*(?:\[(?i:result)\]|[\[(]?\s*(?i:(?:final\s+)?verdict|winner|final\s+decision|preference|final\s+choice|"
+                   r"(?:preferred|better|winning)(?:\s+(?:response|answer|output))?)\s*[\])]?)\s*[:=-]?\s*\**\s*)?"
                    r"(?:\[\s*)?([12AB])(?:\s*\])?\s*\**\s*\.?\s*$")
 
 
