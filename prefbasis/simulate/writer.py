@@ -114,24 +114,24 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
     cfg = data.config
     meta = DatasetMeta(name=cfg.dataset_name, source=dataset_source(cfg, data), format=FORMAT,
                        params={"simulate": cfg.as_dict()})
+    dataset_id = meta.dataset_id   # a hash of the metadata: worked out once, not per row
     ann = data.annotations
-    result = SimulationResult(meta.dataset_id, cfg.dataset_name, len(data.comparisons), len(ann),
+    result = SimulationResult(dataset_id, cfg.dataset_name, len(data.comparisons), len(ann),
                               int(ann["paraphrase"].nunique()), len(data.categories), len(data.topics["planted_topic"].unique()),
                               cfg.n_models, cfg.n_judges, added=False)
-    exists = store.scalar("select count(*) from datasets where dataset_id = ?", [meta.dataset_id])
+    exists = store.scalar("select count(*) from datasets where dataset_id = ?", [dataset_id])
     if exists:
         return result
     record_cols = ["source_key", "prompt", "response_a", "response_b", "winner", "model_a", "model_b",
                    "judge", "rationale", "presented_order"]
     # the source key names the dataset, so two simulations never share comparison ids
-    dataset_id = meta.dataset_id   # a hash of the metadata: worked out once, not per row
     rows = pa.Table.from_pandas(data.comparisons[record_cols], preserve_index=False).to_pylist()  # nulls: None
     records = [dict(r, source_key=f"{dataset_id}:{i}", language="en", turns=1) for i, r in enumerate(rows)]
     with store.transaction() as con:
         written = write_comparisons(con, meta, records)
         ids = pd.Series(written.ids)
         if written.duplicates:  # ids embed the dataset id: only leftovers of this very dataset collide
-            _clear_leftovers(con, meta.dataset_id, written.ids)
+            _clear_leftovers(con, dataset_id, written.ids)
         comp_id = ids.to_numpy()[ann["comparison"].to_numpy()]
         if cfg.oracle_annotations:
             ann_rows = pd.DataFrame({
@@ -149,7 +149,7 @@ def write(store: Store, data: SimulatedData) -> SimulationResult:
             "planted_mentions": data.mentions.assign(comparison_id=ids.to_numpy()[data.mentions["comparison"].to_numpy()]),
         }
         for table, frame in progress(frames.items(), total=len(frames), desc="simulate: truth", unit="table"):
-            _insert(con, table, frame.assign(dataset_id=meta.dataset_id), TRUTH_TABLES[table])
+            _insert(con, table, frame.assign(dataset_id=dataset_id), TRUTH_TABLES[table])
     result.added = True
     return result
 

@@ -128,8 +128,8 @@ def _predicate(text: str, subject_end: int | None) -> str:
     if subject_end is not None:
         text = text[subject_end:]
     else:
-        text = _LEAD.sub("", text)
-        text = OTHER_SUBJECT.sub("", text, count=1) if OTHER_SUBJECT.match(text) else _ANAPHOR_SUBJECT.sub("", text, count=1)
+        text, other = OTHER_SUBJECT.subn("", _LEAD.sub("", text), count=1)
+        text = text if other else _ANAPHOR_SUBJECT.sub("", text, count=1)
     text = re.sub(r"^\W*(?:'s|’s)\s+(?:\w+\s+)?", "", text)
     text = _LEAD.sub("", text.strip(" ,.:;!?"))
     return text.strip(" ,.:;!?")

@@ -56,8 +56,7 @@ def find_references(text: str) -> tuple[Reference, ...]:
 def _find_references(text: str) -> list[Reference]:
     found: list[Reference] = []
     for m in _LABELLED.finditer(text):
-        label = (m.group("digit") or m.group("upper") or m.group("paren")).lower()
-        found.append(Reference(m.start(), m.end(), _POSITION[label], m.group(0)))
+        found.append(Reference(m.start(), m.end(), _label_position(m), m.group(0)))
     for m in _ORDINAL.finditer(text):
         label = (m.group("ord") or m.group("fl")).lower()
         found.append(Reference(m.start(), m.end(), _POSITION[label], m.group(0)))
@@ -114,8 +113,7 @@ def reference_noun(text: str, context: "tuple[str | None, ...] | list[str | None
     """
     labelled: dict[str, set[int]] = {}
     for m in _ANY_LABELLED.finditer(text):
-        label = (m.group("digit") or m.group("upper") or m.group("paren")).lower()
-        labelled.setdefault(m.group("noun").lower(), set()).add(_POSITION[label])
+        labelled.setdefault(m.group("noun").lower(), set()).add(_label_position(m))
     named = {n: set(p) for n, p in labelled.items() if n in TEXT_NOUNS}
     for m in _ANY_ORDINAL.finditer(text):
         noun = m.group("noun").lower()
@@ -230,6 +228,11 @@ def as_responses_bare(text: str, spans: list[tuple[int, int]]) -> str:
         out += [text[at:i], "Response ", text[i:j]]
         at = j
     return "".join(out + [text[at:]])
+
+
+def _label_position(m: re.Match) -> int:
+    """The position named by a labelled mention's label (`_LABELLED`, `_ANY_LABELLED`)."""
+    return _POSITION[(m.group("digit") or m.group("upper") or m.group("paren")).lower()]
 
 
 PRESENTED_ORDERS = {"a_first": "a_first", "b_first": "b_first"}

@@ -40,7 +40,7 @@ def as_text(rationale: str) -> str | None:
     fields = {str(k).lower(): v for k, v in obj.items()}
     reasons = [_flat(fields[k]) for k in fields if k in REASON_KEYS]
     out = "\n".join(r for r in reasons if r)
-    verdict = next((_verdict(fields[k]) for k in VERDICT_KEYS if k in fields and _verdict(fields[k])), None)
+    verdict = next(filter(None, (_verdict(fields[k]) for k in VERDICT_KEYS if k in fields)), None)
     if verdict:
         out += ("\n" if out else "") + f"[[{verdict}]]"
     return out or None

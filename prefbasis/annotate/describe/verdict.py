@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from prefbasis.annotate.describe.references import _LABELLED, _ORDINAL, find_references
+from prefbasis.annotate.describe.references import _LABELLED, _ORDINAL, _POSITION, find_references
 
 _BRACKET = re.compile(r"\[\[\s*(?:(?P<one>[ABC12]|tie)|(?P<l>[AB])\s*(?P<op>>>|>|=|<<|<)\s*(?P<r>[AB]))\s*\]\]", re.I)
 _ADVERBS = r"(?:(?:clearly|slightly|significantly|much|definitely|somewhat|overall|therefore|thus|also|far|a bit)\s+)*"
@@ -56,13 +56,13 @@ _LONE = re.compile(r"^\s*(?:\**\s*(?:\[(?i:result)\]|[\[(]?\s*(?i:(?:final\s+)?v
 SENTENCE_FILLER = frozenset("""therefore thus so overall in conclusion summary hence is was the better best superior
 preferred winner wins response answer output one i would choose prefer my final verdict clearly slightly significantly
 much a an definitely based on above evaluation analysis considering this these factors choice as it more appropriate
-and of two outputs responses answers between option pick select go with overall,""".split())
+and of two outputs responses answers between option pick select go with""".split())
 # ... and, for a whole rationale, generic praise or blame and the words of a bare preference ("Response A
 # is way better than Response B.", "Response B is bad.", "I'd pick A."): a rationale whose words are all
 # these (references, brackets and scores aside) states no reason
-VERDICT_FILLER = SENTENCE_FILLER | frozenset("""than way just really very quite far much lot looks look seems seem
+VERDICT_FILLER = SENTENCE_FILLER | frozenset("""than way just really very quite far lot looks look seems seem
 appears appear beats beat preferable stronger good great fine okay ok nice excellent perfect awesome ideal
-acceptable amazing bad worse worst poor terrible awful i'd id d end start""".split())
+acceptable amazing bad worse worst poor terrible awful d end start""".split())
 # a verdict that goes on to give its reason: "… is better because it cites sources", "… since it is shorter"
 _GIVES_REASON = re.compile(r"\b(?:because|since|due\s+to|thanks\s+to|given\s+(?:that|its)|as\s+(?:it|they|this|its)|"
                            r"for\s+(?:its|their|being|having|providing|giving|offering))\b", re.I)
@@ -136,7 +136,7 @@ def _lone(text: str) -> Verdict | None:
     for last in (lines[-1], re.split(r"(?<=[.!?])\s+", lines[-1].strip())[-1]):
         m = _LONE.match(last)
         if m:
-            return Verdict({"1": 1, "A": 1, "2": 2, "B": 2}[m.group(1).upper()], "final line", last.strip())
+            return Verdict(_POSITION[m.group(1).lower()], "final line", last.strip())
     # a final line that only names one response, as a template asks ("Output (a)", "**Response B**")
     core = lines[-1].strip().strip("*_[]:. \t")
     refs = find_references(core)
