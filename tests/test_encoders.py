@@ -176,6 +176,58 @@ def test_traced_bf16_reproduces_torch_and_loads_without_sentence_transformers(mi
     assert out.stdout.strip() == "[]"
 
 
+def test_export_tokens_batch_by_token_count_and_pad_like_the_tokenizer(minilm):
+    """Texts are tokenized once and batched fewest tokens first (a short text of many word pieces
+    goes with its peers, not among longer texts); each batch is what the tokenizer's own padding
+    gives for it."""
+    from tokenizers import Tokenizer
+
+    from prefbasis.encoders.exported import ExportTokens, read_meta
+    from prefbasis.encoders.onnx_backend import _export_for
+
+    folder = _export_for(minilm)
+    meta = read_meta(folder)
+    tokens = ExportTokens(folder, meta)
+    texts = TEXTS + ["xqzv jjkw pfft", "ok", "a fairly long sentence about nothing in particular at all"]
+    encodings, plan = tokens.plan(texts, 3)
+    lengths = [len(e.ids) for e in encodings]
+    assert sorted(i for idx in plan for i in idx) == list(range(len(texts)))
+    assert [max(lengths[i] for i in idx) for idx in plan] == sorted(max(lengths[i] for i in idx) for idx in plan)
+    assert lengths[6] > lengths[2] and len(texts[6]) < len(texts[2])   # few characters, many pieces
+    reference = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    reference.enable_truncation(max_length=int(meta["layout"]["max_seq_length"]))
+    reference.enable_padding(pad_id=meta["pad_id"], pad_token=meta["pad_token"])
+    for idx in plan:
+        want = reference.encode_batch([texts[i].strip().lower() for i in idx])
+        got = dict(zip(tokens.input_names, tokens.arrays(encodings, idx)))
+        assert np.array_equal(got["input_ids"], [e.ids for e in want])
+        assert np.array_equal(got["attention_mask"], [e.attention_mask for e in want])
+        if "token_type_ids" in got:
+            assert np.array_equal(got["token_type_ids"], [e.type_ids for e in want])
+
+
+@pytest.mark.slow
+def test_traced_threads_give_the_vectors_of_one_thread_and_restore_torch(minilm, monkeypatch):
+    """On the CPU the traced encoder runs alternate batches on a thread per core, each op
+    single-threaded; the vectors (in order) are those of one thread, to bf16 rounding, and torch's
+    own thread count is as it was."""
+    import torch
+
+    from prefbasis.encoders import traced
+
+    texts = [f"{t} number {i}" for i in range(30) for t in TEXTS[:3]]
+    enc = traced.TracedEncoder.load(minilm, "cpu")
+    before = torch.get_num_threads()
+    monkeypatch.setattr(traced, "usable_cores", lambda: 1)
+    one = enc.encode(texts, batch_size=8)
+    monkeypatch.setattr(traced, "usable_cores", lambda: 3)
+    several = enc.encode(texts, batch_size=8)                      # 12 batches over 3 threads
+    assert torch.get_num_threads() == before
+    cos = np.sum(one * several, axis=1) / np.linalg.norm(one, axis=1) / np.linalg.norm(several, axis=1)
+    assert cos.min() >= 0.9999
+    assert np.all(np.abs(several).sum(axis=1) > 0)                # every row written
+
+
 @pytest.mark.slow
 def test_auto_is_bf16_on_bf16_hardware_else_onnx(minilm, fresh_resolution, monkeypatch):
     from prefbasis.encoders import torch_backend

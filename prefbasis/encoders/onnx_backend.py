@@ -152,12 +152,12 @@ class OnnxEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        texts, plan = self.tokens.plan(texts, batch_size)
+        encodings, plan = self.tokens.plan(texts, batch_size)
         names = self.tokens.input_names
 
         def run(session, mine) -> None:  # tokenizers and ONNX Runtime both release the GIL
             for idx in mine:
-                out[idx] = session.run(None, dict(zip(names, self.tokens.arrays(texts, idx))))[0]
+                out[idx] = session.run(None, dict(zip(names, self.tokens.arrays(encodings, idx))))[0]
 
         n = min(len(self.sessions), len(plan))
         if n <= 1:
@@ -165,7 +165,7 @@ class OnnxEncoder:
             return out
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(n) as pool:  # batches are length-sorted: alternate ones share the work evenly
+        with ThreadPoolExecutor(n) as pool:  # batches are sorted by token count: alternate ones share the work evenly
             for done in [pool.submit(run, self.sessions[j], plan[j::n]) for j in range(n)]:
                 done.result()
         return out

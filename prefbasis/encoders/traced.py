@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from prefbasis.cpus import usable_cores
 from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta
 from prefbasis.encoders.onnx_export import ModelLayout, _Pooled
 
@@ -118,12 +119,38 @@ class TracedEncoder:
         return min_cos
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        """Vectors of `texts` (in order). On the CPU, a thread per usable core runs alternate
+        batches, each op single-threaded: short texts make small ops, whose hand-offs between
+        torch's intra-op threads cost more than they share out (the demo's 4,217 descriptions on 2
+        cores: 3.6–4.4 s and 6.8–8.5 CPU-s, against 4.9–6.3 s and 9.6–12.4 CPU-s with 2 intra-op
+        threads; `benchmarks/RESULTS.md`). torch releases the GIL inside the module."""
         import torch
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with torch.inference_mode(), torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16):
-            for idx, arrays in self.tokens.batches(texts, batch_size):
-                out[idx] = self.module(*(torch.from_numpy(a).to(self.device) for a in arrays)).float().cpu().numpy()
+        encodings, plan = self.tokens.plan(texts, batch_size)
+        kind = self.device.split(":")[0]
+
+        def run(mine: list[np.ndarray]) -> None:
+            # autocast and inference mode are per thread
+            with torch.inference_mode(), torch.autocast(kind, dtype=torch.bfloat16):
+                for idx in mine:
+                    arrays = self.tokens.arrays(encodings, idx)
+                    out[idx] = self.module(*(torch.from_numpy(a).to(self.device) for a in arrays)).float().cpu().numpy()
+
+        n = min(usable_cores(), len(plan)) if kind == "cpu" else 1
+        if n <= 1:
+            run(plan)
+            return out
+        from concurrent.futures import ThreadPoolExecutor
+
+        intra = torch.get_num_threads()
+        torch.set_num_threads(1)   # process-wide in torch: restored below
+        try:
+            with ThreadPoolExecutor(n) as pool:  # batches are sorted by token count: alternate ones share the work evenly
+                for done in [pool.submit(run, plan[j::n]) for j in range(n)]:
+                    done.result()
+        finally:
+            torch.set_num_threads(intra)
         return out
 
 
