@@ -25,6 +25,8 @@ from prefbasis.errors import ConfigError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from prefbasis.annotate.backends.rationale import RationaleAnnotator
+
     from prefbasis.store import Store
 
 
@@ -134,32 +136,55 @@ def _step(timings: dict[str, float], name: str, say, fn, *args, **kwargs) -> Any
     return value
 
 
-def _simulate(store: "Store", cfg: DemoConfig) -> str:
+def _simulation_options(cfg: DemoConfig) -> dict[str, Any]:
+    return {"seed": cfg.seed, "n_categories": 21, **DEMO_SIMULATION, **cfg.simulation}
+
+
+def _simulate(store: "Store", options: dict[str, Any]) -> str:
     """Simulated judges write rationales (several reference styles, some naming the prompt's
     subject); the rationale backend turns them into descriptions, as it does for real judges."""
     from prefbasis.annotate import AnnotateConfig, annotate
-    from prefbasis.annotate.backends.rationale import warm_workers
     from prefbasis.simulate import SimulationConfig, simulate
 
-    options = {"seed": cfg.seed, "n_categories": 21, **DEMO_SIMULATION, **cfg.simulation}
-    # the description stage's workers start and load their word tables while this process
-    # simulates (one core would otherwise sit idle); the real example reuses them
-    warm_workers(options["n_comparisons"])
     dataset_id = simulate(store, SimulationConfig(**options)).dataset_id
     annotate(store, AnnotateConfig(annotator="rationale", dataset=dataset_id, quiet=True))
     return dataset_id
 
 
-def _real_example(store: "Store", cfg: DemoConfig, out: Path) -> RealBasis:
-    """Ingest the bundled PRD Vicuna-80 reviews, annotate them from the reviews, fit and report."""
+@dataclass
+class _RealData:
+    """The bundled real dataset, ingested, and the annotator prepared on its reviews."""
+
+    dataset_id: str
+    annotator: "RationaleAnnotator"
+    comparisons: list
+
+
+def _ingest_real_data(store: "Store") -> _RealData:
+    """Ingest the bundled PRD Vicuna-80 reviews and prepare the rationale annotator on them (its
+    vocabulary); `run_demo` starts their descriptions later (`describe_ahead`), and `_real_example`
+    annotates with the same annotator."""
+    from prefbasis.annotate.backends.rationale import RationaleAnnotator
+    from prefbasis.annotate.select import dataset_corpus, select_comparisons
+    from prefbasis.ingest import IngestConfig, ingest
+
+    dataset_id = ingest(store, IngestConfig(example="prd-vicuna80")).dataset_id
+    annotator = RationaleAnnotator()
+    comparisons, _ = select_comparisons(store, dataset=dataset_id, needs_text=False)
+    annotator.prepare(dataset_corpus(store, comparisons))
+    return _RealData(dataset_id, annotator, comparisons)
+
+
+def _real_example(store: "Store", cfg: DemoConfig, out: Path, real: _RealData) -> RealBasis:
+    """Annotate the bundled PRD Vicuna-80 reviews (taking the descriptions `describe_ahead`
+    started), fit and report."""
     from prefbasis.annotate import AnnotateConfig, annotate
     from prefbasis.basis import ExtractConfig, extract
-    from prefbasis.ingest import IngestConfig, ingest
     from prefbasis.report import ReportConfig, build_report
     from prefbasis.store.catalog import categories
 
-    dataset_id = ingest(store, IngestConfig(example="prd-vicuna80")).dataset_id
-    rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=dataset_id, quiet=True))
+    dataset_id = real.dataset_id
+    annotate(store, AnnotateConfig(annotator="rationale", dataset=dataset_id, quiet=True), real.annotator)
     res = extract(store, ExtractConfig(k=cfg.k, target=cfg.target, seed=cfg.seed, dataset=dataset_id,
                                        annotator="rationale", heldout=False, quiet=True,
                                        embedding_model=cfg.embedding_model, backend=cfg.backend,
@@ -169,8 +194,12 @@ def _real_example(store: "Store", cfg: DemoConfig, out: Path) -> RealBasis:
     report = build_report(store, ReportConfig(basis=res.basis_id, out=out / "report-real.html")).path
     n = store.scalar("select count(*) from comparisons where dataset_id = ? and winner <> 'tie' "
                      "and nullif(trim(rationale), '') is not null", [dataset_id])
+    # annotated now or by an earlier run into this store (the report's cache hits count failures too)
+    annotated = store.scalar("select count(distinct a.comparison_id) from annotations a join comparisons c "
+                             "using (comparison_id) where c.dataset_id = ? and a.annotator = ?",
+                             [dataset_id, real.annotator.name])
     return RealBasis(basis_id=res.basis_id, dataset="prd-vicuna80 (GPT-4 reviews, bundled)",
-                     annotated=rep.annotated + rep.cache_hits, comparisons=int(n), k=res.k,
+                     annotated=int(annotated), comparisons=int(n), k=res.k,
                      target_reached=res.target_reached, coverage=res.coverage, leakage=_leakage_of(store, res.basis_id),
                      categories=cats[["name", "share"]].reset_index(drop=True), report=report)
 
@@ -222,6 +251,7 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
     """Run the whole chain into `store` and `config.out`; returns the numbers the summary prints."""
     import sys
 
+    from prefbasis.annotate.backends.rationale import warm_workers
     from prefbasis.embed import embed_texts
     from prefbasis.progress import quiet_default
     from prefbasis.ratings import PeloConfig, pelo
@@ -237,11 +267,22 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     t: dict[str, float] = {}
+    real_data = None
     if cfg.data:
         dataset_id = _step(t, "ingest + annotate", say, _ingest_and_annotate, store, cfg)
     else:
+        options = _simulation_options(cfg)
+        # the description stage's workers start and load their word tables while this process
+        # ingests the real data
+        warm_workers(options["n_comparisons"])
+        if cfg.real_example:
+            real_data = _step(t, "real data: ingest", say, _ingest_real_data, store)
         dataset_id = _step(t, "simulate (judges' rationales) + annotate (rationale backend)", say,
-                           _simulate, store, cfg)
+                           _simulate, store, options)
+        if real_data is not None:
+            # the real data's descriptions run on one worker beside the steps below, which mostly
+            # leave a core idle (embed's start, extract … report); the simulated data's had both
+            real_data.annotator.describe_ahead(real_data.comparisons, at_once=1)
     _step(t, "embed", say, embed_texts, _descriptions(store, dataset_id, None if cfg.data else "rationale"), store=store,
           model=cfg.embedding_model, backend=cfg.backend, device=cfg.device, quiet=quiet)
     basis_id = _step(t, "extract", say, _extract, store, cfg, dataset_id)
@@ -263,8 +304,9 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
                    ReportConfig(basis=basis_id, out=out / "report.html")).path
 
     real = None
-    if not cfg.data and cfg.real_example:
-        real = _step(t, "real basis (bundled PRD Vicuna-80 GPT-4 reviews)", say, _real_example, store, cfg, out)
+    if real_data is not None:
+        real = _step(t, "real basis (bundled PRD Vicuna-80 GPT-4 reviews)", say, _real_example, store, cfg, out,
+                     real_data)
 
     def num(name: str) -> float | None:
         v = basis.get(name)
@@ -275,6 +317,11 @@ def run_demo(store: "Store", config: DemoConfig | None = None) -> DemoResult:
                       report=report, dpo_dir=dpo_dir, top_categories=cats.head(5),
                       top_models=_top_models(store, basis_id, cats.head(5)), ari=ari, spearman=spearman,
                       planted_k=planted_k, leakage=_leakage_of(store, basis_id), real=real, timings=t, notes=notes)
+
+
+def _short(step: str) -> str:
+    """A step's name in the timings line: its first word ("real data: …" → "real-data")."""
+    return "real-data" if step.startswith("real data") else step.split(" ")[0]
 
 
 def format_summary(r: DemoResult) -> str:
@@ -310,7 +357,7 @@ def format_summary(r: DemoResult) -> str:
         lines += [f"  {s:6.1%}  {n}" for n, s in zip(b.categories["name"], b.categories["share"])]
         if b.report:
             lines.append(f"  report: {b.report}")
-    lines.append("timings: " + ", ".join(f"{k.split(' ')[0]} {v:.1f}s" for k, v in r.timings.items())
+    lines.append("timings: " + ", ".join(f"{_short(k)} {v:.1f}s" for k, v in r.timings.items())
                  + f" (total {sum(r.timings.values()):.1f}s)")
     lines.append(f"report: {r.report}")
     return "\n".join(lines)

@@ -314,3 +314,90 @@ def test_rationale_in_worker_processes_writes_what_one_process_writes(tmp_path):
     assert worker_pool(2) is pool   # both datasets were described by the pool warmed above
     assert _worker_pids(pool) == started   # by the workers warmed above, not by new ones
     assert resolve_workers(None, 10) == 1 and resolve_workers(3, 10) == 3   # few rationales: this process
+
+
+class _CountingPool:
+    """A thread pool that records the most batches it ever had running at once (and can fail them)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.inner, self.fail = ThreadPoolExecutor(4), fail
+        self.lock, self.running, self.peak, self.submitted = threading.Lock(), 0, 0, 0
+
+    def _run(self, fn, *args):
+        if self.fail:
+            raise RuntimeError("worker lost")
+        return fn(*args)
+
+    def _done(self, _) -> None:
+        with self.lock:
+            self.running -= 1
+
+    def submit(self, fn, *args):
+        with self.lock:
+            self.running += 1
+            self.submitted += 1
+            self.peak = max(self.peak, self.running)
+        future = self.inner.submit(self._run, fn, *args)
+        future.add_done_callback(self._done)
+        return future
+
+
+class _RefusingPool:
+    def submit(self, *args, **kwargs):
+        raise AssertionError("described again: the results described ahead were not used")
+
+
+def _annotations(store) -> tuple:
+    return (store.execute("select comparison_id, preference, description, evidence, topic from annotations "
+                          "order by all").fetchall(),
+            store.execute("select comparison_id, error from annotation_failures order by all").fetchall(),
+            store.execute("select distinct params, model from annotations order by all").fetchall())
+
+
+def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
+    """`describe_ahead` starts the description stage and returns; `annotate` with that annotator
+    then takes its results (it submits nothing more) and stores exactly what an ordinary run
+    stores. `at_once` bounds the batches running at a time."""
+    from prefbasis.annotate.backends.rationale import RationaleAnnotator
+    from prefbasis.annotate.select import dataset_corpus, select_comparisons
+    from prefbasis.simulate import SimulationConfig, simulate
+    from prefbasis.store import Store
+
+    sim = SimulationConfig(n_comparisons=300, n_distinct=150, n_judges=10, seed=5)
+    with Store.open(tmp_path / "plain.duckdb") as store:
+        ds = simulate(store, sim).dataset_id
+        annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, workers=1, quiet=True))
+        expected = _annotations(store)
+    for at_once, peak in ((1, 1), (None, 2)):
+        with Store.open(tmp_path / f"ahead{at_once}.duckdb") as store:
+            ds = simulate(store, sim).dataset_id
+            ann = RationaleAnnotator(workers=2)
+            ann.batch_size = 40
+            comparisons, _ = select_comparisons(store, dataset=ds, needs_text=False)
+            ann.prepare(dataset_corpus(store, comparisons))
+            ann._pool = pool = _CountingPool()
+            assert ann.describe_ahead(comparisons, at_once=at_once) == len(comparisons) > 200
+            for started, _ in list(ann._ahead.values()):
+                started.result(timeout=60)
+            assert (pool.peak, pool.submitted) == (peak, -(-len(comparisons) // 40))
+            ann._pool = _RefusingPool()
+            rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, quiet=True), ann)
+            assert rep.annotated + rep.failed == len(comparisons) and not ann._ahead
+            assert _annotations(store) == expected
+    with Store.open(tmp_path / "lost.duckdb") as store:   # batches that failed ahead are described afresh
+        ds = simulate(store, sim).dataset_id
+        ann = RationaleAnnotator(workers=2)
+        comparisons, _ = select_comparisons(store, dataset=ds, needs_text=False)
+        ann.prepare(dataset_corpus(store, comparisons))
+        ann._pool = _CountingPool(fail=True)
+        ann.describe_ahead(comparisons)
+        ann._pool = again = _CountingPool()
+        annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, quiet=True), ann)
+        assert _annotations(store) == expected and again.submitted > 0
+    other = RationaleAnnotator(workers=2)   # another corpus: what was described ahead no longer applies
+    other._ahead[("x",)] = (None, 0)
+    other.prepare(comparisons[:10])
+    assert not other._ahead

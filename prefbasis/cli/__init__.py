@@ -127,9 +127,12 @@ def entry() -> None:
     0.7-0.9 s of a command's wall time (2-core VM; benchmarks/RESULTS.md, make demo), for memory the
     process is about to give back anyway. Nothing is skipped that matters: the store was closed and
     its work committed inside `main`, and atexit handlers and reference-counted finalizers still run.
-    `main()` (the API notebooks and tests call) does not do it."""
+    The description stage's idle worker processes are ended at once (`end_workers`) for the same
+    reason. `main()` (the API notebooks and tests call) does neither."""
     code = main()
     import gc
 
+    if "prefbasis.annotate.backends.rationale" in sys.modules:   # its worker processes, if any started
+        sys.modules["prefbasis.annotate.backends.rationale"].end_workers()
     gc.freeze()
     sys.exit(code)

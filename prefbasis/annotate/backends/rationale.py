@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from prefbasis.annotate.base import AnnotationOutcome, AnnotationRequest, BaseAnnotator, Comparison
@@ -81,6 +84,15 @@ def _describe_many(vocabulary: EvaluativeVocabulary, limit: int, items: list[tup
     return out
 
 
+def _pass_on(done: Future, to: Future) -> None:
+    """Give `to` the result (or the error) of `done`."""
+    error = done.exception()
+    if error is not None:
+        to.set_exception(error)
+    else:
+        to.set_result(done.result())
+
+
 _WARM_RATIONALE = ("Assistant 1 gave a more detailed and accurate answer with concrete examples, while "
                    "Assistant 2 was vague and missed the question.")
 
@@ -108,7 +120,23 @@ def worker_pool(n_workers: int):
     worker to start and load the word tables again)."""
     from joblib.externals.loky import get_reusable_executor
 
-    return get_reusable_executor(max_workers=n_workers, timeout=WORKER_IDLE_SECONDS)
+    global _POOL
+    _POOL = get_reusable_executor(max_workers=n_workers, timeout=WORKER_IDLE_SECONDS)
+    return _POOL
+
+
+_POOL = None   # the last pool `worker_pool` handed out
+
+
+def end_workers() -> None:
+    """End the description stage's worker processes now, without letting them wind down: for a
+    command that is about to exit (their interpreter's own shutdown took 0.36 s of `prefbasis
+    demo`'s wall time, with nothing to save: every result has been received). Idle workers are
+    killed; a later `worker_pool` starts new ones."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=False, kill_workers=True)
+        _POOL = None
 
 
 def warm_workers(n_rationales: int, workers: int | None = None) -> int:
@@ -146,23 +174,80 @@ class RationaleAnnotator(BaseAnnotator):
         self.vocabulary = vocabulary or EvaluativeVocabulary()
         self.workers, self.n_workers_ = workers, 1
         self._pool = None
+        self._corpus: tuple = ()            # what `prepare` learned the vocabulary from
+        self._ahead: dict[tuple, tuple[Future, int]] = {}   # described ahead: item -> (its batch, index)
 
     def prepare(self, corpus: Sequence[Comparison]) -> None:
-        """Learn which words are evaluative from every rationale of the datasets annotated."""
+        """Learn which words are evaluative from every rationale of the datasets annotated. The
+        same corpus again keeps what was learned (and what `describe_ahead` started)."""
         with_text = [c for c in corpus if c.rationale]
+        seen = tuple((c.comparison_id, c.rationale) for c in with_text)
+        if seen == self._corpus:
+            return
+        self._ahead.clear()   # described with another vocabulary
+        self._corpus = seen
         self.vocabulary = EvaluativeVocabulary().fit(
             [c.rationale for c in with_text], [c.prompt or c.comparison_id for c in with_text],
             [(c.prompt, c.response_a, c.response_b) for c in with_text])
         self.n_workers_ = resolve_workers(self.workers, len(with_text))
+
+    def describe_ahead(self, comparisons: Sequence[Comparison], at_once: int | None = None) -> int:
+        """Start describing `comparisons` in the worker processes and return at once (call
+        `prepare` on their corpus first); `annotate` with this annotator then takes these results
+        instead of describing them again. At most `at_once` batches run at a time (default: one
+        per worker), so that the caller keeps the other cores; work submitted meanwhile (another
+        run's batches) goes first. With one worker (few rationales) nothing starts: 0. Returns how
+        many comparisons were started.
+
+        For work beside other work: `prefbasis demo` ingests the bundled real dataset and starts
+        its descriptions on one worker, then simulates and fits on the other core.
+
+        Example:
+            >>> ann = RationaleAnnotator(workers=1)
+            >>> ann.describe_ahead([Comparison("c1", "q", "x", "y", "a", "Assistant 1 is clearer.")])
+            0
+        """
+        if self.n_workers_ <= 1:
+            return 0
+        items = [self._item_of(c) for c in comparisons if c.rationale]
+        chunks = [items[start:start + self.batch_size] for start in range(0, len(items), self.batch_size)]
+        results: list[Future] = [Future() for _ in chunks]   # each chunk's, once its batch has run
+        for chunk, result in zip(chunks, results):
+            self._ahead.update((item, (result, i)) for i, item in enumerate(chunk))
+        waiting = deque(range(len(chunks)))
+        lock = threading.Lock()
+        pool, vocabulary, limit = self._worker_pool(), self.vocabulary, self.max_preferences
+
+        def start_next(_: object = None) -> None:
+            with lock:
+                if not waiting:
+                    return
+                k = waiting.popleft()
+            try:
+                batch = pool.submit(_describe_many, vocabulary, limit, chunks[k])
+            except Exception as exc:  # noqa: BLE001 - the pool was shut down: annotate describes them afresh
+                for rest in [k, *waiting]:
+                    results[rest].set_exception(exc)
+                waiting.clear()
+                return
+            batch.add_done_callback(lambda done, k=k: (_pass_on(done, results[k]), start_next()))
+
+        for _ in range(min(at_once or self.n_workers_, len(chunks))):
+            start_next()
+        return len(items)
 
     def params(self) -> dict[str, Any]:
         return {"max_preferences": self.max_preferences, "describer": DESCRIBER_VERSION,
                 "vocabulary": self.vocabulary.fingerprint()}
 
     @staticmethod
-    def _item(request: AnnotationRequest) -> tuple:
-        c = request.comparison
+    def _item_of(c: Comparison) -> tuple:
+        """What the description stage reads of a comparison: (rationale, winner's position, context)."""
         return c.rationale, winner_position(c.winner, c.presented_order), (c.prompt, c.response_a, c.response_b)
+
+    @classmethod
+    def _item(cls, request: AnnotationRequest) -> tuple:
+        return cls._item_of(request.comparison)
 
     @staticmethod
     def _outcome(request: AnnotationRequest, failure: str | None, detail: str | None,
@@ -186,10 +271,24 @@ class RationaleAnnotator(BaseAnnotator):
     async def annotate_batch(self, requests: list[AnnotationRequest]) -> list[AnnotationOutcome]:
         if self.n_workers_ <= 1:
             return [self.annotate_one(r) for r in requests]
-        loop = asyncio.get_running_loop()
-        results = await loop.run_in_executor(self._worker_pool(), _describe_many, self.vocabulary,
-                                             self.max_preferences, [self._item(r) for r in requests])
+        items = [self._item(r) for r in requests]
+        results: list[tuple | None] = [None] * len(items)
+        if self._ahead:  # described ahead (`describe_ahead`): wait for those
+            for k, started in enumerate(self._ahead.pop(item, None) for item in items):
+                if started is not None:
+                    batch, i = started
+                    try:
+                        results[k] = (batch.result() if batch.done() else await asyncio.wrap_future(batch))[i]
+                    except Exception:  # noqa: BLE001 - its batch failed: described afresh below
+                        results[k] = None
+        todo = [k for k, res in enumerate(results) if res is None]
+        if todo:
+            fresh = await asyncio.get_running_loop().run_in_executor(
+                self._worker_pool(), _describe_many, self.vocabulary, self.max_preferences, [items[k] for k in todo])
+            for k, res in zip(todo, fresh):
+                results[k] = res
         return [self._outcome(r, *res) for r, res in zip(requests, results)]
 
     async def aclose(self) -> None:
         self._pool = None  # the reusable executor keeps its workers for the next run, then retires them
+        self._ahead.clear()
