@@ -397,6 +397,13 @@ def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
         ann._pool = again = _CountingPool()
         annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, quiet=True), ann)
         assert _annotations(store) == expected and again.submitted > 0
+    from concurrent.futures import Future
+
+    from prefbasis.annotate.backends.rationale import _pass_on
+    cancelled, passed = Future(), Future()
+    cancelled.cancel()
+    _pass_on(cancelled, passed)                 # a batch cancelled (its pool shut down) still ends its chunk
+    assert isinstance(passed.exception(timeout=1), RuntimeError)
     other = RationaleAnnotator(workers=2)   # another corpus: what was described ahead no longer applies
     other._ahead[("x",)] = (None, 0)
     other.prepare(comparisons[:10])

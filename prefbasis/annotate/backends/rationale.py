@@ -85,7 +85,11 @@ def _describe_many(vocabulary: EvaluativeVocabulary, limit: int, items: list[tup
 
 
 def _pass_on(done: Future, to: Future) -> None:
-    """Give `to` the result (or the error) of `done`."""
+    """Give `to` the result of `done`, or an error if it failed or was cancelled (a pool shut
+    down): either way `to` ends, so that nothing waits on it for ever."""
+    if done.cancelled():
+        to.set_exception(RuntimeError("the description batch was cancelled"))
+        return
     error = done.exception()
     if error is not None:
         to.set_exception(error)
