@@ -357,11 +357,14 @@ def _annotations(store) -> tuple:
             store.execute("select distinct params, model from annotations order by all").fetchall())
 
 
+@pytest.mark.filterwarnings("ignore:Trying to resize an executor with running jobs")
 def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
     """`describe_ahead` starts the description stage and returns; `annotate` with that annotator
     then takes its results (it submits nothing more) and stores exactly what an ordinary run
     stores. `at_once` bounds the batches running at a time."""
-    from prefbasis.annotate.backends.rationale import RationaleAnnotator
+    import threading
+
+    from prefbasis.annotate.backends.rationale import RationaleAnnotator, worker_pool
     from prefbasis.annotate.select import dataset_corpus, select_comparisons
     from prefbasis.simulate import SimulationConfig, simulate
     from prefbasis.store import Store
@@ -383,6 +386,7 @@ def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
             for started, _ in list(ann._ahead.values()):
                 started.result(timeout=60)
             assert (pool.peak, pool.submitted) == (peak, -(-len(comparisons) // 40))
+            pool.inner.shutdown()
             ann._pool = _RefusingPool()
             rep = annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, quiet=True), ann)
             assert rep.annotated + rep.failed == len(comparisons) and not ann._ahead
@@ -397,6 +401,25 @@ def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
         ann._pool = again = _CountingPool()
         annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, quiet=True), ann)
         assert _annotations(store) == expected and again.submitted > 0
+        again.inner.shutdown()
+    for resize in (False, True):   # the real worker processes, annotating while they still describe
+        with Store.open(tmp_path / f"loky{resize}.duckdb") as store:
+            ds = simulate(store, sim).dataset_id
+            ann = RationaleAnnotator(workers=2)
+            ann.batch_size = 20
+            comparisons, _ = select_comparisons(store, dataset=ds, needs_text=False)
+            ann.prepare(dataset_corpus(store, comparisons))
+            ann.describe_ahead(comparisons, at_once=1)
+
+            def run() -> None:
+                if resize:   # another run resizes the shared pool mid-chain: no deadlock, results the same
+                    worker_pool(3)
+                annotate(store, AnnotateConfig(annotator="rationale", dataset=ds, quiet=True), ann)
+            worker = threading.Thread(target=run, daemon=True)
+            worker.start()
+            worker.join(timeout=120)
+            assert not worker.is_alive(), "annotate hung on what was described ahead"
+            assert _annotations(store) == expected
     from concurrent.futures import Future
 
     from prefbasis.annotate.backends.rationale import _pass_on

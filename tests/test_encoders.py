@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import warnings
 
 import numpy as np
@@ -188,17 +189,19 @@ def test_export_tokens_batch_by_token_count_and_pad_like_the_tokenizer(minilm):
     folder = _export_for(minilm)
     meta = read_meta(folder)
     tokens = ExportTokens(folder, meta)
-    texts = TEXTS + ["xqzv jjkw pfft", "ok", "a fairly long sentence about nothing in particular at all"]
+    long_text = " ".join(["antidisestablishmentarianism"] * 200)   # beyond max_seq_length: truncated
+    texts = TEXTS + ["xqzv jjkw pfft", "ok", "a fairly long sentence about nothing in particular at all", long_text]
     encodings, plan = tokens.plan(texts, 3)
     lengths = [len(e.ids) for e in encodings]
     assert sorted(i for idx in plan for i in idx) == list(range(len(texts)))
-    assert [max(lengths[i] for i in idx) for idx in plan] == sorted(max(lengths[i] for i in idx) for idx in plan)
+    assert [lengths[i] for i in np.concatenate(plan)] == sorted(lengths)   # fewest tokens first
     assert lengths[6] > lengths[2] and len(texts[6]) < len(texts[2])   # few characters, many pieces
+    assert max(lengths) == int(meta["layout"]["max_seq_length"])
     reference = Tokenizer.from_file(str(folder / "tokenizer.json"))
     reference.enable_truncation(max_length=int(meta["layout"]["max_seq_length"]))
     reference.enable_padding(pad_id=meta["pad_id"], pad_token=meta["pad_token"])
     for idx in plan:
-        want = reference.encode_batch([texts[i].strip().lower() for i in idx])
+        want = reference.encode_batch([texts[i].strip().lower() if tokens.lower else texts[i].strip() for i in idx])
         got = dict(zip(tokens.input_names, tokens.arrays(encodings, idx)))
         assert np.array_equal(got["input_ids"], [e.ids for e in want])
         assert np.array_equal(got["attention_mask"], [e.attention_mask for e in want])
@@ -217,11 +220,21 @@ def test_traced_threads_give_the_vectors_of_one_thread_and_restore_torch(minilm,
 
     texts = [f"{t} number {i}" for i in range(30) for t in TEXTS[:3]]
     enc = traced.TracedEncoder.load(minilm, "cpu")
+    module, seen = enc.module, []
+
+    def recording(*inputs):   # how each batch ran: its thread, under autocast, torch's thread count
+        seen.append((threading.get_ident(), torch.is_autocast_enabled("cpu"), torch.get_num_threads()))
+        return module(*inputs)
+
+    enc.module = recording
     before = torch.get_num_threads()
     monkeypatch.setattr(traced, "usable_cores", lambda: 1)
     one = enc.encode(texts, batch_size=8)
+    assert {(bf16, n) for _, bf16, n in seen} == {(True, before)} and len({t for t, _, _ in seen}) == 1
+    seen.clear()
     monkeypatch.setattr(traced, "usable_cores", lambda: 3)
     several = enc.encode(texts, batch_size=8)                      # 12 batches over 3 threads
+    assert {(bf16, n) for _, bf16, n in seen} == {(True, 1)} and len({t for t, _, _ in seen}) == 3
     assert torch.get_num_threads() == before
     cos = np.sum(one * several, axis=1) / np.linalg.norm(one, axis=1) / np.linalg.norm(several, axis=1)
     assert cos.min() >= 0.9999

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,6 +49,9 @@ def _record_version(device: str) -> str:
 
         torch_version = torch.__version__
     return f"torch-{torch_version}-{device}"
+
+
+_ONE_THREAD_OPS = threading.Lock()   # held while torch runs single-threaded ops (`TracedEncoder.encode`)
 
 
 class TracedUnavailable(Exception):
@@ -151,14 +155,15 @@ class TracedEncoder:
             return out
         from concurrent.futures import ThreadPoolExecutor
 
-        intra = torch.get_num_threads()
-        torch.set_num_threads(1)   # process-wide in torch: restored below
-        try:
-            with ThreadPoolExecutor(n) as pool:  # batches are sorted by token count: alternate ones share the work evenly
-                for done in [pool.submit(run, plan[j::n]) for j in range(n)]:
-                    done.result()
-        finally:
-            torch.set_num_threads(intra)
+        with _ONE_THREAD_OPS:   # torch's thread count is process-wide: one such encode at a time
+            intra = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                with ThreadPoolExecutor(n) as pool:  # batches sorted by token count: alternate ones share the work evenly
+                    for done in [pool.submit(run, plan[j::n]) for j in range(n)]:
+                        done.result()
+            finally:
+                torch.set_num_threads(intra)
         return out
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import Any
@@ -86,7 +85,10 @@ def _describe_many(vocabulary: EvaluativeVocabulary, limit: int, items: list[tup
 
 def _pass_on(done: Future, to: Future) -> None:
     """Give `to` the result of `done`, or an error if it failed or was cancelled (a pool shut
-    down): either way `to` ends, so that nothing waits on it for ever."""
+    down): either way `to` ends, so that nothing waits on it for ever. A `to` that has ended
+    already (cancelled by whoever awaited it) is left as it is."""
+    if to.done():
+        return
     if done.cancelled():
         to.set_exception(RuntimeError("the description batch was cancelled"))
         return
@@ -95,6 +97,45 @@ def _pass_on(done: Future, to: Future) -> None:
         to.set_exception(error)
     else:
         to.set_result(done.result())
+
+
+class _AheadChain:
+    """Batches that `describe_ahead` feeds to a pool, at most `at_once` running at a time. A thread
+    of its own submits them (never a pool's callback: loky's `submit` takes the lock that resizing
+    its reusable pool holds while it waits for running jobs, whose callbacks would then wait on
+    it). `stop()` ends the chunks not yet submitted with an error."""
+
+    def __init__(self, pool, work: list[tuple], at_once: int) -> None:
+        self.results: list[Future] = [Future() for _ in work]   # each chunk's, once its batch has run
+        self._stop = threading.Event()
+        self._slots = threading.Semaphore(at_once)
+        self._thread = threading.Thread(target=self._feed, args=(pool, work), daemon=True,
+                                        name="prefbasis-describe-ahead")
+        self._thread.start()
+
+    def _feed(self, pool, work: list[tuple]) -> None:
+        for (fn, *args), result in zip(work, self.results):
+            self._slots.acquire()
+            if self._stop.is_set():
+                result.set_exception(RuntimeError("described ahead no longer: stopped"))
+                self._slots.release()
+                continue
+            try:
+                batch = pool.submit(fn, *args)
+            except Exception as exc:  # noqa: BLE001 - a pool shut down or broken: annotate describes it afresh
+                result.set_exception(exc)
+                self._slots.release()
+                continue
+            batch.add_done_callback(lambda done, result=result: self._done(done, result))
+
+    def _done(self, done: Future, result: Future) -> None:
+        try:
+            _pass_on(done, result)
+        finally:
+            self._slots.release()
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 _WARM_RATIONALE = ("Assistant 1 gave a more detailed and accurate answer with concrete examples, while "
@@ -177,9 +218,11 @@ class RationaleAnnotator(BaseAnnotator):
     def __init__(self, vocabulary: EvaluativeVocabulary | None = None, workers: int | None = None) -> None:
         self.vocabulary = vocabulary or EvaluativeVocabulary()
         self.workers, self.n_workers_ = workers, 1
-        self._pool = None
+        self._pool = None   # a pool to use instead of the shared one (tests)
         self._corpus: tuple = ()            # what `prepare` learned the vocabulary from
-        self._ahead: dict[tuple, tuple[Future, int]] = {}   # described ahead: item -> (its batch, index)
+        self._ahead: dict[tuple, tuple[Future, int]] = {}   # described ahead: item -> (its chunk, index)
+        self._ahead_for = self.max_preferences              # the limit they were described with
+        self._chains: list[_AheadChain] = []
 
     def prepare(self, corpus: Sequence[Comparison]) -> None:
         """Learn which words are evaluative from every rationale of the datasets annotated. The
@@ -188,7 +231,7 @@ class RationaleAnnotator(BaseAnnotator):
         seen = tuple((c.comparison_id, c.rationale) for c in with_text)
         if seen == self._corpus:
             return
-        self._ahead.clear()   # described with another vocabulary
+        self._forget_ahead()   # described with another vocabulary
         self._corpus = seen
         self.vocabulary = EvaluativeVocabulary().fit(
             [c.rationale for c in with_text], [c.prompt or c.comparison_id for c in with_text],
@@ -211,34 +254,26 @@ class RationaleAnnotator(BaseAnnotator):
             >>> ann.describe_ahead([Comparison("c1", "q", "x", "y", "a", "Assistant 1 is clearer.")])
             0
         """
+        if at_once is not None and at_once < 1:
+            raise ValueError(f"at_once must be at least 1, got {at_once}")
         if self.n_workers_ <= 1:
             return 0
         items = [self._item_of(c) for c in comparisons if c.rationale]
         chunks = [items[start:start + self.batch_size] for start in range(0, len(items), self.batch_size)]
-        results: list[Future] = [Future() for _ in chunks]   # each chunk's, once its batch has run
-        for chunk, result in zip(chunks, results):
+        chain = _AheadChain(self._worker_pool(), [(_describe_many, self.vocabulary, self.max_preferences, chunk)
+                                                  for chunk in chunks], at_once or self.n_workers_)
+        self._chains.append(chain)
+        self._ahead_for = self.max_preferences
+        for chunk, result in zip(chunks, chain.results):
             self._ahead.update((item, (result, i)) for i, item in enumerate(chunk))
-        waiting = deque(range(len(chunks)))
-        lock = threading.Lock()
-        pool, vocabulary, limit = self._worker_pool(), self.vocabulary, self.max_preferences
-
-        def start_next(_: object = None) -> None:
-            with lock:
-                if not waiting:
-                    return
-                k = waiting.popleft()
-            try:
-                batch = pool.submit(_describe_many, vocabulary, limit, chunks[k])
-            except Exception as exc:  # noqa: BLE001 - the pool was shut down: annotate describes them afresh
-                for rest in [k, *waiting]:
-                    results[rest].set_exception(exc)
-                waiting.clear()
-                return
-            batch.add_done_callback(lambda done, k=k: (_pass_on(done, results[k]), start_next()))
-
-        for _ in range(min(at_once or self.n_workers_, len(chunks))):
-            start_next()
         return len(items)
+
+    def _forget_ahead(self) -> None:
+        """Drop what `describe_ahead` started (a new vocabulary, or the run is over)."""
+        for chain in self._chains:
+            chain.stop()
+        self._chains.clear()
+        self._ahead.clear()
 
     def params(self) -> dict[str, Any]:
         return {"max_preferences": self.max_preferences, "describer": DESCRIBER_VERSION,
@@ -268,15 +303,16 @@ class RationaleAnnotator(BaseAnnotator):
         return self._outcome(request, r.failure, r.detail, r.preferences)
 
     def _worker_pool(self):
-        if self._pool is None:
-            self._pool = worker_pool(self.n_workers_)
-        return self._pool
+        # asked each time: loky's reusable pool replaces one that broke or was shut down
+        return self._pool if self._pool is not None else worker_pool(self.n_workers_)
 
     async def annotate_batch(self, requests: list[AnnotationRequest]) -> list[AnnotationOutcome]:
         if self.n_workers_ <= 1:
             return [self.annotate_one(r) for r in requests]
         items = [self._item(r) for r in requests]
         results: list[tuple | None] = [None] * len(items)
+        if self._ahead and self._ahead_for != self.max_preferences:
+            self._forget_ahead()   # described with another limit
         if self._ahead:  # described ahead (`describe_ahead`): wait for those
             for k, started in enumerate(self._ahead.pop(item, None) for item in items):
                 if started is not None:
@@ -294,5 +330,5 @@ class RationaleAnnotator(BaseAnnotator):
         return [self._outcome(r, *res) for r, res in zip(requests, results)]
 
     async def aclose(self) -> None:
-        self._pool = None  # the reusable executor keeps its workers for the next run, then retires them
-        self._ahead.clear()
+        # the reusable executor keeps its workers for the next run, then retires them
+        self._forget_ahead()
