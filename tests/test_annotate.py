@@ -350,6 +350,22 @@ class _RefusingPool:
         raise AssertionError("described again: the results described ahead were not used")
 
 
+def _prepared(store, sim, batch_size: int | None = None) -> tuple:
+    """A simulated dataset in `store` and a 2-worker rationale annotator prepared on it, as
+    `annotate` would prepare it: (dataset id, annotator, its comparisons)."""
+    from prefbasis.annotate.backends.rationale import RationaleAnnotator
+    from prefbasis.annotate.select import dataset_corpus, select_comparisons
+    from prefbasis.simulate import simulate
+
+    ds = simulate(store, sim).dataset_id
+    ann = RationaleAnnotator(workers=2)
+    if batch_size:
+        ann.batch_size = batch_size
+    comparisons, _ = select_comparisons(store, dataset=ds, needs_text=False)
+    ann.prepare(dataset_corpus(store, comparisons))
+    return ds, ann, comparisons
+
+
 def _annotations(store) -> tuple:
     return (store.execute("select comparison_id, preference, description, evidence, topic from annotations "
                           "order by all").fetchall(),
@@ -365,7 +381,6 @@ def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
     import threading
 
     from prefbasis.annotate.backends.rationale import RationaleAnnotator, worker_pool
-    from prefbasis.annotate.select import dataset_corpus, select_comparisons
     from prefbasis.simulate import SimulationConfig, simulate
     from prefbasis.store import Store
 
@@ -376,11 +391,7 @@ def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
         expected = _annotations(store)
     for at_once, peak in ((1, 1), (None, 2)):
         with Store.open(tmp_path / f"ahead{at_once}.duckdb") as store:
-            ds = simulate(store, sim).dataset_id
-            ann = RationaleAnnotator(workers=2)
-            ann.batch_size = 40
-            comparisons, _ = select_comparisons(store, dataset=ds, needs_text=False)
-            ann.prepare(dataset_corpus(store, comparisons))
+            ds, ann, comparisons = _prepared(store, sim, batch_size=40)
             ann._pool = pool = _CountingPool()
             assert ann.describe_ahead(comparisons, at_once=at_once) == len(comparisons) > 200
             for started, _ in list(ann._ahead.values()):
@@ -392,10 +403,7 @@ def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
             assert rep.annotated + rep.failed == len(comparisons) and not ann._ahead
             assert _annotations(store) == expected
     with Store.open(tmp_path / "lost.duckdb") as store:   # batches that failed ahead are described afresh
-        ds = simulate(store, sim).dataset_id
-        ann = RationaleAnnotator(workers=2)
-        comparisons, _ = select_comparisons(store, dataset=ds, needs_text=False)
-        ann.prepare(dataset_corpus(store, comparisons))
+        ds, ann, comparisons = _prepared(store, sim)
         ann._pool = _CountingPool(fail=True)
         ann.describe_ahead(comparisons)
         ann._pool = again = _CountingPool()
@@ -404,11 +412,7 @@ def test_annotations_described_ahead_are_those_described_on_demand(tmp_path):
         again.inner.shutdown()
     for resize in (False, True):   # the real worker processes, annotating while they still describe
         with Store.open(tmp_path / f"loky{resize}.duckdb") as store:
-            ds = simulate(store, sim).dataset_id
-            ann = RationaleAnnotator(workers=2)
-            ann.batch_size = 20
-            comparisons, _ = select_comparisons(store, dataset=ds, needs_text=False)
-            ann.prepare(dataset_corpus(store, comparisons))
+            ds, ann, comparisons = _prepared(store, sim, batch_size=20)
             ann.describe_ahead(comparisons, at_once=1)
 
             def run() -> None:

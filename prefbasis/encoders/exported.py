@@ -3,13 +3,14 @@ export folder's tokenizer, token ids in length-sorted batches, and the check aga
 
 Example:
     >>> tokens = ExportTokens(folder, read_meta(folder))  # doctest: +SKIP
-    >>> [(idx.tolist(), [a.shape for a in arrays]) for idx, arrays in tokens.batches(["b", "a a"], 8)]  # doctest: +SKIP
+    >>> encodings, plan = tokens.plan(["b", "a a"], 8)  # doctest: +SKIP
+    >>> [(idx.tolist(), [a.shape for a in tokens.arrays(encodings, idx)]) for idx in plan]  # doctest: +SKIP
     [([0, 1], [(2, 4), (2, 4), (2, 4)])]
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +71,27 @@ class ExportTokens:
             fields["token_type_ids"][r, :n] = e.type_ids
         return [fields[n] for n in self.input_names]
 
-    def batches(self, texts: Sequence[str], batch_size: int) -> Iterator[tuple[np.ndarray, list[np.ndarray]]]:
-        """(positions in `texts`, int64 arrays in `input_names` order) per batch, fewest tokens first."""
-        encodings, plan = self.plan(texts, batch_size)
-        for idx in plan:
-            yield idx, self.arrays(encodings, idx)
+
+
+def share_out(plan: list[np.ndarray], n: int, run: Callable[[int, list[np.ndarray]], None]) -> None:
+    """`run(j, plan[j::n])` for j < n, each on a thread of its own (inline when n is 1): batches
+    sorted by token count, so alternate ones share the work evenly. For encoders whose runtime
+    releases the GIL (ONNX Runtime, a TorchScript module).
+
+    Example:
+        >>> seen = []
+        >>> share_out([[0], [1], [2]], 2, lambda j, mine: seen.append((j, mine)))
+        >>> sorted(seen)
+        [(0, [[0], [2]]), (1, [[1]])]
+    """
+    if n <= 1:
+        run(0, plan)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(n) as pool:
+        for done in [pool.submit(run, j, plan[j::n]) for j in range(n)]:
+            done.result()
 
 
 def probe_min_cosine(encode: Callable[[Sequence[str], int], np.ndarray], folder: Path) -> float:

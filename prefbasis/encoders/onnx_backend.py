@@ -22,7 +22,7 @@ import numpy as np
 
 from prefbasis.cpus import usable_cores
 from prefbasis.encoders import EmbeddingBackend
-from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta
+from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta, share_out
 from prefbasis.encoders.onnx_export import (FP32, INT8, UnsupportedModel, export_dir, export_model, model_folder,
                                             read_layout)
 
@@ -155,17 +155,9 @@ class OnnxEncoder:
         encodings, plan = self.tokens.plan(texts, batch_size)
         names = self.tokens.input_names
 
-        def run(session, mine) -> None:  # tokenizers and ONNX Runtime both release the GIL
+        def run(j: int, mine: list[np.ndarray]) -> None:  # ONNX Runtime releases the GIL
             for idx in mine:
-                out[idx] = session.run(None, dict(zip(names, self.tokens.arrays(encodings, idx))))[0]
+                out[idx] = self.sessions[j].run(None, dict(zip(names, self.tokens.arrays(encodings, idx))))[0]
 
-        n = min(len(self.sessions), len(plan))
-        if n <= 1:
-            run(self.session, plan)
-            return out
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(n) as pool:  # batches are sorted by token count: alternate ones share the work evenly
-            for done in [pool.submit(run, self.sessions[j], plan[j::n]) for j in range(n)]:
-                done.result()
+        share_out(plan, min(len(self.sessions), len(plan)), run)
         return out

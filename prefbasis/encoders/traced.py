@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from prefbasis.cpus import usable_cores
-from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta
+from prefbasis.encoders.exported import ExportTokens, probe_min_cosine, read_meta, share_out
 from prefbasis.encoders.onnx_export import ModelLayout, _Pooled
 
 TRACED = "model.pt"
@@ -142,7 +142,7 @@ class TracedEncoder:
         encodings, plan = self.tokens.plan(texts, batch_size)
         kind = self.device.split(":")[0]
 
-        def run(mine: list[np.ndarray]) -> None:
+        def run(_: int, mine: list[np.ndarray]) -> None:
             # autocast and inference mode are per thread
             with torch.inference_mode(), torch.autocast(kind, dtype=torch.bfloat16):
                 for idx in mine:
@@ -151,17 +151,13 @@ class TracedEncoder:
 
         n = min(usable_cores(), len(plan)) if kind == "cpu" else 1
         if n <= 1:
-            run(plan)
+            run(0, plan)
             return out
-        from concurrent.futures import ThreadPoolExecutor
-
         with _ONE_THREAD_OPS:   # torch's thread count is process-wide: one such encode at a time
             intra = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
-                with ThreadPoolExecutor(n) as pool:  # batches sorted by token count: alternate ones share the work evenly
-                    for done in [pool.submit(run, plan[j::n]) for j in range(n)]:
-                        done.result()
+                share_out(plan, n, run)
             finally:
                 torch.set_num_threads(intra)
         return out

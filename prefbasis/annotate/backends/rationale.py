@@ -284,10 +284,6 @@ class RationaleAnnotator(BaseAnnotator):
         """What the description stage reads of a comparison: (rationale, winner's position, context)."""
         return c.rationale, winner_position(c.winner, c.presented_order), (c.prompt, c.response_a, c.response_b)
 
-    @classmethod
-    def _item(cls, request: AnnotationRequest) -> tuple:
-        return cls._item_of(request.comparison)
-
     @staticmethod
     def _outcome(request: AnnotationRequest, failure: str | None, detail: str | None,
                  preferences: list) -> AnnotationOutcome:
@@ -298,7 +294,7 @@ class RationaleAnnotator(BaseAnnotator):
         return AnnotationOutcome(request, raw=None, parsed={"topic": derive_topic(c.prompt), "preferences": preferences})
 
     def annotate_one(self, request: AnnotationRequest) -> AnnotationOutcome:
-        rationale, position, context = self._item(request)
+        rationale, position, context = self._item_of(request.comparison)
         r = describe_rationale(rationale, position, context, self.vocabulary, limit=self.max_preferences)
         return self._outcome(request, r.failure, r.detail, r.preferences)
 
@@ -309,7 +305,7 @@ class RationaleAnnotator(BaseAnnotator):
     async def annotate_batch(self, requests: list[AnnotationRequest]) -> list[AnnotationOutcome]:
         if self.n_workers_ <= 1:
             return [self.annotate_one(r) for r in requests]
-        items = [self._item(r) for r in requests]
+        items = [self._item_of(r.comparison) for r in requests]
         results: list[tuple | None] = [None] * len(items)
         if self._ahead and self._ahead_for != self.max_preferences:
             self._forget_ahead()   # described with another limit
